@@ -1,0 +1,150 @@
+"""Text normalisation: for matching (with an offset map back to the original) and for display/storage.
+
+``normalize_for_match`` is what every comparison uses (exact hash, boilerplate, n-gram matching): it keeps
+only letters and digits after NFKC, width folding, lowercasing and homoglyph folding, so that inserted
+spaces, punctuation changes, full-width/half-width swaps, zero-width characters and look-alike letters do
+not hide copied text. Each kept character remembers the index of the original character it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp.types import SpanT
+
+# Letters from other scripts that look like Latin letters, mapped before lowercasing (case matters:
+# Greek capital Eta looks like H, small eta like n).
+_HOMOGLYPHS: dict[str, str] = {
+    # Cyrillic capitals
+    "А": "a", "В": "b", "Е": "e", "Ё": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
+    "С": "c", "Т": "t", "Х": "x", "У": "y", "Ѕ": "s", "І": "i", "Ї": "i", "Ј": "j", "Ԛ": "q",
+    "Ԝ": "w", "Ү": "y", "Ӏ": "l",
+    # Cyrillic small
+    "а": "a", "е": "e", "ё": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s",
+    "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l",
+    "к": "k", "м": "m", "т": "t", "в": "b", "н": "h", "ь": "b", "г": "r", "п": "n",
+    # Greek capitals
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    # Greek small
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y",
+    # Latin look-alikes outside ASCII
+    "ı": "i", "ɡ": "g", "ɑ": "a", "ℓ": "l",
+    # Katakana and other characters that look like common CJK ideographs
+    "ロ": "口", "エ": "工", "カ": "力", "タ": "夕", "ニ": "二", "ハ": "八", "ト": "卜", "ー": "一",
+    "ㄧ": "一", "〡": "一", "〢": "二", "〣": "三",
+}  # fmt: skip
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised string with, for each of its characters, the index of the original character."""
+
+    text: str
+    offsets: list[int]
+
+    def to_original(self, span: SpanT) -> SpanT:
+        """Map a half-open span of the normalised text to a half-open span of the original text.
+
+        Args:
+            span: ``(start, end)`` into ``self.text``.
+        Returns:
+            ``(start, end)`` into the original text, covering the first to the last source character.
+        """
+        start, end = span
+        if not self.offsets:
+            return (0, 0)
+        start = max(0, min(start, len(self.offsets)))
+        end = max(start, min(end, len(self.offsets)))
+        if end == start:
+            pos = self.offsets[start] if start < len(self.offsets) else self.offsets[-1] + 1
+            return (pos, pos)
+        return (self.offsets[start], self.offsets[end - 1] + 1)
+
+
+def _keep(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return cat[0] in "LN" and ch not in _ZERO_WIDTH
+
+
+def _fold_once(ch: str) -> str:
+    if ch in _ZERO_WIDTH:
+        return ""
+    s = unicodedata.normalize("NFKD", _HOMOGLYPHS.get(ch, ch))
+    s = "".join(c for c in s if not unicodedata.combining(c))  # accents are not content for matching
+    s = unicodedata.normalize("NFKC", s).lower()
+    return "".join(c for c in (_HOMOGLYPHS.get(c, c) for c in s) if _keep(c))
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """Fold one original character into zero or more match characters (each a fixpoint of folding)."""
+    s = _fold_once(ch)
+    for _ in range(4):
+        t = "".join(_fold_once(c) for c in s)
+        if t == s:
+            break
+        s = t
+    return s
+
+
+def normalize_for_match(text: str) -> Normalized:
+    """Normalise text for matching and keep the way back to the original.
+
+    NFKC, full/half-width folding, Latin lowercasing, homoglyph folding (Cyrillic/Greek look-alikes of
+    Latin letters, katakana look-alikes of CJK ideographs), removal of zero-width characters, whitespace,
+    punctuation and symbols. Idempotent: ``normalize_for_match(n.text).text == n.text``.
+
+    Args:
+        text: the original text.
+    Returns:
+        ``Normalized`` with ``text`` and ``offsets`` (original index of each normalised character).
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if ch.isalnum():
+                chars.append(ch.lower())
+                offsets.append(i)
+            continue
+        folded = _fold_char(ch)
+        for c in folded:
+            chars.append(c)
+            offsets.append(i)
+    return Normalized("".join(chars), offsets)
+
+
+_DISPLAY_TABLE = {ord(c): None for c in _ZERO_WIDTH if c != "\u00ad"}
+_DISPLAY_TABLE.update({0x2028: "\n", 0x2029: "\n", 0x0085: "\n"})
+
+
+def normalize_display(text: str) -> str:
+    """Light normalisation for storage and display: unify newlines, strip BOM and zero-width characters.
+
+    Content (width, case, punctuation) is kept as written.
+
+    Args:
+        text: raw text from a file or a form.
+    Returns:
+        The text with ``\\r\\n``/``\\r`` turned into ``\\n`` and invisible characters removed.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_DISPLAY_TABLE)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the matching form of a text: equal for texts that differ only in layout or tricks.
+
+    Args:
+        text: the original text.
+    Returns:
+        Hex sha256 of ``normalize_for_match(text).text`` encoded as UTF-8.
+    """
+    return hashlib.sha256(normalize_for_match(text).text.encode("utf-8")).hexdigest()

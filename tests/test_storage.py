@@ -1,0 +1,90 @@
+"""Storage: schema, migrations, idempotent inserts, filters, decisions — on real SQLite files."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kb.models import Metadata
+from kb.storage import SCHEMA_VERSION, Storage
+
+
+def _add(st: Storage, h: str, **meta) -> tuple[int, bool]:
+    return st.add_submission(
+        content_hash=h, source=f"{h}.txt", source_path="", fmt="txt", text="正文" + h, norm_text="正文" + h,
+        meta=Metadata(**meta),
+    )
+
+
+def test_init_creates_schema_wal_and_foreign_keys(tmp_path):
+    st = Storage("sqlite:///" + str(tmp_path / "a.sqlite"))
+    assert st.schema_version() == 0
+    assert st.init() == SCHEMA_VERSION
+    assert st.schema_version() == SCHEMA_VERSION
+    with st.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert st.init() == SCHEMA_VERSION  # idempotent
+    assert st.integrity_check() == "ok"
+
+
+def test_migration_from_version_1_adds_later_tables(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "old.sqlite")
+    st = Storage(url)
+    from kb import storage as mod
+
+    with st.engine.begin() as conn:
+        mod.MIGRATIONS[1](conn)
+        conn.execute(sa.insert(mod.meta_t).values(key="schema_version", value="1"))
+    assert st.schema_version() == 1
+    assert not sa.inspect(st.engine).has_table("family_reviews")
+    st.init()
+    assert st.schema_version() == SCHEMA_VERSION
+    assert sa.inspect(st.engine).has_table("family_reviews")
+
+
+def test_newer_schema_is_refused(tmp_path):
+    from kb.errors import SchemaVersionError
+
+    st = Storage("sqlite:///" + str(tmp_path / "n.sqlite"))
+    st.init()
+    st.set_meta("schema_version", str(SCHEMA_VERSION + 5))
+    try:
+        st.init()
+    except SchemaVersionError as exc:
+        assert "升级" in str(exc)
+    else:
+        raise AssertionError("a newer schema must be refused")
+
+
+def test_add_is_idempotent_by_hash_and_filters_work(tmp_path):
+    st = Storage("sqlite:///" + str(tmp_path / "b.sqlite"))
+    st.init()
+    a, created = _add(st, "h1", region="浙江省", year=2021, kind="scenario", title="甲")
+    assert created
+    again, created2 = _add(st, "h1", region="江苏省")
+    assert (again, created2) == (a, False)
+    _add(st, "h2", region="江苏省", year=2022, kind="factory", title="乙")
+    assert st.count_submissions() == 2
+    assert [s.meta.title for s in st.list_submissions({"region": "江苏省"})] == ["乙"]
+    assert [s.id for s in st.list_submissions({"year": [2021, 2022]}, order_by="year", descending=True)] == [2, 1]
+    assert st.list_submissions({"q": "甲"})[0].id == a
+    assert st.list_submissions(limit=1, offset=1)[0].id == 2
+    assert st.distinct_values("region") == ["江苏省", "浙江省"]
+
+
+def test_decisions_labels_and_cascade(tmp_path):
+    st = Storage("sqlite:///" + str(tmp_path / "c.sqlite"))
+    st.init()
+    sid, _ = _add(st, "x")
+    st.add_decision(sid, "r1", "存疑", "数据对不上")
+    st.add_decision(sid, "r1", "通过", "已核实")
+    assert st.latest_decisions()[sid]["status"] == "通过"
+    assert len(st.decision_history(sid)) == 2
+    st.add_label(sid, "scenario", "G21-01", "2021", "r1")
+    st.add_label(sid, "scenario", "G21-01", "2021", "r1")
+    assert len(st.labels("scenario")) == 1
+    st.save_analysis(sid, "check", "v1", {"weakness": 10})
+    assert st.get_analysis(sid, "check") == ("v1", {"weakness": 10})
+    st.delete_submission(sid)
+    assert st.get_analysis(sid, "check") is None  # cascaded
+    assert st.latest_decisions() == {}
