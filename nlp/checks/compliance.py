@@ -1,0 +1,55 @@
+"""Compliance checks: 安全可控 statement (SEC001, SEC002) and possible 商业秘密 (CON001)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlp.checks.base import Context, Rule, check, merge_spans
+from nlp.types import Finding
+
+
+def _has_statement(ctx: Context, rule: Rule) -> bool:
+    return any(s in ctx.text for s in rule.params.get("statements", ["安全可控", "自主可控"]))
+
+
+@lru_cache(maxsize=16)
+def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # Latin names must not be part of a longer Latin word (PTC in "PTCR" is not PTC).
+    return re.compile(rf"(?<![A-Za-z])(?:{alts})(?![A-Za-z])", re.I)
+
+
+@check("SEC001")
+def no_security_statement(ctx: Context, rule: Rule) -> list[Finding]:
+    """A factory description that never states its key equipment and software are 安全可控."""
+    if _has_statement(ctx, rule) or not ctx.text.strip():
+        return []
+    return [rule.finding([])]
+
+
+@check("SEC002")
+def foreign_software(ctx: Context, rule: Rule) -> list[Finding]:
+    """Foreign industrial software or equipment named, with no 安全可控 statement."""
+    names = tuple(rule.params.get("names", ()))
+    if not names or _has_statement(ctx, rule):
+        return []
+    hits = list(_names_re(names).finditer(ctx.text))
+    if not hits:
+        return []
+    found = list(dict.fromkeys(m.group() for m in hits))
+    return [rule.finding([m.span() for m in hits], names="、".join(found[:5]), found=found)]
+
+
+@lru_cache(maxsize=16)
+def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
+@check("CON001")
+def trade_secrets(ctx: Context, rule: Rule) -> list[Finding]:
+    """Prices, contract values, customer lists or named customers: one finding per passage."""
+    spans = []
+    for pat in _compile(tuple(rule.params.get("patterns", ()))):
+        spans.extend(m.span() for m in pat.finditer(ctx.text))
+    return [rule.finding([sp], what=ctx.text[sp[0] : sp[1]][:30]) for sp in merge_spans(spans)]

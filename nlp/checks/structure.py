@@ -1,0 +1,72 @@
+"""Structure checks: missing parts (STR001), no headings (STR002), 实施要素 (ELM001), figures (FIG001)."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.checks.base import Context, Rule, check
+from nlp.sections import parts_present
+from nlp.types import Finding
+
+
+@check("STR001")
+def missing_parts(ctx: Context, rule: Rule) -> list[Finding]:
+    """One finding per required canonical part that no section covers."""
+    required = rule.params.get("required", {}).get(ctx.kind, [])
+    hints = rule.params.get("hints", {})
+    present = parts_present(ctx.sections)
+    return [rule.finding([], part=p, hint=hints.get(p, "相关内容")) for p in required if p not in present]
+
+
+@check("STR002")
+def no_headings(ctx: Context, rule: Rule) -> list[Finding]:
+    """The text has no recognisable headings (its parts were inferred from sentence cues)."""
+    if not ctx.text.strip() or not all(s.inferred for s in ctx.sections):
+        return []
+    return [rule.finding([], inferred=[s.part for s in ctx.sections if s.part])]
+
+
+@check("ELM001")
+def missing_elements(ctx: Context, rule: Rule) -> list[Finding]:
+    """Fewer than ``min_terms`` distinct technology/equipment/software/data terms named."""
+    tags = set(rule.params.get("tags", ["tech", "equip", "soft", "data"]))
+    hits = [h for h in ctx.terms if h.tag in tags]
+    distinct = sorted({h.term.lower() for h in hits})
+    if len(distinct) >= int(rule.params.get("min_terms", 1)):
+        return []
+    return [rule.finding([h.span for h in hits], n=len(distinct), terms=distinct)]
+
+
+_CN_DIGITS = "一二三四五六七八九十"
+_REF_RE = re.compile(
+    rf"(?:如|见|详见|参见|参考|由|从)\s*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)"
+    rf"|(?P<kind2>图|表)\s*(?P<no2>\d+(?:[-.－]\d+)?)\s*(?:所示|中|可见)"
+    r"|(?:如下|见下|下)(?P<kind3>图|表)(?:所示)?"
+)
+_CAPTION_RE = re.compile(
+    rf"^[ \t　]*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)(?![\d%])[ \t　:：.、]*[^\n。]{{0,40}}$",
+    re.M,
+)
+_PLACEHOLDER_RE = re.compile(r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)", re.I)
+
+
+@check("FIG001")
+def missing_figures(ctx: Context, rule: Rule) -> list[Finding]:
+    """Figures/tables referenced in the text with no caption or placeholder for them."""
+    captions = {(m["kind"], m["no"]) for m in _CAPTION_RE.finditer(ctx.text)}
+    caption_kinds = {k for k, _ in captions}
+    placeholders = bool(_PLACEHOLDER_RE.search(ctx.text))
+    missing = []
+    for m in _REF_RE.finditer(ctx.text):
+        kind = m["kind"] or m["kind2"] or m["kind3"]
+        no = m["no"] or m["no2"]
+        if no is not None:
+            ok = (kind, no) in captions
+        else:
+            ok = kind in caption_kinds or placeholders
+        if not ok and not (placeholders and kind == "图"):
+            missing.append((m.start(), m.end()))
+    if not missing:
+        return []
+    refs = "、".join(dict.fromkeys(f"“{ctx.text[s:e]}”" for s, e in missing[:3]))
+    return [rule.finding(missing, refs=refs, n=len(missing))]

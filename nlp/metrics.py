@@ -1,0 +1,268 @@
+"""Quantified-result extraction: (indicator, before, after, change, unit, span) from Chinese statements.
+
+Recognised forms (with variants of the verbs and units):
+
+- from–to: 不良品率由2.1%降至0.8% / 交付周期从15天缩短到9天（缩短40%）;
+- change: 生产效率提升30% / 能耗降低12.5% / 合格率提高3个百分点 / 节约人工成本200万元;
+- level of a rate: 设备综合效率达到85% (an after value without baseline).
+
+``change`` is signed (down is negative). For from–to statements it is computed: the relative change in %
+when the before value is non-zero, otherwise the absolute difference in the value unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from nlp.types import SpanT
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_UNITS = [
+    "个百分点", "百分点", "%", "％", "倍", "万元", "亿元", "千元", "元", "万吨", "吨", "千克", "公斤", "kg",
+    "万千瓦时", "千瓦时", "kWh", "度", "立方米", "平方米", "小时", "分钟", "秒", "天", "周", "个月", "月", "年",
+    "万人", "人", "万件", "件", "万台", "台", "套", "次", "个", "项", "米", "毫米", "mm", "微米", "μm", "℃",
+    "万", "亿",
+]  # fmt: skip
+_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
+_PER = r"(?:/(?:年|月|天|日|件|台|吨|人|小时|套|次))?"
+
+_UP = ("提升", "提高", "增加", "增长", "上升", "增至", "升至", "提至", "增幅", "增大", "扩大")
+_DOWN = ("降低", "下降", "减少", "缩短", "节约", "节省", "压缩", "缩减", "降至", "降到", "减至", "降幅",
+         "减低", "减轻", "下降至", "缩减至", "降为", "减为")  # fmt: skip
+
+_TO_VERB = (
+    r"(?:降低至|降低到|降低为|下降至|下降到|下降为|降至|降到|降为|减少至|减少到|减少为|减至|减为|缩短至|缩短到|缩短为|"
+    r"缩减至|缩减到|压缩至|压缩到|压缩为|提升至|提升到|提升为|提高至|提高到|提高为|增加至|增加到|增加为|增长至|增长到|"
+    r"上升至|上升到|增至|升至|提至|达到|变为|到|至)"
+)
+_CHG_VERB = r"(?:提升|提高|增加|增长|上升|降低|下降|减少|缩短|节约|节省|压缩|缩减|减低|增幅|降幅)"
+_FILL = r"(?:了|约|近|超过|超|达到|达|高达|幅度达|幅度为|幅度|为|逾|将近|接近|\s)*"
+
+_FROM_TO = re.compile(
+    rf"(?P<pre>由|从)\s*(?P<b>{_NUM})\s*(?P<bu>{_UNIT})?{_PER}\s*(?P<verb>{_TO_VERB})\s*(?P<a>{_NUM})\s*(?P<au>{_UNIT})?{_PER}"
+)
+_TRAIL = re.compile(
+    rf"[，,、（(\s]*(?:[\u4e00-\u9fff]{{0,4}}?)(?P<verb>{_CHG_VERB}){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT})"
+)
+_CHANGE = re.compile(
+    rf"(?P<verb>{_CHG_VERB})(?![至到为])(?P<ind2>[\u4e00-\u9fffA-Za-z]{{0,8}}?){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT}){_PER}"
+)
+_LEVEL = re.compile(rf"(?P<verb>达到|达|保持在|稳定在|提升至|提高至)\s*(?P<a>{_NUM})\s*(?P<au>%|％)")
+
+_STOP_PREFIX = (
+    "使得", "使", "让", "将", "把", "实现", "推动", "带动", "促进", "助力", "其中", "同时", "并且", "并", "且",
+    "企业", "公司", "工厂", "车间", "整体", "总体", "平均", "有效", "大幅", "显著", "明显", "进一步", "全面",
+    "累计", "年均", "每年", "预计", "可", "均", "的", "后", "了", "和", "与", "及",
+)  # fmt: skip
+_STOP_INSIDE = ("使得", "使", "让", "将", "把", "后", "了", "实现", "带动", "促进", "推动", "助力", "，")
+_BASELINE_RE = re.compile(
+    r"同比|环比|相比|相较|对比|比原来|比以前|比改造前|比实施前|较(?!大|高|低|好|多|少|为|快|慢|强|长|短|小)"
+)
+
+
+@dataclass
+class Metric:
+    """One quantified statement.
+
+    ``change`` is signed (negative for a decrease) in ``change_unit`` (``%``, ``个百分点``, ``倍`` or the
+    value unit). ``stated_change`` is a change written in the text next to a from–to statement.
+    """
+
+    indicator: str
+    before: float | None
+    after: float | None
+    change: float | None
+    unit: str
+    change_unit: str
+    direction: str | None  # "up" | "down" | None
+    verb: str
+    span: SpanT
+    kind: str  # "from_to" | "change" | "level"
+    has_baseline: bool = False
+    stated_change: float | None = None
+    stated_unit: str = ""
+    stated_verb: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["span"] = list(self.span)
+        return d
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _unit(u: str | None) -> str:
+    if not u:
+        return ""
+    return {"％": "%", "百分点": "个百分点"}.get(u, u)
+
+
+def _direction(verb: str) -> str | None:
+    if any(verb.startswith(v) for v in _DOWN):
+        return "down"
+    if any(verb.startswith(v) for v in _UP):
+        return "up"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _indicator_terms() -> tuple[str, ...]:
+    from nlp.segment import load_domain_terms
+
+    terms = [t.term for t in load_domain_terms() if t.tag == "ind"]
+    return tuple(sorted(terms, key=len, reverse=True))
+
+
+def _indicator_before(text: str, pos: int, limit: int = 14) -> tuple[str, int]:
+    """The noun phrase ending at ``pos``: (indicator, start offset)."""
+    start = pos
+    while start > 0 and pos - start < limit:
+        ch = text[start - 1]
+        if not ("\u4e00" <= ch <= "\u9fff" or ch.isascii() and ch.isalnum()):
+            break
+        start -= 1
+    phrase = text[start:pos]
+    for term in _indicator_terms():
+        if phrase.endswith(term):
+            return term, pos - len(term)
+    # Cut at the last function word inside the phrase, then drop filler prefixes.
+    for w in _STOP_INSIDE:
+        k = phrase.rfind(w)
+        if k >= 0:
+            phrase, start = phrase[k + len(w) :], start + k + len(w)
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in _STOP_PREFIX:
+            if phrase.startswith(w) and len(phrase) > len(w):
+                phrase, start = phrase[len(w) :], start + len(w)
+                changed = True
+    return phrase, start
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    k = max(text.rfind(c, 0, pos) for c in "。！？；!?;\n")
+    return k + 1
+
+
+def _has_baseline(text: str, start: int, end: int) -> bool:
+    return bool(_BASELINE_RE.search(text, _sentence_start(text, start), end))
+
+
+def extract_metrics(text: str) -> list[Metric]:
+    """Extract quantified statements with their spans.
+
+    Args:
+        text: the original text.
+    Returns:
+        Metrics in text order; ``text[m.span[0]:m.span[1]]`` is the statement's evidence.
+    """
+    out: list[Metric] = []
+    taken: list[SpanT] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for m in _FROM_TO.finditer(text):
+        ind, ist = _indicator_before(text, m.start())
+        b, a = _num(m["b"]), _num(m["a"])
+        unit = _unit(m["bu"] or m["au"])
+        if unit in ("年", "月") or (not unit and 1900 <= b <= 2100 and 1900 <= a <= 2100):
+            continue  # a period ("从2019年到2021年"), not a result
+        verb = m["verb"]
+        direction = _direction(verb) or ("down" if a < b else "up" if a > b else None)
+        if b != 0:
+            change, cu = round((a - b) / b * 100, 4), "%"
+        else:
+            change, cu = a - b, unit
+        end = m.end()
+        stated = stated_u = stated_v = None
+        t = _TRAIL.match(text, end)
+        if t and t.start() == end and t.end() - end <= 24:
+            stated, stated_u, stated_v = _num(t["c"]), _unit(t["cu"]), t["verb"]
+            if _direction(stated_v) == "down":
+                stated = -stated
+            end = t.end()
+            if t.end() < len(text) and text[t.end()] in "）)":
+                end += 1
+        span = (ist if ind else m.start(), end)
+        taken.append(span)
+        out.append(
+            Metric(
+                indicator=ind,
+                before=b,
+                after=a,
+                change=change,
+                unit=unit,
+                change_unit=cu,
+                direction=direction,
+                verb=verb,
+                span=span,
+                kind="from_to",
+                has_baseline=True,
+                stated_change=stated,
+                stated_unit=stated_u or "",
+                stated_verb=stated_v or "",
+            )
+        )
+
+    for m in _CHANGE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        ind2 = m["ind2"]
+        if ind2:
+            ind, ist = ind2, m.start()
+        else:
+            ind, ist = _indicator_before(text, m.start())
+        c = _num(m["c"])
+        verb = m["verb"]
+        direction = _direction(verb)
+        unit = _unit(m["cu"])
+        span = (ist if ind else m.start(), m.end())
+        taken.append(span)
+        out.append(
+            Metric(
+                indicator=ind,
+                before=None,
+                after=None,
+                change=-c if direction == "down" else c,
+                unit=unit,
+                change_unit=unit,
+                direction=direction,
+                verb=verb,
+                span=span,
+                kind="change",
+                has_baseline=_has_baseline(text, span[0], span[1]),
+            )
+        )
+
+    for m in _LEVEL.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        ind, ist = _indicator_before(text, m.start())
+        if not ind.endswith(("率", "度", "效率")):
+            continue
+        span = (ist, m.end())
+        taken.append(span)
+        out.append(
+            Metric(
+                indicator=ind,
+                before=None,
+                after=_num(m["a"]),
+                change=None,
+                unit="%",
+                change_unit="",
+                direction=None,
+                verb=m["verb"],
+                span=span,
+                kind="level",
+                has_baseline=_has_baseline(text, span[0], span[1]),
+            )
+        )
+    out.sort(key=lambda x: x.span)
+    return out
