@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kb.errors import KBError
 from nlp.types import ReferenceEntry
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,15 @@ MANUFACTURING_CODES = range(13, 44)
 """GB/T 4754-2017 manufacturing divisions (门类 C): 13..43."""
 
 
-class ReferenceDataError(Exception):
+class ReferenceDataError(KBError):
     """参考数据有误：请按提示修改数据文件后重新加载。
 
     Attributes name where the problem is: ``path`` (file), ``row`` (1-based line number in the
     file as a spreadsheet shows it, the header being row 1) and ``field`` (column or key).
+    A :class:`kb.errors.KBError`, so the CLI and the UI show it at the edge.
     """
+
+    code = "KB021"
 
     def __init__(
         self,
@@ -177,7 +182,7 @@ def _read_edition_meta(folder: Path) -> dict[str, str]:
     for key in EDITION_KEYS:
         value = meta.get(key)
         if value is None or not str(value).strip():
-            raise ReferenceDataError(f"缺少或为空；请填写 {key} = \"...\"。", path=path, field=key)
+            raise ReferenceDataError(f'缺少或为空；请填写 {key} = "..."。', path=path, field=key)
     if meta["kind"] not in KINDS:
         raise ReferenceDataError(
             f"kind 为 {meta['kind']!r}，应为 guide（场景指引）或 tasks（揭榜任务）。",
@@ -225,9 +230,7 @@ def load_edition(folder: Path) -> Edition:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReferenceDataError(
-            "文件不是 UTF-8 编码；请用“UTF-8”另存为后重试。", path=path
-        ) from exc
+        raise ReferenceDataError("文件不是 UTF-8 编码；请用“UTF-8”另存为后重试。", path=path) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS[kind] if c not in header]
@@ -350,9 +353,7 @@ def get_edition(kind: str, edition: str, data_dir: Path | None = None) -> Editio
     kind = _norm_kind(kind)
     found = [e for e in bundled_editions(data_dir) if e.kind == kind and e.edition == edition]
     if not found:
-        raise ReferenceDataError(
-            f"找不到 {kind} {edition} 版本的参考数据；请先导入该版本或选择已有版本。"
-        )
+        raise ReferenceDataError(f"找不到 {kind} {edition} 版本的参考数据；请先导入该版本或选择已有版本。")
     found.sort(key=lambda e: not e.is_official)
     return found[0]
 
@@ -592,9 +593,7 @@ def _decode_text(data: bytes, path: Path | None = None) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ReferenceDataError(
-            "无法识别文本编码；请另存为 UTF-8 编码的文本文件后重试。", path=path
-        )
+        raise ReferenceDataError("无法识别文本编码；请另存为 UTF-8 编码的文本文件后重试。", path=path)
     return str(best).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -795,20 +794,26 @@ def parse_official_text(text: str, kind: str, edition: str) -> list[ReferenceEnt
     heading_since_entry = True
     links_seen: dict[str, int] = {}
     current: _Raw | None = None
+    styles: list[str] = []
 
     def link_of() -> tuple[str, str]:
         if kind == "tasks":
             return h1, h2
         return (h2 or h1), ""
 
-    def accept(num: int) -> bool:
+    def accept(num: int, style: str) -> bool:
+        # A number that breaks the sequence, or within one section a numbering style other than
+        # the entries' own (a "（1）" list inside a "1." entry), is description text.
         if not raws:
             return True
+        if style != styles[-1] and not heading_since_entry:
+            return False
         last = raws[-1].number
         return num == last + 1 or (num == 1 and heading_since_entry)
 
-    def start(num: int, name: str, desc: str, link: str, sub: str) -> _Raw:
+    def start(num: int, name: str, desc: str, link: str, sub: str, style: str) -> _Raw:
         nonlocal heading_since_entry
+        styles.append(style)
         if link not in links_seen:
             links_seen[link] = len(links_seen) + 1
         raw = _Raw(num, name, [desc] if desc else [], link, links_seen[link], sub)
@@ -822,11 +827,11 @@ def parse_official_text(text: str, kind: str, edition: str) -> list[ReferenceEnt
             continue
         if "\t" in s:
             row = _table_entry(s.split("\t"), kind)
-            if row is not None and accept(row[0]):
+            if row is not None and accept(row[0], "table"):
                 num, link, sub, name, desc = row
                 name = name.rstrip(_TRAIL_PUNCT)
                 cur_link, cur_sub = link_of()
-                current = start(num, name, desc, link or cur_link, sub or cur_sub)
+                current = start(num, name, desc, link or cur_link, sub or cur_sub, "table")
                 continue
             if row is None and (current is None or _TABLE_HEADER.search(s)):
                 continue  # a table's header row
@@ -844,11 +849,13 @@ def parse_official_text(text: str, kind: str, edition: str) -> list[ReferenceEnt
             heading_since_entry = True
             current = None
             continue
-        m = _ENTRY.match(s) or _ENTRY_PAREN.match(s)
-        if m and accept(int(m.group(1))):
+        m, style = _ENTRY.match(s), "dot"
+        if m is None:
+            m, style = _ENTRY_PAREN.match(s), "paren"
+        if m and accept(int(m.group(1)), style):
             name, desc = _split_name(m.group(2))
             link, sub = link_of()
-            current = start(int(m.group(1)), name, desc, link, sub)
+            current = start(int(m.group(1)), name, desc, link, sub, style)
             continue
         if current is not None:
             current.desc.append(s)
@@ -934,6 +941,23 @@ def _keyword_extractor() -> Any:
     return extractor
 
 
+_KEYWORD_LOCK = threading.Lock()
+
+
+def _name_words(tokenizer: Any, name: str) -> list[str]:
+    """Segment a name into its words even when the whole name is a dictionary word."""
+    with _KEYWORD_LOCK:
+        tokenizer.check_initialized()
+        freq = tokenizer.FREQ.get(name, 0)
+        if freq:
+            tokenizer.del_word(name)
+        try:
+            return tokenizer.lcut(name, HMM=False)
+        finally:
+            if freq:
+                tokenizer.add_word(name, freq)
+
+
 _KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an")
 
 
@@ -962,7 +986,7 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
         ):
             out.append(w)
 
-    for w in extractor.tokenizer.cut_for_search(name):
+    for w in _name_words(extractor.tokenizer, name):
         add(w)
     if description:
         for w in extractor.extract_tags(description, topK=top_k * 2, allowPOS=_KEYWORD_POS):
@@ -1008,9 +1032,7 @@ class EditionDiff:
         lines += [f"新增：{e.no}. {e.name}（{e.link}）" for e in self.added]
         lines += [f"删除：{e.no}. {e.name}（{e.link}）" for e in self.removed]
         lines += [f"更名：{o.no}. {o.name} → {n.name}" for o, n in self.renamed]
-        lines += [
-            f"调整：{o.name}：{o.link} 第 {o.no} 项 → {n.link} 第 {n.no} 项" for o, n in self.moved
-        ]
+        lines += [f"调整：{o.name}：{o.link} 第 {o.no} 项 → {n.link} 第 {n.no} 项" for o, n in self.moved]
         lines += [f"描述变更：{n.no}. {n.name}" for _, n in self.changed]
         return "\n".join(lines)
 

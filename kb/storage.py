@@ -188,7 +188,8 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Reads take a deferred snapshot (WAL readers never wait for the writer); writes queue for the lock.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("kb_read_only") else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -249,15 +250,15 @@ class Storage:
     def _read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
+                conn.execution_options(kb_read_only=True)
                 yield conn
         except OperationalError as exc:
             raise StorageError(f"读取数据库失败（{self.url}）：{exc.orig}。请运行 `scenario-kb init`。") from exc
 
     def schema_version(self) -> int:
-        insp = sa.inspect(self.engine)
-        if not insp.has_table("meta"):
-            return 0
         with self._read() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                return 0
             v = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "schema_version")).scalar()
         return int(v) if v else 0
 

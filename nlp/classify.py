@@ -54,6 +54,8 @@ TOP_SENTENCES = 3
 BASE_FEATURES = ("doc_word", "doc_char", "sent_top", "sent_max", "bm25", "keywords", "name")
 REL_FEATURES = ("doc_word", "doc_char", "sent_top", "keywords")
 DENSE_FEATURES = ("dense_top",)
+# text-level features of the off-topic model; a 5-fold CV on dev_2021 kept these two (see docs/classification.md)
+OFF_FEATURES = ("coverage", "max_doc_word")
 
 _STOP = frozenset(
     "的 了 和 与 及 等 在 对 为 以 是 将 把 从 由 到 中 上 下 或 并 其 其中 我们 公司 企业 本 该 这 那 一个 通过 进行 "
@@ -188,7 +190,9 @@ class _Space:
         self.df = df
         self.matrix = self.transform(docs)  # entries x V
 
-    def counts(self, docs: Sequence[Sequence[str]], weights: Sequence[float] | None = None) -> sparse.csr_matrix:
+    def counts(
+        self, docs: Sequence[Sequence[str]], weights: Sequence[float] | None = None
+    ) -> sparse.csr_matrix:
         rows, cols, vals = [], [], []
         for i, d in enumerate(docs):
             c: dict[int, float] = {}
@@ -204,10 +208,9 @@ class _Space:
         return sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(self.vocab)))
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        m = counts.copy().astype(np.float64)
-        m.data = 1.0 + np.log(np.maximum(m.data, 1e-9)) if m.nnz else m.data
-        m.data = np.maximum(m.data, 0.0)
-        m = m.multiply(self.idf).tocsr()
+        m = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+        m.data = np.log1p(np.maximum(m.data, 0.0))  # sublinear tf; fractional counts from discounted units
+        m = sparse.csr_matrix(m.multiply(self.idf))
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.diags(1.0 / norms) @ m
@@ -304,7 +307,12 @@ class IndustryGuess:
     keywords: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "score": round(self.score, 4), "keywords": self.keywords}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "keywords": self.keywords,
+        }
 
 
 @dataclass
@@ -357,8 +365,18 @@ class Calibration:
     coef: list[float]
     intercept: float
     label_threshold: float = 0.5
-    off_topic_threshold: float = 0.1
+    off_topic_threshold: float = 0.5
+    off_features: list[str] = field(default_factory=list)
+    off_coef: list[float] = field(default_factory=list)
+    off_intercept: float = 0.0
     fit: dict[str, Any] = field(default_factory=dict)
+
+    def off_topic_probability(self, feats: Mapping[str, float]) -> float:
+        """Probability that a text is off-topic, from its text-level features (0 without an off-topic model)."""
+        if not self.off_features:
+            return 0.0
+        z = sum(c * float(feats.get(f, 0.0)) for f, c in zip(self.off_features, self.off_coef, strict=True))
+        return float(_sigmoid(np.array([z + self.off_intercept]))[0])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -367,6 +385,9 @@ class Calibration:
             "intercept": round(float(self.intercept), 6),
             "label_threshold": round(float(self.label_threshold), 6),
             "off_topic_threshold": round(float(self.off_topic_threshold), 6),
+            "off_features": list(self.off_features),
+            "off_coef": [round(float(c), 6) for c in self.off_coef],
+            "off_intercept": round(float(self.off_intercept), 6),
             "fit": self.fit,
         }
 
@@ -378,7 +399,10 @@ class Calibration:
             coef=[float(c) for c in d["coef"]],
             intercept=float(d["intercept"]),
             label_threshold=float(d.get("label_threshold", 0.5)),
-            off_topic_threshold=float(d.get("off_topic_threshold", 0.1)),
+            off_topic_threshold=float(d.get("off_topic_threshold", 0.5)),
+            off_features=list(d.get("off_features", [])),
+            off_coef=[float(c) for c in d.get("off_coef", [])],
+            off_intercept=float(d.get("off_intercept", 0.0)),
             fit=dict(d.get("fit", {})),
         )
 
@@ -422,7 +446,10 @@ _FALLBACK = Calibration(
     coef=[2.0, 2.0, 4.0, 2.0, 1.0, 3.0, 1.0, 4.0, 4.0, 6.0, 4.0],
     intercept=-6.0,
     label_threshold=0.3,
-    off_topic_threshold=0.05,
+    off_topic_threshold=0.5,
+    off_features=["coverage", "max_doc_word"],
+    off_coef=[-20.0, -10.0],
+    off_intercept=7.0,
     fit={"note": "unfitted fallback"},
 )
 
@@ -517,6 +544,7 @@ class _Scored:
     unit_scores: np.ndarray  # units x entries
     kw_by_entry: list[dict[str, list[SpanT]]]
     unit_kws: list[list[str]]
+    text_feats: dict[str, float]
 
 
 # ----------------------------------------------------------------------------------------------- the classifier
@@ -558,9 +586,10 @@ class Classifier:
             self.profile = f"lexical+{getattr(encoder, 'name', 'dense')}"
         cal = calibration or load_calibration(self.profile)
         if cal is None and encoder is not None:
-            log.warning("no calibration for %s; the dense encoder is ignored", self.profile)
-            encoder = None
-            self.profile = "lexical"
+            # kept for fit_calibration; without a fitted profile the dense feature is not used
+            log.warning(
+                "no calibration profile %s; the dense encoder is unused until one is fitted", self.profile
+            )
             cal = load_calibration("lexical")
         self.calibration = cal or _FALLBACK
         self.encoder = encoder
@@ -587,19 +616,17 @@ class Classifier:
         return spans, weights
 
     def _score(
-        self, m: _Matcher, text: str, folded: str, spans: list[SpanT], weights: np.ndarray, dense_units: Any
+        self,
+        m: _Matcher,
+        text: str,
+        folded: str,
+        spans: list[SpanT],
+        weights: np.ndarray,
+        dense_units: Any,
+        toks: tuple[list[list[str]], list[list[str]]] | None = None,
     ) -> _Scored:
         n_e = len(m.entries)
-        words = _words_with_offsets(folded)
-        unit_words: list[list[str]] = [[] for _ in spans]
-        j = 0
-        starts = [s for s, _ in spans]
-        for w, s in words:
-            while j + 1 < len(starts) and starts[j + 1] <= s:
-                j += 1
-            if spans and spans[j][0] <= s < spans[j][1]:
-                unit_words[j].append(w)
-        unit_chars = [_char_bigrams(folded, s, e) for s, e in spans]
+        unit_words, unit_chars = toks if toks is not None else _unit_tokens(folded, spans)
 
         wc = m.words.counts(unit_words)
         cc = m.chars.counts(unit_chars)
@@ -637,12 +664,12 @@ class Classifier:
         unit = unit * weights[:, None]
 
         # document level: weighted counts of all units
-        dw = m.words.weigh(sparse.csr_matrix(wc.multiply(weights[:, None]).sum(axis=0)))
-        dc = m.chars.weigh(sparse.csr_matrix(cc.multiply(weights[:, None]).sum(axis=0)))
+        dw = m.words.weigh(sparse.csr_matrix(np.asarray(wc.multiply(weights[:, None]).sum(axis=0))))
+        dc = m.chars.weigh(sparse.csr_matrix(np.asarray(cc.multiply(weights[:, None]).sum(axis=0))))
         doc_word = (dw @ m.words.matrix.T).toarray().ravel()
         doc_char = (dc @ m.chars.matrix.T).toarray().ravel()
-        q = (wc.multiply(weights[:, None]).sum(axis=0) > 0).astype(np.float64)
-        bm = np.asarray(sparse.csr_matrix(q) @ m.bm25.weights.T.toarray()).ravel() if n_e else np.zeros(0)
+        q = (np.asarray(wc.multiply(weights[:, None]).sum(axis=0)).ravel() > 0).astype(np.float64)
+        bm = m.bm25.weights @ q if n_e else np.zeros(0)
         bm_rel = bm / bm.max() if bm.size and bm.max() > 0 else np.zeros(n_e)
 
         sent_top = _top_mean(unit, TOP_SENTENCES) if len(spans) else np.zeros(n_e)
@@ -670,7 +697,17 @@ class Classifier:
             else:
                 cols.append(base.get(f, np.zeros(n_e)))
         X = np.stack(cols, axis=1) if cols else np.zeros((n_e, 0))
-        return _Scored(X, unit, kw_by_entry, unit_kws)
+        # text-level features for the off-topic model: how much of the text speaks the entries' vocabulary
+        n_words = sum(len(u) for u in unit_words)
+        in_vocab = sum(1 for u in unit_words for w in u if w in m.words.vocab)
+        text_feats = {
+            "coverage": in_vocab / n_words if n_words else 0.0,
+            "keyword_density": 1.0 - math.exp(-len(hits) * 100.0 / max(len(text), 1)),
+            "max_doc_word": float(doc_word.max()) if n_e else 0.0,
+            "max_doc_char": float(doc_char.max()) if n_e else 0.0,
+            "max_sent_top": float(sent_top.max()) if n_e else 0.0,
+        }
+        return _Scored(X, unit, kw_by_entry, unit_kws, text_feats)
 
     def features(self, text: str, *, boilerplate: Any = None) -> np.ndarray:
         """Feature matrix (scenarios x calibration features) of a text; used to fit the calibration.
@@ -681,12 +718,15 @@ class Classifier:
         Returns:
             ``float`` array, one row per scenario in edition order.
         """
+        return self._scored(text, boilerplate).X
+
+    def _scored(self, text: str, boilerplate: Any = None) -> _Scored:
         spans, weights = self._units(text, boilerplate)
         dense_units = self._encode_units(text, spans)
-        return self._score(self._scen, text, _fold(text), spans, weights, dense_units).X
+        return self._score(self._scen, text, _fold(text), spans, weights, dense_units)
 
     def _encode_units(self, text: str, spans: list[SpanT]) -> Any:
-        if self.encoder is None or not spans:
+        if self.encoder is None or not spans or "dense_top" not in self.calibration.features:
             return None
         return self.encoder.encode([text[s:e] for s, e in spans])
 
@@ -715,7 +755,8 @@ class Classifier:
         folded = _fold(text)
         spans, weights = self._units(text, boilerplate)
         dense_units = self._encode_units(text, spans)
-        sc = self._score(self._scen, text, folded, spans, weights, dense_units)
+        toks = _unit_tokens(folded, spans)
+        sc = self._score(self._scen, text, folded, spans, weights, dense_units, toks)
         cal = self.calibration
         z = sc.X @ np.asarray(cal.coef) + cal.intercept if len(self.scenarios) else np.zeros(0)
         p = _sigmoid(z)
@@ -723,9 +764,8 @@ class Classifier:
             p = self._supervised.blend(text, p)
         order = np.argsort(-p, kind="stable")
         best = float(p[order[0]]) if len(order) else 0.0
-        off_topic = best < cal.off_topic_threshold
-        # off_topic_score: 1 at a best score of 0, 0.5 at the threshold, towards 0 above it
-        off_score = _off_topic_score(best, cal.off_topic_threshold)
+        off_score = cal.off_topic_probability(sc.text_feats)
+        off_topic = off_score >= cal.off_topic_threshold
 
         scen = [
             self._ranked(self.scenarios[i], float(p[i]), r + 1, sc, i, spans, text)
@@ -747,28 +787,42 @@ class Classifier:
 
         tasks: list[RankedEntry] = []
         if kind == "factory" and self._task is not None:
-            ts = self._score(self._task, text, folded, spans, weights, None)
+            ts = self._score(self._task, text, folded, spans, weights, None, toks)
             zt = ts.X @ np.asarray(cal.coef) + cal.intercept
             pt = _sigmoid(zt)
             ot = np.argsort(-pt, kind="stable")
-            tasks = [self._ranked(self.tasks[i], float(pt[i]), r + 1, ts, i, spans, text) for r, i in enumerate(ot[:top_k])]
+            tasks = [
+                self._ranked(self.tasks[i], float(pt[i]), r + 1, ts, i, spans, text)
+                for r, i in enumerate(ot[:top_k])
+            ]
 
         findings: list[Finding] = []
         claim_info = None
         if claimed:
-            claim_info, f = self._check_claim(claimed, kind, text, p, order, sc, spans, off_topic)
+            claim_info, f = self._check_claim(
+                claimed, kind, text, p, order, sc, spans, off_topic, weights, toks
+            )
             findings += f
         if off_topic:
             findings.append(
                 Finding(
                     code="CLS003",
                     severity="warning",
-                    message=f"文本与{self.edition}年版指引中的任何典型场景都不相符（最高匹配得分 {best:.2f}），请确认提交的是场景描述而非新闻、广告或通知。",
+                    message=(
+                        f"文本与{self.edition}年版指引中的任何典型场景都不相符（偏题概率 {off_score:.2f}），"
+                        "请确认提交的是场景描述，而非新闻、广告或通知。"
+                    ),
                     spans=[],
-                    detail={"best_score": round(best, 4), "threshold": cal.off_topic_threshold},
+                    detail={
+                        "off_topic_score": round(off_score, 4),
+                        "threshold": cal.off_topic_threshold,
+                        "best_score": round(best, 4),
+                    },
                 )
             )
-        method = self.profile + ("+supervised" if self._supervised is not None and self._supervised.used else "")
+        method = (self.profile if "dense_top" in cal.features else "lexical") + (
+            "+supervised" if self._supervised is not None and self._supervised.used else ""
+        )
         return Classification(
             kind=kind,
             edition=self.edition,
@@ -825,6 +879,8 @@ class Classifier:
         sc: _Scored,
         spans: list[SpanT],
         off_topic: bool,
+        weights: np.ndarray,
+        toks: tuple[list[list[str]], list[list[str]]],
     ) -> tuple[dict[str, Any], list[Finding]]:
         pool = self.tasks if kind == "factory" and self.tasks else self.scenarios
         entry = resolve_entry(claimed, pool) or resolve_entry(claimed, self.scenarios)
@@ -838,9 +894,7 @@ class Classifier:
             )
             return info, [f]
         if entry.kind == "task" and self._task is not None:
-            folded = _fold(text)
-            _, weights = self._units(text, None)
-            ts = self._score(self._task, text, folded, spans, weights, None)
+            ts = self._score(self._task, text, _fold(text), spans, weights, None, toks)
             pt = _sigmoid(ts.X @ np.asarray(self.calibration.coef) + self.calibration.intercept)
             ot = np.argsort(-pt, kind="stable")
             idx = self.tasks.index(entry)
@@ -854,7 +908,13 @@ class Classifier:
             top_i = int(order[0])
             top_e, top_s, top_sc = self.scenarios[top_i], float(p[top_i]), sc
             score = float(p[idx])
-        info = {"text": claimed, "code": entry.code, "name": entry.name, "rank": rank, "score": round(score, 4)}
+        info = {
+            "text": claimed,
+            "code": entry.code,
+            "name": entry.name,
+            "rank": rank,
+            "score": round(score, 4),
+        }
         if rank <= self.claim_top_n and not off_topic:
             return info, []
         col = top_sc.unit_scores[:, top_i] if len(spans) else np.zeros(0)
@@ -912,30 +972,53 @@ class Classifier:
             feats = list(features)
         self.calibration = Calibration(feats, [0.0] * len(feats), 0.0)
         codes = [e.code for e in self.scenarios]
-        Xs, ys = [], []
+        off = np.asarray(off_topic, dtype=bool)
+        Xs, ys, T = [], [], []
         for t, lab in zip(texts, labels, strict=True):
-            X = self.features(t)
-            Xs.append(X)
+            sc = self._scored(t)
+            Xs.append(sc.X)
+            T.append([sc.text_feats[f] for f in OFF_FEATURES])
             ys.append(np.array([c in set(lab) for c in codes], dtype=int))
-        X = np.vstack(Xs)
-        y = np.concatenate(ys)
+        # ranking/label model: on-topic texts only (off-topic texts have their own model below)
+        on = [i for i in range(len(Xs)) if not off[i]]
+        X = np.vstack([Xs[i] for i in on])
+        y = np.concatenate([ys[i] for i in on])
         lr = LogisticRegression(C=1.0, max_iter=2000)
         lr.fit(X, y)
         coef = lr.coef_.ravel().tolist()
         b = float(lr.intercept_[0])
-        self.calibration = Calibration(feats, coef, b)
         P = [_sigmoid(x @ np.asarray(coef) + b) for x in Xs]
-        best = np.array([p.max() for p in P])
-        off = np.asarray(off_topic, dtype=bool)
-        t_off = _pick_off_topic_threshold(best, off)
         t_lab = _pick_label_threshold(P, ys, off)
-        top1 = [int(ys[i][int(np.argmax(P[i]))]) for i in range(len(P)) if not off[i]]
+        top1 = [int(ys[i][int(np.argmax(P[i]))]) for i in on]
+        off_feats: list[str] = []
+        off_coef: list[float] = []
+        off_b = 0.0
+        t_off = 0.5
+        if off.any() and (~off).any():
+            from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+            Tm = np.asarray(T)
+            lo = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000)
+            k = int(min(5, off.sum(), (~off).sum()))
+            if k >= 2:  # the cut is chosen on cross-validated probabilities, not on the fitted ones
+                cv = StratifiedKFold(k, shuffle=True, random_state=0)
+                po = cross_val_predict(lo, Tm, off.astype(int), cv=cv, method="predict_proba")[:, 1]
+                t_off = _pick_off_topic_threshold(po, off)
+            lo.fit(Tm, off.astype(int))
+            off_feats, off_coef, off_b = (
+                list(OFF_FEATURES),
+                lo.coef_.ravel().tolist(),
+                float(lo.intercept_[0]),
+            )
         self.calibration = Calibration(
             feats,
             coef,
             b,
             label_threshold=t_lab,
-            off_topic_threshold=t_off,
+            off_topic_threshold=round(t_off, 4),
+            off_features=off_feats,
+            off_coef=off_coef,
+            off_intercept=off_b,
             fit={
                 "note": note,
                 "texts": len(texts),
@@ -977,6 +1060,19 @@ class Classifier:
         return sup.report
 
 
+def _unit_tokens(folded: str, spans: list[SpanT]) -> tuple[list[list[str]], list[list[str]]]:
+    """Words and character bigrams of each unit (words tokenised once over the whole text)."""
+    unit_words: list[list[str]] = [[] for _ in spans]
+    j = 0
+    starts = [s for s, _ in spans]
+    for w, s in _words_with_offsets(folded):
+        while j + 1 < len(starts) and starts[j + 1] <= s:
+            j += 1
+        if spans and spans[j][0] <= s < spans[j][1]:
+            unit_words[j].append(w)
+    return unit_words, [_char_bigrams(folded, s, e) for s, e in spans]
+
+
 def _boilerplate_fn(bp: Any) -> Callable[[str], bool] | None:
     if bp is None:
         return None
@@ -1008,32 +1104,20 @@ def _top_mean(m: np.ndarray, k: int) -> np.ndarray:
     return part.mean(axis=0)
 
 
-def _off_topic_score(best: float, threshold: float) -> float:
-    """Map the best calibrated score to [0, 1]: 1 at 0, 0.5 at the threshold, 0 at 1 (piecewise linear)."""
-    if threshold <= 0:
-        return 0.0
-    if best < threshold:
-        return 1.0 - 0.5 * best / threshold
-    return max(0.0, 0.5 * (1.0 - (best - threshold) / max(1.0 - threshold, 1e-9)))
-
-
-def _pick_off_topic_threshold(best: np.ndarray, off: np.ndarray) -> float:
-    """Threshold on the best score that maximises balanced accuracy; the middle of the best interval."""
-    if off.sum() == 0 or (~off).sum() == 0:
-        return float(np.min(best[~off]) * 0.5) if (~off).sum() else 0.5
-    cands = np.unique(np.concatenate([[0.0], best, [1.0]]))
+def _pick_off_topic_threshold(prob: np.ndarray, off: np.ndarray) -> float:
+    """Cut on P(off-topic) that maximises balanced accuracy: the middle of the best interval."""
+    cands = np.unique(np.concatenate([[0.0], prob, [1.0]]))
     mids = (cands[:-1] + cands[1:]) / 2
     scores = []
     for t in mids:
-        rej = best < t
-        tpr = (rej & off).sum() / off.sum()
-        tnr = (~rej & ~off).sum() / (~off).sum()
+        rej = prob >= t
+        tpr = (rej & off).sum() / max(off.sum(), 1)
+        tnr = (~rej & ~off).sum() / max((~off).sum(), 1)
         scores.append(tpr + tnr)
-    scores = np.array(scores)
-    good = np.where(scores >= scores.max() - 1e-12)[0]
-    # the widest margin: middle of the contiguous best run (in score space)
-    lo, hi = cands[good[0]], cands[good[-1] + 1]
-    return float((lo + hi) / 2)
+    sc = np.array(scores)
+    good = np.where(sc >= sc.max() - 1e-12)[0]
+    # of the best interval of cuts, the middle: the widest margin on both sides
+    return float((cands[good[0]] + cands[good[-1] + 1]) / 2)
 
 
 def _pick_label_threshold(P: list[np.ndarray], ys: list[np.ndarray], off: np.ndarray) -> float:
@@ -1100,7 +1184,9 @@ class _Supervised:
         k = max(2, min(folds, min(counts.values())))
         # classes with a single example cannot be stratified: they stay in training folds only
         unsup = [clf.scores(t) for t in texts]
-        top1_u = float(np.mean([self.codes[int(np.argmax(p))] == y for p, y in zip(unsup, labels, strict=True)]))
+        top1_u = float(
+            np.mean([self.codes[int(np.argmax(p))] == y for p, y in zip(unsup, labels, strict=True)])
+        )
         y_arr = np.array(labels)
         strat = np.array([y if counts[y] >= k else "__rare__" for y in labels])
         sup_hits, blend_hits = [], {a: [] for a in (0.25, 0.5, 0.75, 1.0)}
@@ -1194,21 +1280,31 @@ def resolve_entry(claimed: str, entries: Sequence[ReferenceEntry]) -> ReferenceE
 
 
 def guess_industry(
-    text: str, industries: Iterable[Mapping[str, Any] | Any], *, top_k: int = 3
+    text: str,
+    industries: Iterable[Mapping[str, Any] | Any],
+    *,
+    tasks: Sequence[ReferenceEntry] = (),
+    top_k: int = 3,
 ) -> list[IndustryGuess]:
     """Rank GB/T 4754-2017 manufacturing divisions (13–43) by the industry vocabulary of a text.
 
     Each industry is a mapping or object with ``code``, ``name`` and ``keywords`` (a list or a ``|``-separated
     string). A keyword counts once however often it occurs; keywords shared by several divisions count less;
-    the division name itself counts as a keyword.
+    the division name itself counts as a keyword. Task entries lend their sub-sector and keywords to the
+    divisions in their ``industry_codes``.
 
     Args:
         text: the original text.
         industries: the divisions (e.g. rows of ``data/industries_gbt4754.csv``).
+        tasks: optional 揭榜 task entries whose vocabulary is added to their divisions.
         top_k: how many to return.
     Returns:
         ``IndustryGuess`` list, best first; empty when no keyword occurs.
     """
+    lent: dict[str, list[str]] = {}
+    for t in tasks:
+        for c in t.industry_codes:
+            lent.setdefault(c, []).extend([t.subsector, *t.keywords])
     rows = []
     for ind in industries:
         get = ind.get if isinstance(ind, Mapping) else lambda k, d=None, _o=ind: getattr(_o, k, d)
@@ -1216,7 +1312,9 @@ def guess_industry(
         if isinstance(kws, str):
             kws = [k for k in kws.split("|") if k.strip()]
         name = str(get("name", ""))
-        rows.append((str(get("code", "")), name, [k.strip() for k in kws if k.strip()] + [name]))
+        code = str(get("code", ""))
+        words = [k.strip() for k in [*kws, *lent.get(code, [])] if k and k.strip()]
+        rows.append((code, name, [*words, name]))
     folded = _fold(text)
     owners: dict[str, int] = {}
     for _, _, kws in rows:

@@ -45,7 +45,7 @@ _FROM_TO = re.compile(
     rf"(?P<pre>由|从)\s*(?P<b>{_NUM})\s*(?P<bu>{_UNIT})?{_PER}\s*(?P<verb>{_TO_VERB})\s*(?P<a>{_NUM})\s*(?P<au>{_UNIT})?{_PER}"
 )
 _TRAIL = re.compile(
-    rf"[，,、（(\s]*(?:[\u4e00-\u9fff]{{0,4}}?)(?P<verb>{_CHG_VERB}){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT})"
+    rf"[，,、（(\s]*(?:同比|整体|总体|共计|合计|累计|即|约|幅度)?(?P<verb>{_CHG_VERB}){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT})"
 )
 _CHANGE = re.compile(
     rf"(?P<verb>{_CHG_VERB})(?![至到为])(?P<ind2>[\u4e00-\u9fffA-Za-z]{{0,8}}?){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT}){_PER}"
@@ -57,7 +57,38 @@ _STOP_PREFIX = (
     "企业", "公司", "工厂", "车间", "整体", "总体", "平均", "有效", "大幅", "显著", "明显", "进一步", "全面",
     "累计", "年均", "每年", "预计", "可", "均", "的", "后", "了", "和", "与", "及",
 )  # fmt: skip
-_STOP_INSIDE = ("使得", "使", "让", "将", "把", "后", "了", "实现", "带动", "促进", "推动", "助力", "，")
+_STOP_INSIDE = (
+    "使得",
+    "使",
+    "让",
+    "将",
+    "把",
+    "后",
+    "了",
+    "的",
+    "实现",
+    "带动",
+    "促进",
+    "推动",
+    "助力",
+    "，",
+)
+_STOP_SUFFIX = (
+    "同比",
+    "环比",
+    "分别",
+    "整体",
+    "累计",
+    "平均",
+    "均",
+    "也",
+    "都",
+    "总体",
+    "有效",
+    "大幅",
+    "显著",
+    "明显",
+)
 _BASELINE_RE = re.compile(
     r"同比|环比|相比|相较|对比|比原来|比以前|比改造前|比实施前|较(?!大|高|低|好|多|少|为|快|慢|强|长|短|小)"
 )
@@ -102,7 +133,14 @@ def _unit(u: str | None) -> str:
     return {"％": "%", "百分点": "个百分点"}.get(u, u)
 
 
-def _direction(verb: str) -> str | None:
+def verb_direction(verb: str) -> str | None:
+    """Direction a change verb states: ``"down"`` (降低、缩短、降至 …), ``"up"`` (提升、增至 …) or None.
+
+    Args:
+        verb: the verb as written.
+    Returns:
+        ``"up"``, ``"down"`` or None for neutral verbs (到、达到、变为).
+    """
     if any(verb.startswith(v) for v in _DOWN):
         return "down"
     if any(verb.startswith(v) for v in _UP):
@@ -127,6 +165,12 @@ def _indicator_before(text: str, pos: int, limit: int = 14) -> tuple[str, int]:
             break
         start -= 1
     phrase = text[start:pos]
+    changed = True
+    while changed:
+        changed = False
+        for w in _STOP_SUFFIX:
+            if phrase.endswith(w) and len(phrase) > len(w):
+                phrase, pos, changed = phrase[: -len(w)], pos - len(w), True
     for term in _indicator_terms():
         if phrase.endswith(term):
             return term, pos - len(term)
@@ -175,7 +219,7 @@ def extract_metrics(text: str) -> list[Metric]:
         if unit in ("年", "月") or (not unit and 1900 <= b <= 2100 and 1900 <= a <= 2100):
             continue  # a period ("从2019年到2021年"), not a result
         verb = m["verb"]
-        direction = _direction(verb) or ("down" if a < b else "up" if a > b else None)
+        direction = verb_direction(verb) or ("down" if a < b else "up" if a > b else None)
         if b != 0:
             change, cu = round((a - b) / b * 100, 4), "%"
         else:
@@ -185,7 +229,7 @@ def extract_metrics(text: str) -> list[Metric]:
         t = _TRAIL.match(text, end)
         if t and t.start() == end and t.end() - end <= 24:
             stated, stated_u, stated_v = _num(t["c"]), _unit(t["cu"]), t["verb"]
-            if _direction(stated_v) == "down":
+            if verb_direction(stated_v) == "down":
                 stated = -stated
             end = t.end()
             if t.end() < len(text) and text[t.end()] in "）)":
@@ -221,7 +265,7 @@ def extract_metrics(text: str) -> list[Metric]:
             ind, ist = _indicator_before(text, m.start())
         c = _num(m["c"])
         verb = m["verb"]
-        direction = _direction(verb)
+        direction = verb_direction(verb)
         unit = _unit(m["cu"])
         span = (ist if ind else m.start(), m.end())
         taken.append(span)

@@ -162,7 +162,11 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
         if not rest.strip():
             return None
         stripped = rest.rstrip("：: \t")
-        if len(stripped) <= 30 and not any(c in _SENT_END for c in stripped) and not stripped.endswith(("，", ",")):
+        if (
+            len(stripped) <= 30
+            and not any(c in _SENT_END for c in stripped)
+            and not stripped.endswith(("，", ","))
+        ):
             return rank, ts, ts + len(stripped), ts + len(stripped)
         # Run-in heading: "（一）企业概况：XX公司成立于…" — a short title before a colon or full stop.
         dm = re.search(r"[：:。]", rest[:21])
@@ -175,7 +179,11 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
     stripped = line.rstrip("：: \t")
     if 2 <= len(stripped) <= 20 and not any(c in _INNER_PUNCT for c in stripped):
         for syn, _ in _synonym_table(parts):
-            if stripped.startswith(syn) and (len(syn) >= 4 or stripped == syn) and len(stripped) <= len(syn) + 8:
+            if (
+                stripped.startswith(syn)
+                and (len(syn) >= 4 or stripped == syn)
+                and len(stripped) <= len(syn) + 8
+            ):
                 return _PLAIN_RANK, 0, len(stripped), len(stripped)
     # Plain run-in: "实施成效：通过…"
     dm = re.match(r"([^：:，,。；;]{2,12})[：:]", line)

@@ -110,15 +110,30 @@ def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
     return terms
 
 
+class _Jieba:
+    """What spaCy's Chinese tokenizer calls (``cut(text, cut_all=False)``), with the HMM switch ours."""
+
+    def __init__(self, tokenizer: Any, hmm: bool) -> None:
+        self.tokenizer = tokenizer
+        self.hmm = hmm
+
+    def cut(self, text: str, cut_all: bool = False) -> Any:
+        return self.tokenizer.cut(text, cut_all=cut_all, HMM=self.hmm)
+
+
 class Segmenter:
     """spaCy zh (jieba segmenter) with the domain dictionary; build once, share across threads.
 
     Args:
         dict_paths: extra jieba-format dictionaries loaded after the shipped domain dictionary.
         extra_words: extra single words to add.
+        hmm: let jieba guess unknown words with its HMM (about 35% slower; off by default, so that
+            words outside the dictionaries are split into single characters, deterministically).
     """
 
-    def __init__(self, dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = (), hmm: bool = False
+    ) -> None:
         import jieba
         import spacy
 
@@ -133,7 +148,8 @@ class Segmenter:
             seg.load_userdict(str(p))
         for w in extra_words:
             seg.add_word(w)
-        self.nlp.tokenizer.jieba_seg = seg
+        self.jieba = seg
+        self.nlp.tokenizer.jieba_seg = _Jieba(seg, hmm)
         self._lock = threading.Lock()  # spaCy's vocabulary grows while tokenising
 
     def doc(self, text: str) -> Any:

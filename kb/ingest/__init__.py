@@ -6,6 +6,7 @@ service records it and goes on with the batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -38,10 +39,16 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+_HEADING = re.compile(r"^\s*(第?[一二三四五六七八九十]+[、.．章部分]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[、.．\s]|【)")
+
+
 def _title_from_text(text: str, fallback: str) -> str:
-    for line in text.splitlines():
+    """The first short line that is not a numbered section heading, else ``fallback``."""
+    for line in text.splitlines()[:5]:
         line = line.strip().strip("#").strip()
-        if 4 <= len(line) <= 60:
+        if _HEADING.match(line):
+            break
+        if 4 <= len(line) <= 60 and not line.endswith(("。", "；")):
             return line
     return fallback
 
@@ -54,10 +61,13 @@ def read_path(
     max_upload_mb: int = 20,
     max_text_chars: int = 200_000,
     max_uncompressed_mb: int = 200,
+    parse_timeout_s: float = 60,
 ) -> Iterator[IngestedDoc | IngestError]:
     """Read one input file into documents. Table files yield one item per row.
 
     Errors of a single table row are yielded (not raised) so the other rows go on; file-level errors are raised.
+    The .docx/.pdf/.xlsx parsers run in a worker process killed after ``parse_timeout_s`` seconds (``<= 0``: no
+    limit, parse in this process); plain text and .csv are bounded by ``max_upload_mb`` alone.
     """
     suffix = path.suffix.lower()
     if not path.exists():
@@ -73,8 +83,15 @@ def read_path(
         )
     if suffix in TABLE_SUFFIXES:
         from kb.ingest.table import iter_table_rows
+        from kb.ingest.worker import run_bounded
 
-        for rowno, raw in iter_table_rows(path, column_map, max_uncompressed_mb):
+        if suffix == ".xlsx":
+            rows = run_bounded(
+                "xlsx", path, parse_timeout_s, column_map=column_map, max_uncompressed_mb=max_uncompressed_mb
+            )
+        else:
+            rows = list(iter_table_rows(path, column_map, max_uncompressed_mb))
+        for rowno, raw in rows:
             src = f"{path.name}#row={rowno}"
             text = str(raw.pop("text", "") or "").strip()
             if not text:
@@ -90,25 +107,52 @@ def read_path(
         return
     warnings = []
     title = ""
+    partial = False
     if suffix in (".txt", ".md"):
         from kb.ingest.text import read_text_file
 
         text, enc = read_text_file(path)
         if enc not in ("utf-8", "utf-8-sig"):
             warnings.append(f"文本编码为 {enc}，已转换为 UTF-8")
-    elif suffix == ".docx":
-        from kb.ingest.docx import read_docx
-
-        text, title = read_docx(path, max_uncompressed_mb)
     else:
-        from kb.ingest.pdf import read_pdf
-
-        text = read_pdf(path)
+        text, title, notes = read_document(
+            path, max_uncompressed_mb=max_uncompressed_mb, parse_timeout_s=parse_timeout_s
+        )
+        warnings.extend(notes)
+        partial = bool(notes)
     raw = (folder_meta or FolderMetadata()).lookup(path)
     meta = build_metadata(raw, str(path), warnings) if raw else Metadata()
     if not meta.title:
         meta.title = title or _title_from_text(text, path.stem)
-    yield _finish(IngestedDoc(path.name, str(path), suffix[1:], text, meta, warnings), max_text_chars)
+
+    yield _finish(IngestedDoc(path.name, str(path), suffix[1:], text, meta, warnings, partial), max_text_chars)
+
+
+def read_document(
+    path: Path, *, max_uncompressed_mb: int = 200, parse_timeout_s: float = 60
+) -> tuple[str, str, list[str]]:
+    """Text and title of a .docx or .pdf, parsed in the worker process within the parse time limit.
+
+    Args:
+        path: a .docx or .pdf file.
+        max_uncompressed_mb: zip-bomb guard for .docx.
+        parse_timeout_s: parse time limit in seconds (``<= 0``: no limit, parse in this process).
+
+    Returns:
+        ``(text, title, warnings)``; the title is empty for PDFs and .docx files without one; a warning says
+        when only the first :data:`kb.ingest.pdf.MAX_PAGES` pages of a PDF were read.
+    """
+    from kb.ingest.pdf import MAX_PAGES
+    from kb.ingest.worker import run_bounded
+
+    if path.suffix.lower() == ".docx":
+        text, title = run_bounded("docx", path, parse_timeout_s, max_uncompressed_mb=max_uncompressed_mb)
+        return text, title, []
+    if path.suffix.lower() == ".pdf":
+        text, pages = run_bounded("pdf", path, parse_timeout_s)
+        notes = [f"PDF 共 {pages} 页，只读取了前 {MAX_PAGES} 页"] if pages > MAX_PAGES else []
+        return text, "", notes
+    raise UnsupportedFormatError(str(path), f"不是 .docx 或 .pdf 文件（{path.suffix}）", "请上传 .docx 或 .pdf 文件")
 
 
 def _finish(doc: IngestedDoc, max_text_chars: int) -> IngestedDoc:

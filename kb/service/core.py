@@ -112,6 +112,7 @@ class KBCore:
         with self._lock:
             self._editions.clear()
             self._classifier = None
+            self._ref_engine = None
 
     # ------------------------------------------------------------------ reference editions
     def active_edition(self, list_kind: str = "guide") -> ActiveEdition:
@@ -366,7 +367,7 @@ class KBCore:
 
         rules = load_rules()
         return {
-            "check": str(getattr(rules, "version", "") or ""),
+            "check": str(rules.version),
             "classify": f"{self.active_edition('guide').id}:{self.active_edition('tasks').id}",
         }
 
@@ -398,6 +399,16 @@ class KBCore:
                 log.exception("analysis failed for #%s", sid)
             if progress:
                 progress(i + 1, len(ids), str(sid))
+
+    def evaluate(self, labeled: str | Path) -> Any:
+        """Evaluate the classifier of the active editions on a labeled JSONL file."""
+        from nlp.evaluate import evaluate, load_labeled
+
+        try:
+            items = load_labeled(labeled)
+        except (ValueError, KeyError) as exc:
+            raise KBError(f"{labeled}: 标注文件格式不对（{exc}）：每行一个 JSON 对象，含 text、scenarios、link。") from exc
+        return evaluate(self.classifier(), items)
 
     # ------------------------------------------------------------------ review
     def set_decision(self, sid: int, reviewer: str, status: str, note: str = "") -> None:

@@ -1,13 +1,295 @@
-"""Similarity use cases: index maintenance, similar texts, duplicate families, search."""
+"""Similarity use cases: index maintenance, similar texts, duplicate families, pair view, search.
+
+The database is the source of truth; the engine folder (``<index_dir>/similarity``) is derived data. Updates take
+an exclusive file lock, reload the saved engine, bring it in line with the database, and save atomically (write a
+new folder, then swap), so two processes or a killed ingest never leave a half-written or stale index behind.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import fcntl
+import hashlib
+import logging
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.errors import KBError
+
+log = logging.getLogger(__name__)
 
 
 class SimilarityMixin:
     """Wires :mod:`nlp.similarity` to the stored submissions."""
 
+    _engine: Any
+    _ref_engine: Any = None
+
+    # ------------------------------------------------------------------ engine lifecycle
+    def _index_dir(self) -> Path:
+        return Path(self.config.index_path) / "similarity"
+
+    @contextlib.contextmanager
+    def _index_lock(self) -> Iterator[None]:
+        base = Path(self.config.index_path)
+        base.mkdir(parents=True, exist_ok=True)
+        with open(base / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _new_engine(self) -> Any:
+        from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
+
+        cfg = self.config
+        opts: dict[str, Any] = {}
+        if cfg.encoder in ("sentence-transformers", "st"):
+            if not cfg.encoder_model:
+                raise KBError(
+                    "encoder=sentence-transformers 需要 encoder_model：请设置本地模型目录或已缓存的模型名"
+                    "（如 SCENARIO_KB_ENCODER_MODEL=/path/to/bge-small-zh）。"
+                )
+            opts["model"] = cfg.encoder_model
+        sc = SimilarityConfig(
+            min_len=int(cfg.min_match_chars),
+            dupe_threshold=float(cfg.dup_threshold),
+            index_backend=cfg.index_backend,
+            meta_keys=("source", "title", "year", "region", "kind"),
+        )
+        try:
+            return SimilarityEngine(
+                cfg.encoder,
+                config=sc,
+                cache_dir=Path(cfg.index_path) / "cache",
+                encoder_options=opts,
+                reference_texts=self.boilerplate_texts(),
+            )
+        except ImportError as exc:
+            raise KBError(f"无法加载编码器 {cfg.encoder}：{exc}") from exc
+
+    def _doc_meta(self, sub: Any, classification: dict[str, Any] | None) -> dict[str, Any]:
+        scen = [s["code"] for s in (classification or {}).get("scenarios", [])[:3]]
+        return {
+            "source": sub.source,
+            "title": sub.meta.title,
+            "year": sub.meta.year,
+            "region": sub.meta.region,
+            "industry": sub.meta.industry,
+            "kind": sub.meta.kind,
+            "claimed": sub.meta.claimed,
+            "scenario": scen,
+        }
+
+    def _sync(self, eng: Any) -> bool:
+        """Make the engine hold exactly the stored submissions. Returns True when it changed."""
+        db_ids = set(self.storage.submission_ids())
+        have = set(eng.ids())
+        extra = have - db_ids
+        missing = sorted(db_ids - have)
+        for i in extra:
+            eng.remove(i)
+        if missing:
+            classes = self.storage.analyses("classify")
+            for sid in missing:
+                sub = self.storage.get_submission(sid)
+                eng.add(sid, sub.text, self._doc_meta(sub, classes.get(sid, (None, None))[1]))
+        return bool(extra or missing)
+
+    def _save_engine(self, eng: Any) -> None:
+        d = self._index_dir()
+        tmp = d.with_name(d.name + ".new")
+        old = d.with_name(d.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        eng.save(tmp)
+        shutil.rmtree(old, ignore_errors=True)
+        if d.exists():
+            d.rename(old)
+        tmp.rename(d)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _load_engine(self) -> Any | None:
+        from nlp.similarity.engine import SimilarityEngine
+
+        d = self._index_dir()
+        if not (d / "config.json").exists():
+            old = d.with_name(d.name + ".old")  # a crash between the two renames of _save_engine
+            if (old / "config.json").exists():
+                old.rename(d)
+            else:
+                return None
+        try:
+            eng = SimilarityEngine.load(d, cache_dir=Path(self.config.index_path) / "cache")
+        except Exception:
+            log.exception("similarity index at %s is unreadable; rebuilding", d)
+            return None
+        if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(self.config.encoder, self.config.encoder):
+            return None
+        return eng
+
+    def similarity_engine(self) -> Any:
+        """The engine over all stored submissions (loaded once per process, kept in line with the DB)."""
+        with self._lock:
+            if getattr(self, "_engine", None) is None:
+                self.storage.ensure_ready()
+                with self._index_lock():
+                    eng = self._load_engine() or self._new_engine()
+                    if self._sync(eng) or not (self._index_dir() / "config.json").exists():
+                        if len(eng):
+                            eng.build()
+                            self._save_engine(eng)
+                self._engine = eng
+            return self._engine
+
     def index_add(self, ids: Sequence[int]) -> None:
-        """Add stored submissions to the similarity indexes (no-op until the engine is configured)."""
-        return None
+        """Bring the on-disk index up to date after new submissions were stored."""
+        with self._lock, self._index_lock():
+            eng = self._load_engine() or self._new_engine()
+            self._sync(eng)
+            if len(eng):
+                eng.build()
+                self._save_engine(eng)
+            self._engine = eng
+
+    def index_rebuild(self, progress: Any = None) -> dict[str, Any]:
+        """Rebuild the similarity index from the database."""
+        with self._lock, self._index_lock():
+            self.storage.ensure_ready()
+            eng = self._new_engine()
+            self._sync(eng)
+            if len(eng):
+                eng.build(progress=progress)
+            self._save_engine(eng)
+            self._engine = eng
+        return {"count": len(eng), "encoder": eng.encoder.name}
+
+    def index_verify(self) -> dict[str, Any]:
+        """Compare the saved index with the database (what is on disk, not the in-memory copy)."""
+        from nlp.similarity.engine import SimilarityEngine
+
+        self.storage.ensure_ready()
+        db_ids = self.storage.submission_ids()
+        d = self._index_dir()
+        with self._index_lock():
+            if (d / "config.json").exists():
+                eng = SimilarityEngine.load(d)
+                rep = eng.verify(db_ids).to_dict()
+            else:
+                rep = {"missing": db_ids, "extra": [], "ok": not db_ids}
+        rep["db_count"] = len(db_ids)
+        rep["index_count"] = len(db_ids) - len(rep.get("missing", [])) + len(rep.get("extra", []))
+        rep["ok"] = not rep.get("missing") and not rep.get("extra") and rep.get("ok", True)
+        return rep
+
+    # ------------------------------------------------------------------ questions
+    def similar(self, target: int | str, k: int = 10, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Sources of a stored submission (id) or a new text: overall %, largest source, matches with spans."""
+        eng = self.similarity_engine()
+        if isinstance(target, int) and target not in eng:
+            raise KBError(f"申报材料 #{target} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
+        if not len(eng):
+            return {"overall": 0.0, "overall_excl_boilerplate": 0.0, "largest_source": None, "matches": []}
+        rep = eng.report(target, k=k, filters=filters).to_dict()
+        for m in rep["matches"]:
+            meta = m.get("meta", {})
+            m["source"] = meta.get("source", "")
+            m["title"] = meta.get("title", "")
+            m["year"] = meta.get("year")
+            m["shared"] = m.get("spans", [])
+        return rep
+
+    def pair(self, a: int, b: int) -> dict[str, Any]:
+        """Side-by-side comparison of two stored submissions: shared spans in both texts and the %s."""
+        eng = self.similarity_engine()
+        for x in (a, b):
+            if x not in eng:
+                self.get(x)  # raises NotFound for unknown ids
+                raise KBError(f"申报材料 #{x} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
+        al = eng.compare(a, b)
+        d = al.to_dict()
+        d["shared"] = [s.to_dict() for s in al.spans]
+        d["a"], d["b"] = self.get(a).summary(), self.get(b).summary()
+        return d
+
+    @staticmethod
+    def family_key(member_ids: Sequence[int]) -> str:
+        return hashlib.sha1(",".join(str(i) for i in sorted(member_ids)).encode()).hexdigest()[:12]
+
+    def dupes(self, threshold: float | None = None) -> dict[str, Any]:
+        """Duplicate families (connected components) and the pairs that link them, across the whole KB."""
+        eng = self.similarity_engine()
+        rep = eng.dupes(threshold).to_dict()
+        reviewed = self.storage.family_reviews()
+        for fam in rep["families"]:
+            ids = [m["id"] for m in fam["members"]]
+            fam["key"] = self.family_key(ids)
+            fam["reviewed"] = fam["key"] in reviewed
+            fam["shared"] = [{"id": m["id"], "spans": m["spans"]} for m in fam["members"]]
+            for m in fam["members"]:
+                meta = eng.meta.get(m["id"], {})
+                m.setdefault("source", meta.get("source", ""))
+                m.setdefault("title", meta.get("title", ""))
+        for p in rep["pairs"]:
+            p["similarity_excl_boilerplate"] = p["similarity"]
+            p.setdefault("similarity_all", p["similarity"])
+        return rep
+
+    def _reference_engine(self) -> Any:
+        with self._lock:
+            if self._ref_engine is None:
+                from nlp.similarity.engine import SimilarityEngine
+
+                eng = SimilarityEngine("tfidf", index_backend="numpy")
+                for i, e in enumerate(self._reference_entries()):
+                    text = f"{e.name}。{e.scope} {' '.join(e.keywords)} {' '.join(e.synonyms)}"
+                    eng.add(i, text, {"code": e.code, "name": e.name, "link": e.link, "kind": e.kind})
+                eng.build()
+                self._ref_engine = eng
+            return self._ref_engine
+
+    def _reference_entries(self) -> list[Any]:
+        return list(self.active_edition("guide").entries) + list(self.active_edition("tasks").entries)
+
+    def similar_reference(self, text: str, k: int = 5) -> list[dict[str, Any]]:
+        """Reference entries (guide scenarios, 揭榜 tasks) closest to a text — never other submissions."""
+        eng = self._reference_engine()
+        hits = eng.search(text[:4000], k=k, mode="semantic")
+        entries = self._reference_entries()
+        out = []
+        for h in hits:
+            e = entries[h.id]
+            out.append({"code": e.code, "name": e.name, "link": e.link, "kind": e.kind, "scope": e.scope,
+                        "score": round(float(h.cosine or 0.0), 4)})
+        return out
+
+    def search(self, query: str, k: int = 20, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Hybrid keyword + semantic search over submissions (filtered) and reference entries."""
+        if not query.strip():
+            return []
+        f = dict(filters or {})
+        scen = f.pop("scenario", None)
+        if scen:
+            codes = {e.code for e in self.active_edition("guide").entries if scen in (e.code, e.name)} or {scen}
+            f["scenario"] = lambda have, codes=codes: bool(set(have or []) & codes)
+            f["_claimed_or"] = None
+        f.pop("_claimed_or", None)
+        out: list[dict[str, Any]] = []
+        eng = self.similarity_engine()
+        if len(eng):
+            for h in eng.search(query, k=k, filters=f or None):
+                text = eng.texts[h.id]
+                snip = text[h.passage[0] : h.passage[1]][:120] if h.passage else text[:80]
+                out.append({"type": "submission", "id": h.id, "ref": f"#{h.id}", "score": h.score,
+                            "title": h.meta.get("title", ""), "source": h.meta.get("source", ""),
+                            "snippet": snip, "passage": list(h.passage) if h.passage else None})
+        if not filters:
+            entries = self._reference_entries()
+            for h in self._reference_engine().search(query, k=max(3, k // 4)):
+                e = entries[h.id]
+                out.append({"type": "reference", "id": None, "ref": e.code, "score": h.score, "title": e.name,
+                            "source": e.link, "snippet": e.scope[:120], "passage": None})
+        out.sort(key=lambda x: -x["score"])
+        return out[:k]

@@ -189,7 +189,7 @@ class Context:
         hits: list[TermHit] = []
         for t in self.tokens:
             tag = tags.get(t.text.lower())
-            if tag:
+            if tag and tag != "n":  # "n": words kept whole for segmentation only
                 hits.append(TermHit(t.text, tag, (t.start, t.end)))
         return hits
 

@@ -15,9 +15,14 @@ def _has_statement(ctx: Context, rule: Rule) -> bool:
 
 @lru_cache(maxsize=16)
 def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    # Latin names must not be part of a longer Latin word (PTC in "PTCR" is not PTC).
-    return re.compile(rf"(?<![A-Za-z])(?:{alts})(?![A-Za-z])", re.I)
+    # A name starting or ending with a Latin letter must not continue a longer Latin word
+    # (PTC in "PTCR" is not PTC); Chinese names need no boundary (西门子Opcenter).
+    alts = []
+    for n in sorted(names, key=len, reverse=True):
+        pre = r"(?<![A-Za-z])" if n[:1].isascii() and n[:1].isalpha() else ""
+        post = r"(?![A-Za-z])" if n[-1:].isascii() and n[-1:].isalpha() else ""
+        alts.append(pre + re.escape(n) + post)
+    return re.compile("|".join(alts), re.I)
 
 
 @check("SEC001")
@@ -34,7 +39,11 @@ def foreign_software(ctx: Context, rule: Rule) -> list[Finding]:
     names = tuple(rule.params.get("names", ()))
     if not names or _has_statement(ctx, rule):
         return []
-    hits = list(_names_re(names).finditer(ctx.text))
+    low = ctx.text.lower()
+    present = tuple(n for n in names if n.lower() in low)  # cheap filter before the regex
+    if not present:
+        return []
+    hits = list(_names_re(present).finditer(ctx.text))
     if not hits:
         return []
     found = list(dict.fromkeys(m.group() for m in hits))

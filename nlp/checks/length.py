@@ -27,9 +27,9 @@ def too_long(ctx: Context, rule: Rule) -> list[Finding]:
 
 @check("LEN002")
 def too_short(ctx: Context, rule: Rule) -> list[Finding]:
-    """字数 below ``min_zishu`` (an empty text is left to the caller)."""
+    """字数 below ``min_zishu`` (an empty text included)."""
     limit = int(rule.params.get("min_zishu", 800))
-    if ctx.zishu >= limit or not ctx.text.strip():
+    if ctx.zishu >= limit:
         return []
     return [rule.finding([], zishu=ctx.zishu, chars=ctx.chars, min_zishu=limit)]
 

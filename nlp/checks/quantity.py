@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from nlp.checks.base import Context, Rule, check
-from nlp.metrics import Metric
+from nlp.metrics import Metric, verb_direction
 from nlp.types import Finding
 
 _RESULT_KINDS = ("from_to", "change", "level")
@@ -47,9 +47,7 @@ def _contradiction(m: Metric, tol: float) -> str | None:
     b, a = m.before, m.after
     if b is None or a is None:
         return None
-    from nlp.metrics import _direction
-
-    verb_dir = _direction(m.verb)
+    verb_dir = verb_direction(m.verb)
     if verb_dir == "down" and a > b:
         return f"写“{m.verb}”，但数值由{_fmt(b)}{m.unit}升到{_fmt(a)}{m.unit}"
     if verb_dir == "up" and a < b:
@@ -92,7 +90,9 @@ def contradictions(ctx: Context, rule: Rule) -> list[Finding]:
     for m in ctx.metrics:
         reason = _contradiction(m, tol)
         if reason:
-            out.append(rule.finding([m.span], reason=reason, evidence=_evidence(ctx, m), indicator=m.indicator))
+            out.append(
+                rule.finding([m.span], reason=reason, evidence=_evidence(ctx, m), indicator=m.indicator)
+            )
     return out
 
 
@@ -122,7 +122,9 @@ def implausible(ctx: Context, rule: Rule) -> list[Finding]:
     for m in ctx.metrics:
         reason = _implausible(m, max_inc, max_rate)
         if reason:
-            out.append(rule.finding([m.span], reason=reason, evidence=_evidence(ctx, m), indicator=m.indicator))
+            out.append(
+                rule.finding([m.span], reason=reason, evidence=_evidence(ctx, m), indicator=m.indicator)
+            )
     return out
 
 

@@ -47,7 +47,9 @@ _CAPTION_RE = re.compile(
     rf"^[ \t　]*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)(?![\d%])[ \t　:：.、]*[^\n。]{{0,40}}$",
     re.M,
 )
-_PLACEHOLDER_RE = re.compile(r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)", re.I)
+_PLACEHOLDER_RE = re.compile(
+    r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)", re.I
+)
 
 
 @check("FIG001")

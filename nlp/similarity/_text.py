@@ -151,9 +151,7 @@ def _append_stripped(text: str, s: int, e: int, out: list[SpanT]) -> None:
         out.append((s, e))
 
 
-def windows(
-    text: str, max_sentences: int = 3, max_chars: int = 400
-) -> Iterator[SpanT]:
+def windows(text: str, max_sentences: int = 3, max_chars: int = 400) -> Iterator[SpanT]:
     """Consecutive, non-overlapping windows of up to ``max_sentences`` sentences and ``max_chars``.
 
     A single sentence longer than ``max_chars`` is cut into ``max_chars`` pieces.

@@ -95,9 +95,7 @@ class SharedSpan:
 
     def swapped(self) -> SharedSpan:
         """The same span seen from b's side."""
-        return SharedSpan(
-            self.b_start, self.b_end, self.a_start, self.a_end, self.length, self.boilerplate
-        )
+        return SharedSpan(self.b_start, self.b_end, self.a_start, self.a_end, self.length, self.boilerplate)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -393,6 +391,4 @@ def align(
     na, nb = NormText(a), NormText(b)
     mask_a = masker(a) if masker else None
     mask_b = masker(b) if masker else None
-    return align_norm(
-        na, nb, min_len=min_len, mask_a=mask_a, mask_b=mask_b, cosine=cosine, levels=levels
-    )
+    return align_norm(na, nb, min_len=min_len, mask_a=mask_a, mask_b=mask_b, cosine=cosine, levels=levels)

@@ -106,9 +106,7 @@ class Boilerplate:
             A :class:`Boilerplate`.
         """
         n = len(texts)
-        threshold = (
-            min_docs if min_docs is not None else max(min_docs_floor, math.ceil(min_frac * n))
-        )
+        threshold = min_docs if min_docs is not None else max(min_docs_floor, math.ceil(min_frac * n))
         per_doc = []
         for t in texts:
             keys = {h for h, _ in _sentence_keys(t, min_sentence_chars)}
@@ -160,9 +158,7 @@ class Boilerplate:
         if self._refs:
             nt = NormText(text)
             for ref in self._refs:
-                runs = tile(
-                    maximal_matches(ref, nt, self.min_len), len(ref.norm), len(nt.norm), self.min_len
-                )
+                runs = tile(maximal_matches(ref, nt, self.min_len), len(ref.norm), len(nt.norm), self.min_len)
                 spans.extend(to_original(nt.offsets, j, j + L) for _, j, L in runs)
         return merge_spans(spans)
 

@@ -160,7 +160,7 @@ class TfidfEncoder:
             texts = [texts[i] for i in sorted(pick)]
         x = self._vec.fit_transform(texts)
         h = hashlib.sha256()
-        h.update(json.dumps(sorted(self._vec.vocabulary_.items()), ensure_ascii=False).encode())
+        h.update(json.dumps(sorted((k, int(v)) for k, v in self._vec.vocabulary_.items()), ensure_ascii=False).encode())
         h.update(np.asarray(self._vec.idf_, dtype=np.float32).tobytes())
         if self.lsa_dim:
             from sklearn.decomposition import TruncatedSVD
@@ -178,9 +178,7 @@ class TfidfEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors (raises :class:`EncoderNotFitted` before ``fit``)."""
         if not self.fitted:
-            raise EncoderNotFitted(
-                "TF-IDF 编码器尚未拟合：先调用 fit(语料) 或 TfidfEncoder.load(路径)"
-            )
+            raise EncoderNotFitted("TF-IDF 编码器尚未拟合：先调用 fit(语料) 或 TfidfEncoder.load(路径)")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         x = self._vec.transform(list(texts))
@@ -559,6 +557,4 @@ def embed_document(
     Returns:
         A :class:`DocEmbedding` (``spans`` index into ``text``).
     """
-    return embed_documents(
-        encoder, [text], cache, max_sentences=max_sentences, max_chars=max_chars
-    )[0]
+    return embed_documents(encoder, [text], cache, max_sentences=max_sentences, max_chars=max_chars)[0]

@@ -151,9 +151,7 @@ def build_families(
         for p in ps:
             spans.setdefault(p.a, []).extend(s.a for s in p.spans)
             spans.setdefault(p.b, []).extend(s.b for s in p.spans)
-        members = [
-            Member(i, merge_spans(spans[i]), dict((meta or {}).get(i, {}))) for i in sorted(spans)
-        ]
+        members = [Member(i, merge_spans(spans[i]), dict((meta or {}).get(i, {}))) for i in sorted(spans)]
         ps.sort(key=lambda p: (p.a, p.b))
         fams.append(Family(0, members, ps))
     fams.sort(key=lambda f: (-len(f.members), -f.max_similarity, f.members[0].id))

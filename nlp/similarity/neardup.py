@@ -21,7 +21,6 @@ import logging
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -67,6 +66,19 @@ def shingle_hashes(norm: str, k: int = 5) -> np.ndarray:
     return np.unique(_fmix32(h))
 
 
+class _Sketch:
+    """The part of a datasketch MinHash that MinHashLSH reads (hash values, length, scheme)."""
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine32"
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+
 class NearDupIndex:
     """MinHash LSH index of texts by integer id.
 
@@ -97,9 +109,7 @@ class NearDupIndex:
         self.seed = seed
         self.max_bucket = max_bucket
         gen = np.random.RandomState(seed)
-        self._a = (gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[
-            None, :
-        ]
+        self._a = (gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[None, :]
         self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)[None, :]
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._sigs: dict[int, np.ndarray] = {}
@@ -118,14 +128,8 @@ class NearDupIndex:
                 np.minimum(out, part.min(axis=0), out=out)
         return out
 
-    def _minhash(self, sig: np.ndarray) -> Any:
-        from datasketch import MinHash
-
-        return MinHash(
-            hashvalues=sig,
-            scheme="affine32",
-            permutations=(self._a[0], self._b[0]),
-        )
+    def _minhash(self, sig: np.ndarray) -> _Sketch:
+        return _Sketch(sig)
 
     # -- mutation -------------------------------------------------------------------------------
     def add(self, id: int, text: str) -> None:

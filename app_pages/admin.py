@@ -1,0 +1,120 @@
+"""管理: upload a batch, import the official reference text, rebuild indexes, manage users."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.resources import get_kb, require, show_error
+from kb.auth import ROLE_LABELS
+from kb.models import ROLES
+
+sess = require("admin")
+kb = get_kb()
+st.title("管理")
+t_batch, t_ref, t_index, t_users = st.tabs(["导入申报材料", "导入官方参考文本", "索引", "用户"])
+
+with t_batch:
+    st.caption(
+        "支持 .docx .pdf .txt .md，以及一行一份材料的 .csv/.xlsx 汇总表。相同内容不会重复导入；有问题的文件会跳过并列出原因。"
+    )
+    files = st.file_uploader(
+        "选择文件",
+        type=["docx", "pdf", "txt", "md", "csv", "xlsx"],
+        accept_multiple_files=True,
+        key="batch_files",
+    )
+    year = st.number_input("缺省年度（材料未写年度时使用）", 2015, 2100, value=2021)
+    if st.button("导入", type="primary", disabled=not files, key="batch_go"):
+        bar = st.progress(0.0, text="正在导入……")
+        with tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
+            for f in files:
+                (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
+            try:
+                rep = kb.ingest(
+                    [tmp], defaults={"year": int(year)},
+                    progress=lambda done, total, path: bar.progress(done / max(total, 1), text=f"{done}/{total} {Path(path).name}"),
+                )  # fmt: skip
+            except Exception as exc:
+                show_error(exc)
+                st.stop()
+        d = rep.to_dict()
+        bar.progress(1.0, text="完成")
+        st.success(f"新增 {d['added']} 份，重复 {d['duplicates']} 份，跳过 {d['skipped']} 份。")
+        st.dataframe(
+            pd.DataFrame(d["outcomes"]).rename(
+                columns={"path": "文件", "status": "结果", "reason": "说明", "submission_id": "编号", "title": "标题"}
+            ),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+
+with t_ref:
+    c1, c2 = st.columns(2)
+    lk = c1.selectbox(
+        "清单", ["guide", "tasks"], format_func={"guide": "典型场景参考指引", "tasks": "示范工厂揭榜任务"}.get
+    )
+    edition = c2.text_input("版本（年份）", value="2021")
+    off = st.file_uploader(
+        "官方附件（.docx / .pdf / .txt）", type=["docx", "pdf", "txt", "md"], key="ref_file"
+    )
+    if off is not None:
+        with tempfile.TemporaryDirectory(prefix="kb-ref-") as tmp:
+            path = Path(tmp) / Path(off.name).name
+            path.write_bytes(off.getvalue())
+            try:
+                entries, diff = kb.preview_reference_import(path, lk, edition)
+                st.markdown(f"识别出 **{len(entries)}** 条。与当前版本相比：")
+                st.text(diff.summary())
+                if st.button("确认导入并启用", type="primary", key="ref_go"):
+                    ed = kb.import_reference(path, lk, edition)
+                    st.success("已导入并启用：" + ed.banner)
+            except Exception as exc:
+                show_error(exc)
+
+with t_index:
+    st.caption("导入大量材料或更换编码器后重建相似度索引；校验会检查索引与数据库是否一致。")
+    c1, c2 = st.columns(2)
+    if c1.button("重建索引", key="idx_rebuild"):
+        bar = st.progress(0.0, text="正在重建……")
+        try:
+            out = kb.index_rebuild(progress=lambda d, t, _p: bar.progress(d / max(t, 1), text=f"{d}/{t}"))
+            bar.progress(1.0, text="完成")
+            st.success("索引已重建。")
+            st.json(out if isinstance(out, dict) else {"result": str(out)})
+        except Exception as exc:
+            show_error(exc)
+    if c2.button("校验索引", key="idx_verify"):
+        try:
+            st.json(kb.index_verify())
+        except Exception as exc:
+            show_error(exc)
+
+with t_users:
+    users = kb.users()
+    st.dataframe(
+        pd.DataFrame(
+            [{"用户名": u["username"], "角色": ROLE_LABELS.get(u["role"], u["role"]), "启用": "是" if u.get("active") else "否",
+              "创建时间": u.get("created_at", "")} for u in users]
+        ),
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+    with st.form("add_user", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("用户名")
+        pw = c2.text_input("密码", type="password")
+        role = c3.selectbox("角色", list(ROLES), format_func=ROLE_LABELS.get)
+        if st.form_submit_button("添加或重置用户"):
+            try:
+                kb.add_user(name, pw, role)
+                st.toast(f"已保存用户 {name}")
+                st.rerun()
+            except Exception as exc:
+                show_error(exc)
+    others = [u["username"] for u in users if u["username"] != sess.username]
+    if others:
+        c1, c2 = st.columns([2, 1])
+        victim = c1.selectbox("删除用户", others, key="del_user")
+        if c2.button("删除", key="del_user_go"):
+            kb.remove_user(victim)
+            st.rerun()

@@ -1,0 +1,118 @@
+"""查重: duplicate families, and a pair side by side with the shared passages highlighted."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.render import CSS, legend, shared_text
+from app_pages.resources import get_kb, open_detail, require, show_error
+
+LEVELS = {
+    "identical": "完全相同",
+    "minor_edits": "轻微改动",
+    "paraphrase": "改写",
+    "partial": "部分重合",
+    "unrelated": "无关",
+}
+
+sess = require("review")
+kb = get_kb()
+st.title("查重")
+
+res = kb.duplicate_families()
+if res["error"]:
+    st.info(res["error"])
+fams = res["families"]
+st.caption(
+    "相似度 = 共享段落字数 ÷ 较短文本字数；“去套话后”不计从指南、通知中照抄的段落。阈值只用于提示复核，不直接否决。"
+)
+
+pair = st.session_state.get("pair")
+if fams:
+    df = pd.DataFrame(
+        [
+            {
+                "家族": str(f["key"]),
+                "成员数": len(f["members"]),
+                "级别": LEVELS.get(f.get("level"), f.get("level")),
+                "最高相似度": f.get("max_similarity"),
+                "成员": "、".join(f"#{m['id']} {m.get('title', '')}" for m in f["members"]),
+                "已复核": f"✅ {f['reviewed']['reviewer']}" if f.get("reviewed") else "",
+            }
+            for f in fams
+        ]
+    )
+    st.subheader(f"重复家族（{len(fams)} 个）")
+    st.dataframe(
+        df, hide_index=True, width="stretch",
+        column_config={"最高相似度": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")},
+    )  # fmt: skip
+    keys = [str(f["key"]) for f in fams]
+    c1, c2 = st.columns([2, 3])
+    key = c1.selectbox("查看家族", keys, key="family", format_func=lambda k: f"家族 {k}")
+    fam = fams[keys.index(key)]
+    ids = {int(m["id"]) for m in fam["members"]}
+    fam_pairs = [p for p in res["pairs"] if int(p["a"]) in ids and int(p["b"]) in ids] or fam.get("pairs", [])
+    with c2, st.form("review_family"):
+        note = st.text_input("复核意见", value=(fam.get("reviewed") or {}).get("note", ""))
+        if st.form_submit_button("标记该家族已复核"):
+            kb.review_family(key, sess.username, note)
+            st.toast(f"家族 {key} 已标记为已复核")
+            st.rerun()
+    if fam_pairs:
+        plabels = {
+            (
+                int(p["a"]),
+                int(p["b"]),
+            ): f"#{p['a']} ↔ #{p['b']}（{(p.get('similarity') or 0):.0%}，{LEVELS.get(p.get('level'), '')}）"
+            for p in fam_pairs
+        }
+        chosen = st.selectbox("对照查看的两份材料", list(plabels), format_func=plabels.get, key=f"pair_{key}")
+        if st.button("并排对照", key="open_pair", type="primary"):
+            st.session_state["pair"] = chosen
+            pair = chosen
+elif not res["error"]:
+    st.success("没有发现重复或高度相似的申报材料。")
+
+if pair:
+    st.divider()
+    try:
+        pv = kb.pair_view(*pair)
+    except Exception as exc:
+        show_error(exc)
+        st.stop()
+    a, b, matches = pv["a"], pv["b"], pv["matches"]
+    m = st.columns(4)
+    m[0].metric("相似度", f"{(pv['similarity'] or 0):.1%}")
+    m[1].metric("去套话后", f"{(pv['similarity_excl_boilerplate'] or 0):.1%}")
+    m[2].metric("匹配级别", LEVELS.get(pv["level"], pv["level"] or "—"))
+    m[3].metric("共享段落", len(matches))
+    active = None
+    if matches:
+        nav = st.columns([1, 1, 6])
+        mkey = f"match_no_{a['id']}_{b['id']}"
+        cur = st.session_state.get(mkey, 1)
+        if nav[0].button("◀ 上一处", key="prev_match"):
+            cur = len(matches) if cur <= 1 else cur - 1
+        if nav[1].button("下一处 ▶", key="next_match"):
+            cur = 1 if cur >= len(matches) else cur + 1
+        cur = min(max(1, cur), len(matches))
+        st.session_state[mkey] = cur
+        active = cur
+        mm = matches[cur - 1]
+        nav[2].markdown(
+            f"第 **{cur}** / {len(matches)} 处共享段落" + ("（套话/模板）" if mm["boilerplate"] else "")
+        )
+        e1, e2 = st.columns(2)
+        e1.container(border=True).text(mm["text_a"])
+        e2.container(border=True).text(mm["text_b"])
+    st.html(CSS + legend([("#c9f0d0", "共享段落"), ("#e8e8e8", "套话/模板"), ("#ffb347", "当前段落")]))
+    left, right = st.columns(2)
+    for col, side, s in ((left, "a", a), (right, "b", b)):
+        with col:
+            st.markdown(f"**#{s['id']} {s['title']}**")
+            st.caption(s["source"])
+            if st.button("打开详情", key=f"detail_{side}"):
+                open_detail(s["id"])
+            marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"]} for x in matches]
+            with st.container(height=640):
+                st.html(shared_text(s["text"], marks, side, active))

@@ -1,0 +1,1058 @@
+"""The similarity engine: one object that holds texts by integer id and answers every question.
+
+* ``similar(id_or_text)``: the sources a text shares passages with (or paraphrases), each with
+  similarity % (all / boilerplate excluded), level and shared spans; ``report`` adds the overall %
+  and the largest single source.
+* ``dupes(threshold)``: duplicate families over the whole collection. Candidates come from MinHash
+  LSH (lexical) and from the vector index (semantic neighbours); each candidate pair is aligned, so
+  no all-pairs loop is ever run.
+* ``search(query)``: hybrid BM25 (jieba words) + semantic search fused by reciprocal rank fusion,
+  with filters on metadata (year, region, industry, kind, scenario …).
+* ``save(dir)`` / ``load(dir)`` with the config and build metadata; ``verify(ids_in_db)``.
+
+Usage::
+
+    eng = SimilarityEngine("tfidf")                 # or an Encoder instance
+    eng.add(1, text, {"year": 2021, "source": "a.docx"})
+    eng.similar(1, k=5); eng.dupes(0.5).to_dict(); eng.search("数字孪生 产线", k=10)
+
+All figures are fractions in [0, 1] (× 100 for %); all spans are half-open offsets into the
+original texts. Not thread-safe for writes: guard ``add``/``remove`` with a lock when shared.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.similarity._text import normalize, windows
+from nlp.similarity.align import LEVELS, Alignment, Levels, NormText, SharedSpan, align_norm
+from nlp.similarity.boilerplate import Boilerplate
+from nlp.similarity.encoders import (
+    ChunkCache,
+    Encoder,
+    TfidfEncoder,
+    backend_of,
+    embed_documents,
+    get_encoder,
+)
+from nlp.similarity.families import Family, Pair, build_families
+from nlp.similarity.index import VectorIndex, load_index, make_index
+from nlp.similarity.neardup import NearDupIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+# Paraphrase cosine thresholds per encoder backend, calibrated on STS-B (score ≥ 4 vs the rest,
+# max F1; see bench/bench_encoders.py and docs/similarity.md). Used when the config leaves it None.
+PARAPHRASE_COS = {"tfidf": 0.8, "e5": 0.92, "use": 0.8, "sentence-transformers": 0.8}
+
+
+@dataclass
+class SimilarityConfig:
+    """Settings of the engine (saved with it). Fractions in [0, 1]."""
+
+    min_len: int = 13  # shortest shared passage, in normalised characters
+    shingle_k: int = 5  # MinHash shingle length
+    num_perm: int = 128  # MinHash permutations
+    lsh_threshold: float = 0.3  # Jaccard the LSH bands are tuned for
+    max_bucket: int = 200  # larger LSH buckets are template text, skipped in sweeps
+    semantic_k: int = 10  # semantic neighbours per text in sweeps and ``similar``
+    dupe_threshold: float = 0.5  # symmetric similarity (boilerplate excluded) that links a family
+    identical: float = 0.98
+    minor_edits: float = 0.6
+    partial: float = 0.2
+    paraphrase_cos: float | None = None  # None: per-encoder default (PARAPHRASE_COS)
+    boilerplate_auto: bool = True  # learn boilerplate from the collection before sweeps
+    boilerplate_min_docs: int = 3  # floor of the recurrence count
+    boilerplate_min_frac: float = 0.02  # fraction of the collection in the recurrence count
+    min_sentence_chars: int = 8
+    window_sentences: int = 3
+    window_chars: int = 400
+    index_backend: str = "faiss"
+    index_kind: str = "flat"  # flat | auto | ivf (see nlp.similarity.index.FaissIndex)
+    ann_threshold: int = 200_000
+    rrf_k: int = 60
+    search_depth: int = 100  # candidates per retriever before fusion
+    keyword_tokenizer: str = "jieba"  # jieba | bigram (BM25 tokens)
+    meta_keys: tuple[str, ...] = ("source",)  # metadata copied into family members
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["meta_keys"] = list(self.meta_keys)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SimilarityConfig:
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in names}
+        if "meta_keys" in kw:
+            kw["meta_keys"] = tuple(kw["meta_keys"])
+        return cls(**kw)
+
+
+# ------------------------------------------------------------------------------------------------
+# Result records
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Match:
+    """One source of a query text. ``similarity`` = share of the QUERY covered by this source."""
+
+    id: int
+    similarity: float
+    similarity_excl_boilerplate: float
+    similarity_sym: float
+    level: str
+    cosine: float | None
+    spans: list[SharedSpan]  # a = query, b = this source
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def longest(self) -> int:
+        return max((s.length for s in self.spans), default=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "similarity": round(self.similarity, 4),
+            "similarity_excl_boilerplate": round(self.similarity_excl_boilerplate, 4),
+            "similarity_sym": round(self.similarity_sym, 4),
+            "level": self.level,
+            "cosine": None if self.cosine is None else round(float(self.cosine), 4),
+            "longest": self.longest,
+            "spans": [s.to_dict() for s in self.spans],
+            "meta": dict(self.meta),
+        }
+
+
+@dataclass
+class SimilarityReport:
+    """Overall similarity of one text against the collection (union of all sources)."""
+
+    query_id: int | None
+    chars: int
+    overall: float
+    overall_excl_boilerplate: float
+    largest_source: int | None
+    largest_similarity: float
+    matches: list[Match]
+    boilerplate_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "chars": self.chars,
+            "overall": round(self.overall, 4),
+            "overall_excl_boilerplate": round(self.overall_excl_boilerplate, 4),
+            "largest_source": self.largest_source,
+            "largest_similarity": round(self.largest_similarity, 4),
+            "boilerplate_spans": [list(s) for s in self.boilerplate_spans],
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
+@dataclass
+class DupeReport:
+    """Result of a duplicate sweep: families, the pairs that link them, and counts."""
+
+    families: list[Family]
+    pairs: list[Pair]
+    stats: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "families": [f.to_dict() for f in self.families],
+            "pairs": [p.to_dict() for p in self.pairs],
+            "stats": dict(self.stats),
+        }
+
+
+@dataclass
+class SearchHit:
+    """One search result: fused score, the two retrievers' ranks, and the best passage."""
+
+    id: int
+    score: float
+    keyword_rank: int | None
+    semantic_rank: int | None
+    cosine: float | None
+    passage: tuple[int, int] | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": round(self.score, 6),
+            "keyword_rank": self.keyword_rank,
+            "semantic_rank": self.semantic_rank,
+            "cosine": None if self.cosine is None else round(float(self.cosine), 4),
+            "passage": None if self.passage is None else list(self.passage),
+            "meta": dict(self.meta),
+        }
+
+
+@dataclass
+class VerifyReport:
+    """Differences between the engine and the database."""
+
+    missing: list[int]  # in the database, not in the engine
+    extra: list[int]  # in the engine, not in the database
+    unindexed: list[int]  # in the engine, without a vector
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.unindexed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "missing": self.missing,
+            "extra": self.extra,
+            "unindexed": self.unindexed,
+        }
+
+
+# ------------------------------------------------------------------------------------------------
+# BM25 over jieba words
+# ------------------------------------------------------------------------------------------------
+def _jieba_tokens(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    out = []
+    for w in jieba.lcut(text):
+        n = normalize(w)
+        if n:
+            out.append(n)
+    return out
+
+
+def _bigram_tokens(text: str) -> list[str]:
+    n = normalize(text)
+    if len(n) < 2:
+        return [n] if n else []
+    return [n[i : i + 2] for i in range(len(n) - 1)]
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
+    "jieba": _jieba_tokens,
+    "bigram": _bigram_tokens,
+}
+
+
+class BM25:
+    """Okapi BM25 over jieba words with a sparse term matrix; incremental add/remove.
+
+    Args:
+        k1: term-frequency saturation.
+        b: length normalisation.
+        tokenizer: text -> tokens, or a name in :data:`TOKENIZERS` (default ``jieba``: jieba
+            words, normalised; ``bigram``: normalised character bigrams, ~30× faster).
+    """
+
+    def __init__(
+        self,
+        k1: float = 1.5,
+        b: float = 0.75,
+        tokenizer: Callable[[str], list[str]] | str | None = None,
+    ) -> None:
+        self.k1, self.b = k1, b
+        if isinstance(tokenizer, str):
+            tokenizer = TOKENIZERS[tokenizer]
+        self.tokenizer = tokenizer or _jieba_tokens
+        self.vocab: dict[str, int] = {}
+        self.docs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._mat: Any = None
+        self._rows = np.zeros(0, dtype=np.int64)
+        self._idf = np.zeros(0, dtype=np.float32)
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["_mat"] = None
+        for name, fn in TOKENIZERS.items():
+            if d.get("tokenizer") is fn:
+                d["tokenizer"] = name
+        return d
+
+    def __setstate__(self, d: dict[str, Any]) -> None:
+        self.__dict__.update(d)
+        if isinstance(self.tokenizer, str) or self.tokenizer is None:
+            self.tokenizer = TOKENIZERS[self.tokenizer or "jieba"]
+
+    def add(self, id: int, text: str, tokens: list[str] | None = None) -> None:
+        """Index a text (replacing the old one of the id); ``tokens`` skips tokenisation."""
+        counts: dict[int, int] = {}
+        for t in self.tokenizer(text) if tokens is None else tokens:
+            tid = self.vocab.setdefault(t, len(self.vocab))
+            counts[tid] = counts.get(tid, 0) + 1
+        self.docs[int(id)] = (
+            np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)),
+            np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
+        )
+        self._mat = None
+
+    def remove(self, id: int) -> None:
+        """Forget a text."""
+        if self.docs.pop(int(id), None) is not None:
+            self._mat = None
+
+    def _build(self) -> None:
+        from scipy.sparse import csc_matrix
+
+        rows = np.fromiter(self.docs.keys(), dtype=np.int64, count=len(self.docs))
+        nv = len(self.vocab)
+        if not len(rows):
+            self._mat, self._rows = csc_matrix((0, nv), dtype=np.float32), rows
+            return
+        tids = [self.docs[int(r)][0] for r in rows]
+        tfs = [self.docs[int(r)][1] for r in rows]
+        lens = np.array([int(t.sum()) for t in tfs], dtype=np.float32)
+        avg = float(lens.mean()) or 1.0
+        r_idx = np.repeat(np.arange(len(rows)), [len(t) for t in tids])
+        c_idx = np.concatenate(tids)
+        tf = np.concatenate(tfs).astype(np.float32)
+        df = np.bincount(c_idx, minlength=nv).astype(np.float32)
+        n = float(len(rows))
+        idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        denom = tf + self.k1 * (1 - self.b + self.b * lens[r_idx] / avg)
+        w = idf[c_idx] * tf * (self.k1 + 1) / denom
+        self._mat = csc_matrix((w, (r_idx, c_idx)), shape=(len(rows), nv), dtype=np.float32)
+        self._rows, self._idf = rows, idf
+
+    def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(ids, scores)`` of every indexed text for a query (unsorted)."""
+        if self._mat is None:
+            self._build()
+        q = sorted({self.vocab[t] for t in self.tokenizer(query) if t in self.vocab})
+        if not q or self._mat.shape[0] == 0:
+            return self._rows, np.zeros(len(self._rows), dtype=np.float32)
+        s = np.asarray(self._mat[:, q].sum(axis=1)).ravel()
+        return self._rows, s
+
+
+# ------------------------------------------------------------------------------------------------
+# Engine
+# ------------------------------------------------------------------------------------------------
+def _match_filters(meta: Mapping[str, Any], filters: Mapping[str, Any] | None) -> bool:
+    if not filters:
+        return True
+    for k, want in filters.items():
+        have = meta.get(k)
+        if isinstance(want, list | tuple | set | frozenset):
+            if have not in want and str(have) not in {str(w) for w in want}:
+                return False
+        elif callable(want):
+            if not want(have):
+                return False
+        elif have != want and str(have) != str(want):
+            return False
+    return True
+
+
+class SimilarityEngine:
+    """Texts by integer id, with near-duplicate, alignment, semantic and keyword indexes.
+
+    Args:
+        encoder: an :class:`~nlp.similarity.encoders.Encoder`, or a backend name for
+            :func:`~nlp.similarity.encoders.get_encoder` (``tfidf`` is fitted on the collection the
+            first time vectors are needed).
+        index_backend: ``faiss`` or ``numpy`` (overrides ``config.index_backend`` when given).
+        config: settings (defaults if None).
+        cache_dir: folder of the chunk-vector cache (None: in-memory only).
+        encoder_options: options for ``get_encoder`` when ``encoder`` is a name.
+        reference_texts: guide / notice texts treated as boilerplate.
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder | str = "tfidf",
+        index_backend: str | None = None,
+        config: SimilarityConfig | None = None,
+        *,
+        cache_dir: str | Path | None = None,
+        encoder_options: Mapping[str, Any] | None = None,
+        reference_texts: Iterable[str] = (),
+    ) -> None:
+        self.config = config or SimilarityConfig()
+        if index_backend:
+            self.config.index_backend = index_backend
+        if isinstance(encoder, str):
+            encoder = get_encoder(encoder, **dict(encoder_options or {}))
+        self.encoder: Encoder = encoder
+        self.cache = ChunkCache(cache_dir)
+        self.texts: dict[int, str] = {}
+        self.meta: dict[int, dict[str, Any]] = {}
+        self.reference_texts: list[str] = [t for t in reference_texts if t]
+        self.neardup = NearDupIndex(
+            k=self.config.shingle_k,
+            num_perm=self.config.num_perm,
+            threshold=self.config.lsh_threshold,
+            max_bucket=self.config.max_bucket,
+        )
+        self.bm25 = BM25(tokenizer=self.config.keyword_tokenizer)
+        self.index: VectorIndex | None = None
+        self._pending: set[int] = set()
+        self.boilerplate: Boilerplate | None = (
+            Boilerplate(
+                (),
+                self.reference_texts,
+                min_len=self.config.min_len,
+                min_sentence_chars=self.config.min_sentence_chars,
+            )
+            if self.reference_texts
+            else None
+        )
+        self._bp_version = -1
+        self._version = 0
+        self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
+        self._mask_cache: dict[int, list[tuple[int, int]]] = {}
+        self.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    # -- properties -----------------------------------------------------------------------------
+    @property
+    def levels(self) -> Levels:
+        """Match-level thresholds in force (paraphrase cosine resolved for the encoder)."""
+        c = self.config
+        pc = c.paraphrase_cos
+        if pc is None:
+            pc = PARAPHRASE_COS.get(backend_of(self.encoder), 0.85)
+        return Levels(c.identical, c.minor_edits, c.partial, pc)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __contains__(self, id: object) -> bool:
+        return id in self.texts
+
+    def ids(self) -> list[int]:
+        """All ids, sorted."""
+        return sorted(self.texts)
+
+    # -- mutation -------------------------------------------------------------------------------
+    def add(
+        self,
+        id: int,
+        text: str,
+        meta: Mapping[str, Any] | None = None,
+        tokens: list[str] | None = None,
+    ) -> None:
+        """Add (or replace) a text.
+
+        Args:
+            id: integer id (the submission row id).
+            text: original text.
+            meta: filterable metadata (year, region, industry, kind, scenario, source …).
+            tokens: keyword tokens if already segmented (else the configured tokenizer runs).
+        """
+        id = int(id)
+        if id in self.texts:
+            self.remove(id)
+        self.texts[id] = text
+        self.meta[id] = dict(meta or {})
+        self.neardup.add(id, text)
+        self.bm25.add(id, text, tokens)
+        self._pending.add(id)
+        self._version += 1
+
+    def add_many(self, items: Iterable[tuple[int, str, Mapping[str, Any] | None]]) -> None:
+        """Add many ``(id, text, meta)`` triples."""
+        for id, text, meta in items:
+            self.add(id, text, meta)
+
+    def remove(self, id: int) -> bool:
+        """Remove a text; returns False if it was not there."""
+        id = int(id)
+        if id not in self.texts:
+            return False
+        del self.texts[id]
+        self.meta.pop(id, None)
+        self.neardup.remove(id)
+        self.bm25.remove(id)
+        self._pending.discard(id)
+        if self.index is not None:
+            self.index.remove([id])
+        self._norm_cache.pop(id, None)
+        self._mask_cache.pop(id, None)
+        self._version += 1
+        return True
+
+    def set_reference_texts(self, texts: Iterable[str]) -> None:
+        """Replace the reference texts (guide, notice) whose passages are boilerplate."""
+        self.reference_texts = [t for t in texts if t]
+        self.boilerplate = Boilerplate(
+            (),
+            self.reference_texts,
+            min_len=self.config.min_len,
+            min_sentence_chars=self.config.min_sentence_chars,
+        )
+        self._bp_version = -1  # relearn the corpus part on the next sweep
+        self._mask_cache.clear()
+
+    def learn_boilerplate(self) -> Boilerplate:
+        """Learn boilerplate from the whole collection and the reference texts (see boilerplate.py)."""
+        c = self.config
+        self.boilerplate = Boilerplate.learn(
+            [self.texts[i] for i in self.ids()],
+            self.reference_texts,
+            min_docs_floor=c.boilerplate_min_docs,
+            min_frac=c.boilerplate_min_frac,
+            min_len=c.min_len,
+            min_sentence_chars=c.min_sentence_chars,
+        )
+        self._bp_version = self._version
+        self._mask_cache.clear()
+        return self.boilerplate
+
+    def _ensure_boilerplate(self) -> None:
+        if self.config.boilerplate_auto and self._bp_version != self._version and self.texts:
+            self.learn_boilerplate()
+
+    # -- vectors --------------------------------------------------------------------------------
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        enc = self.encoder
+        if getattr(enc, "max_chars", 0) is None:  # no length limit (tfidf): one vector per text
+            return enc.encode(texts)
+        docs = embed_documents(
+            enc,
+            texts,
+            self.cache,
+            max_sentences=self.config.window_sentences,
+            max_chars=self.config.window_chars,
+        )
+        return np.stack([d.vector for d in docs]) if docs else np.zeros((0, enc.dim), np.float32)
+
+    def _ensure_vectors(self, batch: int = 256, progress: Callable[[int, int], None] | None = None) -> None:
+        enc = self.encoder
+        if isinstance(enc, TfidfEncoder) and not enc.fitted:
+            enc.fit([self.texts[i] for i in self.ids()] + self.reference_texts)
+            self.index = None
+            self._pending = set(self.texts)
+        if self.index is None:
+            c = self.config
+            opts: dict[str, Any] = {"encoder": enc.name}
+            if c.index_backend == "faiss":
+                opts.update(kind=c.index_kind, ann_threshold=c.ann_threshold)
+            self.index = make_index(c.index_backend, enc.dim, **opts)
+            self._pending = set(self.texts)
+        if not self._pending:
+            return
+        todo = sorted(self._pending)
+        for s in range(0, len(todo), batch):
+            part = todo[s : s + batch]
+            self.index.add(part, self._embed([self.texts[i] for i in part]))
+            if progress:
+                progress(min(s + batch, len(todo)), len(todo))
+        self._pending.clear()
+        self.cache.flush()
+        if self.config.index_kind != "flat" and hasattr(self.index, "optimize"):
+            self.index.optimize()
+
+    def build(self, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        """Compute all pending vectors now (otherwise done lazily); returns build metadata."""
+        self._ensure_vectors(progress=progress)
+        return self.metadata()
+
+    def rebuild(self) -> dict[str, Any]:
+        """Recompute vectors and sketches of every text from scratch (after an encoder change)."""
+        if isinstance(self.encoder, TfidfEncoder):
+            self.encoder = TfidfEncoder(
+                **{**self.encoder.options, "ngram_range": tuple(self.encoder.ngram_range)}
+            )
+        self.index = None
+        self.neardup = NearDupIndex(
+            k=self.config.shingle_k,
+            num_perm=self.config.num_perm,
+            threshold=self.config.lsh_threshold,
+            max_bucket=self.config.max_bucket,
+        )
+        self.bm25 = BM25(tokenizer=self.config.keyword_tokenizer)
+        for i in self.ids():
+            self.neardup.add(i, self.texts[i])
+            self.bm25.add(i, self.texts[i])
+        return self.build()
+
+    def vectors(self, ids: Iterable[int]) -> np.ndarray:
+        """Document vectors of ids (computing pending ones first)."""
+        self._ensure_vectors()
+        assert self.index is not None
+        return self.index.get(list(ids))
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _norm(self, id: int) -> NormText:
+        nt = self._norm_cache.get(id)
+        if nt is None:
+            nt = NormText(self.texts[id])
+            self._norm_cache[id] = nt
+            if len(self._norm_cache) > 4096:
+                self._norm_cache.popitem(last=False)
+        else:
+            self._norm_cache.move_to_end(id)
+        return nt
+
+    def _mask(self, id: int | None, text: str) -> list[tuple[int, int]]:
+        if self.boilerplate is None:
+            return []
+        if id is None:
+            return self.boilerplate.mask(text)
+        m = self._mask_cache.get(id)
+        if m is None:
+            m = self.boilerplate.mask(text)
+            self._mask_cache[id] = m
+        return m
+
+    def _query(self, id_or_text: int | str) -> tuple[int | None, str, NormText, np.ndarray]:
+        self._ensure_vectors()
+        assert self.index is not None
+        if isinstance(id_or_text, str):
+            text = id_or_text
+            return None, text, NormText(text), self._embed([text])[0]
+        qid = int(id_or_text)
+        if qid not in self.texts:
+            raise KeyError(f"相似度引擎中没有编号 {qid}")
+        return qid, self.texts[qid], self._norm(qid), self.index.get([qid])[0]
+
+    def compare(self, a: int | str, b: int | str) -> Alignment:
+        """Align two texts (ids or texts) with boilerplate excluded and the embedding cosine.
+
+        Args:
+            a: id or text.
+            b: id or text.
+
+        Returns:
+            An :class:`~nlp.similarity.align.Alignment` (spans: a then b).
+        """
+        self._ensure_boilerplate()
+        ia, ta, na, va = self._query(a)
+        ib, tb, nb, vb = self._query(b)
+        return align_norm(
+            na,
+            nb,
+            min_len=self.config.min_len,
+            mask_a=self._mask(ia, ta),
+            mask_b=self._mask(ib, tb),
+            cosine=float(va @ vb),
+            levels=self.levels,
+        )
+
+    # -- similar --------------------------------------------------------------------------------
+    def similar(
+        self, id_or_text: int | str, k: int = 10, filters: Mapping[str, Any] | None = None
+    ) -> list[Match]:
+        """Sources of a text: lexical (LSH) and semantic candidates, aligned and ranked.
+
+        Args:
+            id_or_text: an id in the engine, or a new text (not stored).
+            k: at most this many matches.
+            filters: metadata filters, e.g. ``{"year": [2020, 2021], "region": "江苏"}``.
+
+        Returns:
+            Matches, strongest level first, then by similarity (boilerplate excluded); unrelated
+            candidates without any shared passage are dropped.
+        """
+        self._ensure_boilerplate()
+        qid, text, nq, qv = self._query(id_or_text)
+        cands = set(self.neardup.candidates(qid if qid is not None else text))
+        assert self.index is not None
+        ids, scores = self.index.search(qv, k + self.config.semantic_k + 1)
+        cands.update(int(i) for i in ids)
+        cands.discard(qid)  # type: ignore[arg-type]
+        cands = {c for c in cands if c in self.texts and _match_filters(self.meta[c], filters)}
+        if not cands:
+            return []
+        cl = sorted(cands)
+        cos = self.index.get(cl) @ qv
+        mask_q = self._mask(qid, text)
+        lv = self.levels
+        out: list[Match] = []
+        for cid, c in zip(cl, cos, strict=True):
+            al = align_norm(
+                nq,
+                self._norm(cid),
+                min_len=self.config.min_len,
+                mask_a=mask_q,
+                mask_b=self._mask(cid, self.texts[cid]),
+                cosine=float(c),
+                levels=lv,
+            )
+            if al.level == "unrelated" and not al.spans:
+                continue
+            out.append(
+                Match(
+                    cid,
+                    al.sim_a,
+                    al.sim_a_excl,
+                    al.sim_excl,
+                    al.level,
+                    float(c),
+                    al.spans,
+                    dict(self.meta.get(cid, {})),
+                )
+            )
+        out.sort(key=lambda m: (LEVELS.index(m.level), -m.similarity_excl_boilerplate, -(m.cosine or 0)))
+        return out[:k]
+
+    def report(
+        self, id_or_text: int | str, k: int = 20, filters: Mapping[str, Any] | None = None
+    ) -> SimilarityReport:
+        """Overall similarity of a text: share of it covered by any source, and the largest source.
+
+        ``overall`` = normalised chars of the text inside any source's shared span / all its
+        normalised chars; ``overall_excl_boilerplate`` leaves boilerplate out of both.
+        """
+        matches = self.similar(id_or_text, k, filters)
+        qid, text, nq, _ = self._query(id_or_text)
+        mask_spans = self._mask(qid, text)
+        covered = np.zeros(len(nq.norm), dtype=bool)
+        bp = np.zeros(len(nq.norm), dtype=bool)
+        offs = nq.offsets
+        for s, e in mask_spans:
+            bp[np.searchsorted(offs, s) : np.searchsorted(offs, e)] = True
+        for m in matches:
+            for sp in m.spans:
+                covered[np.searchsorted(offs, sp.a_start) : np.searchsorted(offs, sp.a_end)] = True
+        n = len(nq.norm)
+        ne = int((~bp).sum())
+        best = max(matches, key=lambda m: m.similarity, default=None)
+        return SimilarityReport(
+            query_id=qid,
+            chars=n,
+            overall=float(covered.sum()) / n if n else 0.0,
+            overall_excl_boilerplate=float((covered & ~bp).sum()) / ne if ne else 0.0,
+            largest_source=best.id if best else None,
+            largest_similarity=best.similarity if best else 0.0,
+            matches=matches,
+            boilerplate_spans=mask_spans,
+        )
+
+    # -- dupes ----------------------------------------------------------------------------------
+    def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """Lexical (LSH) and semantic (neighbours with cosine ≥ the paraphrase threshold) pairs."""
+        self._ensure_vectors()
+        assert self.index is not None
+        lex = self.neardup.all_candidate_pairs()
+        sem: set[tuple[int, int]] = set()
+        ids = np.array(self.ids(), dtype=np.int64)
+        thr = self.levels.paraphrase_cos
+        k = self.config.semantic_k + 1
+        step = 1024
+        for s in range(0, len(ids), step):
+            part = ids[s : s + step]
+            nb, sc = self.index.batch_search(self.index.get(part), k)
+            for a, row, srow in zip(part, nb, sc, strict=True):
+                for b, c in zip(row, srow, strict=True):
+                    if b >= 0 and b != a and c >= thr:
+                        sem.add((int(min(a, b)), int(max(a, b))))
+        return lex, sem
+
+    def dupes(
+        self,
+        threshold: float | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> DupeReport:
+        """Sweep the collection for duplicate families.
+
+        Args:
+            threshold: symmetric similarity (boilerplate excluded) that links two texts; pairs at
+                the levels identical / minor_edits / paraphrase link regardless.
+            progress: optional callback ``(done, total)`` over candidate pairs.
+
+        Returns:
+            A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``.
+        """
+        t0 = time.perf_counter()
+        thr = self.config.dupe_threshold if threshold is None else threshold
+        self._ensure_boilerplate()
+        lex, sem = self.candidate_pairs()
+        t1 = time.perf_counter()
+        cands = sorted(lex | sem)
+        lv = self.levels
+        linking = {"identical", "minor_edits", "paraphrase"}
+        pairs: list[Pair] = []
+        vec_cache: dict[int, np.ndarray] = {}
+        assert self.index is not None
+        for n, (a, b) in enumerate(cands):
+            for x in (a, b):
+                if x not in vec_cache:
+                    vec_cache[x] = self.index.get([x])[0]
+            cos = float(vec_cache[a] @ vec_cache[b])
+            al = align_norm(
+                self._norm(a),
+                self._norm(b),
+                min_len=self.config.min_len,
+                mask_a=self._mask(a, self.texts[a]),
+                mask_b=self._mask(b, self.texts[b]),
+                cosine=cos,
+                levels=lv,
+            )
+            if al.sim_excl >= thr or al.level in linking:
+                pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos))
+            if progress and n % 1000 == 0:
+                progress(n, len(cands))
+        meta = {
+            i: {k: self.meta[i][k] for k in self.config.meta_keys if k in self.meta.get(i, {})}
+            for p in pairs
+            for i in (p.a, p.b)
+        }
+        fams = build_families(pairs, thr, levels=linking, meta=meta)
+        pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+        stats = {
+            "texts": len(self.texts),
+            "candidates_lexical": len(lex),
+            "candidates_semantic": len(sem),
+            "candidates": len(cands),
+            "pairs": len(pairs),
+            "families": len(fams),
+            "threshold": thr,
+            "boilerplate_sentences": len(self.boilerplate) if self.boilerplate else 0,
+            "seconds_candidates": round(t1 - t0, 3),
+            "seconds_total": round(time.perf_counter() - t0, 3),
+        }
+        return DupeReport(fams, pairs, stats)
+
+    # -- search ---------------------------------------------------------------------------------
+    def _allowed(self, filters: Mapping[str, Any] | None) -> set[int] | None:
+        if not filters:
+            return None
+        return {i for i, m in self.meta.items() if _match_filters(m, filters)}
+
+    def _semantic_ranked(
+        self, qv: np.ndarray, depth: int, allowed: set[int] | None
+    ) -> list[tuple[int, float]]:
+        assert self.index is not None
+        n = len(self.index)
+        if allowed is not None and len(allowed) <= max(2000, n // 20):
+            ids = sorted(allowed)
+            if not ids:
+                return []
+            s = self.index.get(ids) @ qv
+            order = np.argsort(-s)[:depth]
+            return [(ids[o], float(s[o])) for o in order]
+        want = depth
+        while True:
+            ids, sc = self.index.search(qv, want)
+            res = [
+                (int(i), float(s))
+                for i, s in zip(ids, sc, strict=True)
+                if allowed is None or int(i) in allowed
+            ]
+            if len(res) >= depth or want >= n:
+                return res[:depth]
+            want *= 4
+
+    def _passage(self, text: str, terms: set[str]) -> tuple[int, int] | None:
+        best, best_score = None, -1
+        for s, e in windows(text, self.config.window_sentences, self.config.window_chars):
+            nt = normalize(text[s:e])
+            score = sum(1 for t in terms if t in nt)
+            if score > best_score:
+                best, best_score = (s, e), score
+        return best
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Mapping[str, Any] | None = None,
+        mode: str = "hybrid",
+    ) -> list[SearchHit]:
+        """Hybrid keyword + semantic search, fused by reciprocal rank fusion (RRF).
+
+        ``score = Σ 1 / (rrf_k + rank)`` over the BM25 ranking and the cosine ranking (each cut at
+        ``search_depth``).
+
+        Args:
+            query: free text (Chinese).
+            k: number of hits.
+            filters: metadata filters (see :meth:`similar`).
+            mode: ``hybrid``, ``keyword`` or ``semantic``.
+
+        Returns:
+            Hits, best first, each with the best-matching passage span.
+        """
+        if mode not in ("hybrid", "keyword", "semantic"):
+            raise ValueError("mode 必须是 hybrid、keyword 或 semantic")
+        self._ensure_vectors()
+        depth = max(self.config.search_depth, k)
+        allowed = self._allowed(filters)
+        kw_rank: dict[int, int] = {}
+        sem_rank: dict[int, int] = {}
+        cosines: dict[int, float] = {}
+        if mode in ("hybrid", "keyword"):
+            rows, sc = self.bm25.scores(query)
+            if allowed is not None and len(rows):
+                sc = np.where(np.isin(rows, list(allowed)), sc, 0.0)
+            pos = np.nonzero(sc > 0)[0]
+            top = pos[np.argsort(-sc[pos], kind="stable")[:depth]]
+            kw_rank = {int(rows[t]): r for r, t in enumerate(top, 1)}
+        if mode in ("hybrid", "semantic") and len(self.texts):
+            qv = self.encoder.encode_queries([query])[0]
+            for r, (i, c) in enumerate(self._semantic_ranked(qv, depth, allowed), 1):
+                sem_rank[i] = r
+                cosines[i] = c
+        best = rrf((kw_rank, sem_rank), self.config.rrf_k)[:k]
+        terms = {t for t in self.bm25.tokenizer(query) if len(t) > 1} or {normalize(query)}
+        return [
+            SearchHit(
+                i,
+                s,
+                kw_rank.get(i),
+                sem_rank.get(i),
+                cosines.get(i),
+                self._passage(self.texts[i], terms),
+                dict(self.meta.get(i, {})),
+            )
+            for i, s in best
+        ]
+
+    # -- persistence ----------------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        """Build metadata: encoder, index, counts, time."""
+        return {
+            "format": FORMAT_VERSION,
+            "encoder": self.encoder.name,
+            "encoder_backend": backend_of(self.encoder),
+            "encoder_options": dict(getattr(self.encoder, "options", {})),
+            "dim": self.encoder.dim,
+            "count": len(self.texts),
+            "indexed": 0 if self.index is None else len(self.index),
+            "index": None if self.index is None else self.index.metadata(),
+            "created": self.created,
+            "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+
+    def save(self, directory: str | Path) -> None:
+        """Write the engine to a folder: config.json (config + build metadata), docs.jsonl,
+        vectors.index (+ .json), neardup.pkl, bm25.pkl, boilerplate.json, encoder.joblib (tfidf).
+        """
+        import pickle
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self._ensure_vectors()
+        assert self.index is not None
+        with open(d / "docs.jsonl", "w", encoding="utf-8") as f:
+            for i in self.ids():
+                f.write(
+                    json.dumps(
+                        {"id": i, "text": self.texts[i], "meta": self.meta[i]},
+                        ensure_ascii=False,
+                        default=str,
+                    )
+                )
+                f.write("\n")
+        self.index.save(d / "vectors.index")
+        self.neardup.save(d / "neardup.pkl")
+        with open(d / "bm25.pkl", "wb") as f:
+            pickle.dump(self.bm25, f, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.boilerplate is not None:
+            self.boilerplate.save(d / "boilerplate.json")
+        if isinstance(self.encoder, TfidfEncoder):
+            self.encoder.save(d / "encoder.joblib")
+        info = {
+            "config": self.config.to_dict(),
+            "build": self.metadata(),
+            "boilerplate_version_current": self._bp_version == self._version,
+            "reference_texts": self.reference_texts,
+        }
+        (d / "config.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls, directory: str | Path, encoder: Encoder | None = None, *, cache_dir: str | Path | None = None
+    ) -> SimilarityEngine:
+        """Read an engine written by :meth:`save`.
+
+        Args:
+            directory: the folder.
+            encoder: the encoder to use; default: rebuilt from the saved spec (tfidf from
+                encoder.joblib). If its name differs from the saved one, vectors are recomputed.
+            cache_dir: chunk-vector cache folder.
+
+        Returns:
+            The engine.
+        """
+        import pickle
+
+        d = Path(directory)
+        info = json.loads((d / "config.json").read_text(encoding="utf-8"))
+        build = info["build"]
+        if encoder is None:
+            if build["encoder_backend"] == "tfidf":
+                encoder = TfidfEncoder.load(d / "encoder.joblib")
+            else:
+                encoder = get_encoder(build["encoder_backend"], **build.get("encoder_options", {}))
+        eng = cls(encoder, config=SimilarityConfig.from_dict(info["config"]), cache_dir=cache_dir)
+        eng.reference_texts = list(info.get("reference_texts", []))
+        eng.created = build.get("created", eng.created)
+        with open(d / "docs.jsonl", encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                eng.texts[int(r["id"])] = r["text"]
+                eng.meta[int(r["id"])] = r["meta"]
+        eng.neardup = NearDupIndex.load(d / "neardup.pkl")
+        with open(d / "bm25.pkl", "rb") as f:
+            eng.bm25 = pickle.load(f)
+        if (d / "boilerplate.json").exists():
+            eng.boilerplate = Boilerplate.load(d / "boilerplate.json")
+        eng._version = 1
+        eng._bp_version = 1 if info.get("boilerplate_version_current") else 0
+        if encoder.name == build["encoder"]:
+            eng.index = load_index(d / "vectors.index")
+            eng._pending = set(eng.texts) - {int(i) for i in eng.index.ids()}
+        else:
+            log.warning(
+                "encoder changed (%s -> %s): vectors will be recomputed", build["encoder"], encoder.name
+            )
+            eng.index = None
+            eng._pending = set(eng.texts)
+        return eng
+
+    def verify(self, ids_in_db: Iterable[int]) -> VerifyReport:
+        """Compare the engine's ids with the database's.
+
+        Args:
+            ids_in_db: ids that the database holds.
+
+        Returns:
+            A :class:`VerifyReport` (``missing`` / ``extra`` / ``unindexed``).
+        """
+        db = {int(i) for i in ids_in_db}
+        mine = set(self.texts)
+        indexed = set() if self.index is None else {int(i) for i in self.index.ids()}
+        return VerifyReport(
+            missing=sorted(db - mine),
+            extra=sorted(mine - db),
+            unindexed=sorted((mine - indexed) - self._pending) if self.index is not None else [],
+        )
+
+
+def rrf(rankings: Iterable[Mapping[int, int]], k: int = 60) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of rankings ``{id: rank}`` (rank 1 = best); returns (id, score) best first."""
+    fused: dict[int, float] = {}
+    for ranks in rankings:
+        for i, r in ranks.items():
+            fused[i] = fused.get(i, 0.0) + 1.0 / (k + r)
+    return sorted(fused.items(), key=lambda x: (-x[1], x[0]))
+
+
+__all__ = [
+    "BM25",
+    "DupeReport",
+    "Match",
+    "SearchHit",
+    "SimilarityConfig",
+    "SimilarityEngine",
+    "SimilarityReport",
+    "VerifyReport",
+    "rrf",
+]

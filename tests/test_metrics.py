@@ -1,0 +1,79 @@
+"""Quantified-result extraction."""
+
+import pytest
+
+from nlp.metrics import extract_metrics
+
+
+def _one(text):
+    ms = extract_metrics(text)
+    assert len(ms) == 1, ms
+    m = ms[0]
+    assert text[m.span[0] : m.span[1]]  # non-empty evidence
+    return m
+
+
+def test_change_percent():
+    text = "实施后，企业生产效率提升30%。"
+    m = _one(text)
+    assert (m.indicator, m.change, m.change_unit, m.direction, m.kind) == (
+        "生产效率",
+        30.0,
+        "%",
+        "up",
+        "change",
+    )
+    assert text[m.span[0] : m.span[1]] == "生产效率提升30%"
+    assert not m.has_baseline
+
+
+def test_from_to_percent_computes_relative_change():
+    text = "不良品率由2.1%降至0.8%。"
+    m = _one(text)
+    assert (m.indicator, m.before, m.after, m.unit, m.direction) == ("不良品率", 2.1, 0.8, "%", "down")
+    assert m.change == pytest.approx(-61.9048, abs=1e-3)
+    assert m.has_baseline
+    assert text[m.span[0] : m.span[1]] == "不良品率由2.1%降至0.8%"
+
+
+def test_from_to_with_stated_change():
+    text = "交付周期从15天缩短到9天，缩短了40%。"
+    m = _one(text)
+    assert (m.before, m.after, m.unit) == (15.0, 9.0, "天")
+    assert m.change == pytest.approx(-40.0)
+    assert (m.stated_change, m.stated_unit) == (-40.0, "%")
+    assert text[m.span[0] : m.span[1]] == "交付周期从15天缩短到9天，缩短了40%"
+
+
+def test_decrease_is_negative():
+    m = _one("单位产值能耗降低12.5%")
+    assert (m.indicator, m.change) == ("单位产值能耗", -12.5)
+
+
+def test_percentage_points_and_units():
+    assert _one("合格率提高3个百分点").change_unit == "个百分点"
+    m = _one("每年节约人工成本200万元。")
+    assert (m.indicator, m.change, m.change_unit) == ("人工成本", -200.0, "万元")
+    m = _one("质检人员由48人减少到16人")
+    assert (m.indicator, m.before, m.after, m.unit) == ("质检人员", 48.0, 16.0, "人")
+
+
+def test_level_of_rate_and_baseline_cue():
+    m = _one("设备综合效率达到85%。")
+    assert (m.kind, m.after, m.change) == ("level", 85.0, None)
+    m = _one("较改造前运营成本降低20%。")
+    assert m.has_baseline and m.indicator == "运营成本"
+    assert _one("能耗同比下降8%").has_baseline
+
+
+def test_not_results():
+    assert extract_metrics("公司2021年营收5亿元，员工1200人。") == []
+    assert extract_metrics("从2019年到2021年分三期建设。") == []
+    assert extract_metrics("显著提升了生产效率。") == []
+
+
+def test_several_in_order():
+    text = "检测效率提升45%，不良品率由2.1%降至0.8%，能耗降低12.5%。"
+    ms = extract_metrics(text)
+    assert [m.indicator for m in ms] == ["检测效率", "不良品率", "能耗"]
+    assert all(a.span[1] <= b.span[0] for a, b in zip(ms, ms[1:], strict=False))
