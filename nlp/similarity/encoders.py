@@ -160,13 +160,17 @@ class TfidfEncoder:
             texts = [texts[i] for i in sorted(pick)]
         x = self._vec.fit_transform(texts)
         h = hashlib.sha256()
-        h.update(json.dumps(sorted((k, int(v)) for k, v in self._vec.vocabulary_.items()), ensure_ascii=False).encode())
+        h.update(
+            json.dumps(
+                sorted((k, int(v)) for k, v in self._vec.vocabulary_.items()), ensure_ascii=False
+            ).encode()
+        )
         h.update(np.asarray(self._vec.idf_, dtype=np.float32).tobytes())
         if self.lsa_dim:
             from sklearn.decomposition import TruncatedSVD
 
             k = max(1, min(self.lsa_dim, x.shape[1] - 1, x.shape[0] - 1))
-            self._svd = TruncatedSVD(n_components=k, algorithm="randomized", random_state=self.seed)
+            self._svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=3, random_state=self.seed)
             self._svd.fit(x)
             h.update(self._svd.components_.astype(np.float32).tobytes())
             self.dim = k
