@@ -160,14 +160,36 @@ def _sentence(rng: random.Random, company: str) -> str:
     return f"下一步，公司将在{rng.choice(OBJ)}推广{t}应用，形成可复制的{g}解决方案。"
 
 
+_POOL = (
+    "安宝北备本比毕边标表别冰并波博部材采彩参仓测层查产长常场车称成承程持尺齿冲出储处传窗创"
+    "纯磁次从粗村存达大带单弹导道灯等低底点电调钉顶定动度端段对吨多额发阀法反范方防纺放飞分"
+    "粉风封峰服浮辅付负复钢港高格隔工功供构购固故关管光轨滚锅国过海焊航合核盒厚弧护滑化环换"
+    "黄灰回混活火机基集级计技加夹架检件建键浆降交胶焦角铰阶接结解金紧进晶井净镜局矩聚卷开刻"
+)
+
+
+def _names(rng: random.Random) -> list[str]:
+    return ["".join(rng.choice(_POOL) for _ in range(rng.randint(3, 6))) for _ in range(8)]
+
+
+def _detail(rng: random.Random, names: list[str]) -> str:
+    a, b = rng.sample(names, 2)
+    return (
+        f"其中{a}工段采用{b}工艺，"
+        f"{''.join(rng.choice(_POOL) for _ in range(rng.randint(8, 30)))}，"
+        f"型号{rng.choice('ABCDEFGHJK')}{rng.randint(100, 9999)}的{a}设备已连续运行{rng.randint(30, 900)}天。"
+    )
+
+
 def _text(rng: random.Random, target: int) -> str:
     company = _company(rng)
+    names = _names(rng)
     sents: list[str] = []
     if rng.random() < 0.7:
         sents.extend(rng.sample(TEMPLATE, rng.randint(1, 3)))
     n = 0
     while n < target:
-        s = _sentence(rng, company)
+        s = _detail(rng, names) if rng.random() < 0.5 else _sentence(rng, company)
         sents.append(s)
         n += len(s)
     rng.shuffle(sents)

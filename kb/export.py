@@ -368,6 +368,73 @@ def find_cjk_font(bold: bool = False, override: str = "") -> CJKFont:
     raise FontNotFoundError()
 
 
+def pdf_font_file(font: CJKFont, text: str, out_dir: str | Path) -> CJKFont:
+    """A copy of ``font`` that fpdf2 embeds as a TrueType CID font (readable back by every PDF text extractor).
+
+    CFF-flavoured OpenType faces (Noto CJK) are subset to the characters of ``text`` and their outlines converted
+    to TrueType quadratics: fpdf2 embeds CFF faces with a custom encoding CMap that pypdf and pdfminer cannot map
+    back to text. TrueType faces are returned unchanged (fpdf2 subsets them itself).
+
+    Args:
+        font: the font found by :func:`find_cjk_font`.
+        text: every character the document will use.
+        out_dir: folder for the converted file (e.g. a temporary directory).
+
+    Returns:
+        The font to pass to ``FPDF.add_font`` (``path``, ``index``).
+    """
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    tt = TTFont(font.path, fontNumber=font.index, lazy=False)
+    if "CFF " not in tt:
+        return font
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    opts.desubroutinize = True
+    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "JSTF", "MATH"]
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes={ord(ch) for ch in text} | set(range(0x20, 0x7F)))
+    sub.subset(tt)
+    order = tt.getGlyphOrder()
+    glyph_set = tt.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    tt["glyf"] = glyf
+    tt["loca"] = newTable("loca")
+    del tt["CFF "]
+    tt["head"].glyphDataFormat = 0
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.numGlyphs = len(order)
+    maxp.maxZones = 1
+    for k in (
+        "maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxTwilightPoints", "maxStorage",
+        "maxFunctionDefs", "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+        "maxComponentElements", "maxComponentDepth",
+    ):  # fmt: skip
+        setattr(maxp, k, 0)
+    tt["maxp"] = maxp
+    post = tt["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    tt.sfntVersion = "\x00\x01\x00\x00"
+    out = Path(out_dir) / f"{Path(font.path).stem}-{font.index}.ttf"
+    tt.save(str(out))
+    return CJKFont(str(out), 0, font.family)
+
+
 # ----------------------------------------------------------------------------------------------- charts
 def heatmap_png(m: Matrix, *, font: CJKFont | None = None, max_cols: int = 60, max_rows: int = 60) -> bytes:
     """Render a matrix as a heatmap PNG with Chinese labels (matplotlib, Agg backend).

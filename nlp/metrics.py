@@ -26,6 +26,7 @@ _UNITS = [
     "万人", "人", "万件", "件", "万台", "台", "套", "次", "个", "项", "米", "毫米", "mm", "微米", "μm", "℃",
     "万", "亿",
 ]  # fmt: skip
+_TIME_SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "个月": 2592000, "月": 2592000, "年": 31536000}
 _UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
 _PER = r"(?:/(?:年|月|天|日|件|台|吨|人|小时|套|次))?"
 
@@ -215,7 +216,13 @@ def extract_metrics(text: str) -> list[Metric]:
     for m in _FROM_TO.finditer(text):
         ind, ist = _indicator_before(text, m.start())
         b, a = _num(m["b"]), _num(m["a"])
-        unit = _unit(m["bu"] or m["au"])
+        bu, au = _unit(m["bu"]), _unit(m["au"])
+        if bu and au and bu != au:
+            if bu in _TIME_SECONDS and au in _TIME_SECONDS:
+                b = b * _TIME_SECONDS[bu] / _TIME_SECONDS[au]  # express both in the after unit
+            else:
+                continue  # incomparable units: no reliable before/after figure
+        unit = au or bu
         if unit in ("年", "月") or (not unit and 1900 <= b <= 2100 and 1900 <= a <= 2100):
             continue  # a period ("从2019年到2021年"), not a result
         verb = m["verb"]

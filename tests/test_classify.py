@@ -197,3 +197,18 @@ def test_nlp_classify_does_not_import_kb() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 mods.add(node.module.split(".")[0])
         assert not mods & {"kb", "streamlit", "click", "sqlite3"}, name
+
+
+def test_dense_encoder_feature_is_fitted_and_used(clf21: Classifier) -> None:
+    enc_mod = pytest.importorskip("nlp.similarity.encoders")
+    from nlp.evaluate import fit_on, load_labeled
+
+    items = load_labeled(ROOT / "data/labeled/dev_2021.jsonl")
+    enc = enc_mod.get_encoder("tfidf", dim=64)
+    enc.fit([i.text for i in items] + [f"{e.name}：{e.scope}" for e in clf21.scenarios])
+    dense = Classifier(clf21.scenarios, encoder=enc)
+    cal = fit_on(dense, items[::2], note="test")
+    assert "dense_top" in cal.features and len(cal.coef) == len(cal.features)
+    res = dense.classify(TRACE_TEXT)
+    assert res.method.startswith("lexical+")
+    assert res.scenarios[0].link == "质量管控"

@@ -19,23 +19,24 @@ N_FILES = 40
 
 
 def _text(i: int) -> str:
-    """A distinct ~28 KB submission (long enough that storing 40 of them takes a couple of seconds)."""
-    return f"一、企业概况\n第{i}号企业实施智能制造改造。\n" + f"部署MES系统，实现质量追溯第{i}号方案，提升效率。\n" * 400
+    """A distinct, small submission (about 40 lines)."""
+    return f"一、企业概况\n第{i}号企业实施智能制造改造。\n" + f"部署MES系统，实现质量追溯第{i}号方案，提升效率。\n" * 40
 
 
 def make_files(folder: Path, numbers: range) -> Path:
-    """Write submissions ``numbers`` into ``folder`` as .txt files (every seventh as .docx)."""
+    """Write submissions ``numbers`` into ``folder``: .docx files (each takes tens of ms to parse, which leaves time
+    to kill the batch in the middle), every fifth as .txt."""
     import docx
 
     folder.mkdir(parents=True, exist_ok=True)
     for i in numbers:
-        if i % 7 == 3:
+        if i % 5 == 4:
+            (folder / f"s{i:03d}.txt").write_text(_text(i), encoding="utf-8")
+        else:
             d = docx.Document()
             for line in _text(i).splitlines():
                 d.add_paragraph(line)
             d.save(folder / f"s{i:03d}.docx")
-        else:
-            (folder / f"s{i:03d}.txt").write_text(_text(i), encoding="utf-8")
     return folder
 
 

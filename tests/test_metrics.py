@@ -77,3 +77,13 @@ def test_several_in_order():
     ms = extract_metrics(text)
     assert [m.indicator for m in ms] == ["检测效率", "不良品率", "能耗"]
     assert all(a.span[1] <= b.span[0] for a, b in zip(ms, ms[1:], strict=False))
+
+
+def test_mixed_time_units_are_converted_not_misread():
+    from nlp.checks import check_text
+    from nlp.metrics import extract_metrics
+
+    [m] = extract_metrics("追溯时间由2天缩短到10分钟。")
+    assert (m.before, m.after, m.unit) == (2880.0, 10.0, "分钟") and m.change < 0
+    assert "QNT003" not in check_text("追溯时间由2天缩短到10分钟。").codes()
+    assert extract_metrics("物料由3吨降至200千克。") == [] or all(x.unit != "吨" for x in extract_metrics("物料由3吨降至200千克。"))

@@ -23,6 +23,11 @@ def check_zip(path: Path, max_uncompressed_mb: int) -> None:
         )
 
 
+def _has_picture(element: object) -> bool:
+    xml = getattr(element, "xml", "")
+    return "<w:drawing" in xml or "<w:pict" in xml
+
+
 def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
     """Extract the text of a .docx in order. Returns ``(text, title)`` (title from core properties, may be empty)."""
     check_zip(path, max_uncompressed_mb)
@@ -42,6 +47,9 @@ def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
             text = Paragraph(child, document).text.strip()
             if text:
                 lines.append(text)
+            if _has_picture(child):
+                # keep a placeholder so checks know a figure exists (FIG001 looks for one)
+                lines.append("[图片]")
         elif tag == "tbl":
             table = Table(child, document)
             for row in table.rows:

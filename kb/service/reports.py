@@ -17,7 +17,16 @@ from typing import Any
 from kb import quota as quota_rules
 from kb.config import DATA_DIR
 from kb.errors import KBError, NotFoundError
-from kb.export import Matrix, Sheet, csv_bytes, find_cjk_font, heatmap_png, table_from_dicts, xlsx_bytes
+from kb.export import (
+    Matrix,
+    Sheet,
+    csv_bytes,
+    find_cjk_font,
+    heatmap_png,
+    pdf_font_file,
+    table_from_dicts,
+    xlsx_bytes,
+)
 from kb.models import KIND_LABELS
 
 log = logging.getLogger(__name__)
@@ -708,15 +717,27 @@ def render_dossier_pdf(data: dict[str, Any], font: Any = None) -> bytes:
     Raises:
         kb.export.FontNotFoundError: no CJK font installed (install ``fonts-noto-cjk``).
     """
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-    from fpdf.fonts import FontFace
+    import json
+    import tempfile
 
     regular = font or find_cjk_font()
     try:
         bold = find_cjk_font(bold=True) if font is None else font
     except KBError:
         bold = regular
+    # every character the PDF can contain: the data and the labels written in this module
+    chars = json.dumps(data, ensure_ascii=False) + Path(__file__).read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="scenario-kb-pdf-") as tmp:
+        reg = pdf_font_file(regular, chars, tmp)
+        bld = reg if bold == regular else pdf_font_file(bold, chars, tmp)
+        return _render_pdf(data, reg, bld)
+
+
+def _render_pdf(data: dict[str, Any], regular: Any, bold: Any) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import WrapMode, XPos, YPos
+    from fpdf.fonts import FontFace
+
     sub = data["submission"]
 
     class _PDF(FPDF):

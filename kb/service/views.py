@@ -176,19 +176,38 @@ class ViewsMixin:
         empty = summarize_analyses(None, None)
         return {i: (cache[i][1] if i in cache else empty) for i in ids}
 
+    def _dupes_cached(self) -> dict[str, Any] | None:
+        """``dupes()`` of the current index, cached per engine state; ``None`` when no index was ever built.
+
+        Never builds an index while a page renders: without a loaded engine or a saved index it returns ``None``.
+        """
+        eng = getattr(self, "_engine", None)
+        if eng is None:
+            if not (self._index_dir() / "config.json").exists():
+                return None
+            eng = self.similarity_engine()
+        key = (id(eng), len(eng), float(self.config.dup_threshold))
+        cached = self.__dict__.get("_views_dupes")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        res = self.dupes()
+        self.__dict__["_views_dupes"] = (key, res)
+        return res
+
     def similarity_summaries(self) -> dict[int, dict[str, Any]]:
         """Highest similarity per submission and its source, from the duplicate pairs (empty before indexing).
 
+        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry.
+
         Returns:
-            ``{id: {"similarity": float, "other": id, "other_title": str, "level": str}}``.
+            ``{id: {"similarity": float, "other": id, "level": str}}``.
         """
-        dupes = getattr(self, "dupes", None)
-        if dupes is None:
-            return {}
         try:
-            res = dupes()
-        except Exception as exc:  # index not built yet, engine unavailable
+            res = self._dupes_cached()
+        except Exception as exc:  # index unreadable, engine unavailable
             log.info("no similarity summary: %s", exc)
+            return {}
+        if res is None:
             return {}
         best: dict[int, dict[str, Any]] = {}
         for p in res.get("pairs", []):
@@ -198,7 +217,6 @@ class ViewsMixin:
                 if x not in best or sim > best[x]["similarity"]:
                     best[x] = {
                         "similarity": sim,
-                        "similarity_excl_boilerplate": p.get("similarity_excl_boilerplate"),
                         "other": y,
                         "level": p.get("level", ""),
                     }
@@ -764,13 +782,13 @@ class ViewsMixin:
     # ------------------------------------------------------------------ duplicates
     def duplicate_families(self) -> dict[str, Any]:
         """Duplicate families and pairs with the reviewers' "reviewed" marks (empty with ``error`` before indexing)."""
-        dupes = getattr(self, "dupes", None)
-        if dupes is None:
-            return {"families": [], "pairs": [], "error": "查重引擎尚未配置：请在“管理”页重建索引。"}
         try:
-            res = dict(dupes())
+            res = self._dupes_cached()
         except Exception as exc:
             return {"families": [], "pairs": [], "error": f"查重结果暂不可用：{exc}。请在“管理”页重建索引。"}
+        if res is None:
+            return {"families": [], "pairs": [], "error": "相似度索引尚未建立：请管理员在“管理 → 索引”中重建索引。"}
+        res = dict(res)
         reviewed = self.storage.family_reviews()
         fams = []
         for f in res.get("families", []):

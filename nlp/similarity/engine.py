@@ -66,6 +66,7 @@ class SimilarityConfig:
     num_perm: int = 128  # MinHash permutations
     lsh_threshold: float = 0.3  # Jaccard the LSH bands are tuned for
     max_bucket: int = 200  # larger LSH buckets are template text, skipped in sweeps
+    min_jaccard: float = 0.15  # LSH candidates below this MinHash Jaccard estimate are not aligned
     semantic_k: int = 10  # semantic neighbours per text in sweeps and ``similar``
     dupe_threshold: float = 0.5  # symmetric similarity (boilerplate excluded) that links a family
     identical: float = 0.98
@@ -735,10 +736,12 @@ class SimilarityEngine:
 
     # -- dupes ----------------------------------------------------------------------------------
     def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """Lexical (LSH) and semantic (neighbours with cosine ≥ the paraphrase threshold) pairs."""
+        """Lexical (LSH, MinHash Jaccard ≥ ``min_jaccard``) and semantic (neighbours with cosine ≥
+        the paraphrase threshold) candidate pairs."""
         self._ensure_vectors()
         assert self.index is not None
-        lex = self.neardup.all_candidate_pairs()
+        mj = self.config.min_jaccard
+        lex = {p for p in self.neardup.all_candidate_pairs() if self.neardup.jaccard(*p) >= mj}
         sem: set[tuple[int, int]] = set()
         ids = np.array(self.ids(), dtype=np.int64)
         thr = self.levels.paraphrase_cos

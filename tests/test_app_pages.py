@@ -1,0 +1,467 @@
+"""The Streamlit workbench run headlessly with AppTest against a small real knowledge base.
+
+Every page renders without exception for the roles that may open it, the main widgets act (login, filters,
+sorting, status save, bulk status, self-check by paste and by upload, duplicate pair navigation, user admin),
+and the access rules hold. Also unit tests of the UI aggregations in ``kb.service.views``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app_streamlit.py")
+PW = "secret-pw"
+
+BASE = """一、企业概况
+{co}成立于2008年，主要生产汽车变速箱齿轮，年产值12亿元，员工一千二百人。
+二、场景概述
+车间质量数据分散在纸质记录中，一旦出现客户投诉，追溯一个批次需要两天时间，召回范围难以确定。
+三、实施内容
+公司部署制造执行系统与质量管理系统，为每个批次生成追溯码，采集热处理炉温、机加工参数和检测数据，实现从原材料到成品的正反向追溯。引入机器视觉检测设备对齿面缺陷进行在线检测。
+四、实施成效
+不良品率由2.1%降至0.8%，追溯时间由48小时缩短到10分钟，客户投诉下降40%。
+五、推广价值
+该模式可在汽车零部件行业推广。
+"""
+FACTORY = """一、企业概况
+{co}生产聚乙烯和聚丙烯，拥有两套大型装置。
+二、实施内容
+部署DCS与APC先进过程控制系统，建立能耗模型，对蒸汽、电力进行实时优化调度，建设数字孪生工厂，实现虚实映射。
+三、实施成效
+单位产品综合能耗降低12.5%，年节约标煤3000吨。
+"""
+XSS = """<script>alert('x')</script>设备预测性维护
+一、场景概述
+关键设备突发故障导致停机。
+二、实施内容
+在主轴和电机上安装振动传感器，采集数据后建立故障预测模型，提前安排维修。
+三、实施成效
+设备故障停机时间降低20%，维修成本降低15%，管理水平显著提升。
+"""
+META = """文件,标题,申报单位,地区,行业,类型,年度,推荐单位
+a.txt,齿轮质量追溯,江南精工有限公司,浙江省,汽车制造业,优秀场景,2021,浙江省
+b.txt,齿轮批次追溯,北方齿轮有限公司,江苏省,汽车制造业,优秀场景,2022,江苏省
+c.txt,石化智能工厂,东海石化有限公司,山东省,化学原料和化学制品制造业,示范工厂,2021,山东省
+x.txt,=HYPERLINK("http://evil"),某某设备有限公司,宁波市,通用设备制造业,优秀场景,2021,宁波市
+"""
+
+
+@pytest.fixture(scope="module")
+def app_kb(tmp_path_factory: pytest.TempPathFactory):
+    """A small knowledge base (two near-duplicates, a factory, a text with <script>) that the app opens."""
+    from app_pages.resources import get_kb
+
+    d = tmp_path_factory.mktemp("app")
+    src = d / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(BASE.format(co="江南精工有限公司"), encoding="utf-8")
+    (src / "b.txt").write_text(BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8")
+    (src / "c.txt").write_text(FACTORY.format(co="东海石化有限公司"), encoding="utf-8")
+    (src / "x.txt").write_text(XSS, encoding="utf-8")
+    (src / "_metadata.csv").write_text(META, encoding="utf-8")
+    old = os.environ.get("SCENARIO_KB_DB")
+    os.environ["SCENARIO_KB_DB"] = str(d / "kb.sqlite")
+    get_kb.clear()
+    kb = get_kb()
+    kb.init()
+    kb.ingest([src])
+    for role in ("reviewer", "analyst", "admin"):
+        kb.add_user(role, PW, role)
+    yield kb
+    get_kb.clear()
+    if old is None:
+        os.environ.pop("SCENARIO_KB_DB", None)
+    else:
+        os.environ["SCENARIO_KB_DB"] = old
+
+
+def ids_by_source(kb) -> dict[str, int]:
+    return {s.source: s.id for s in kb.list_submissions()}
+
+
+def app(kb, role: str | None = None):
+    """A fresh browser session, logged in as ``role`` (through the real password check) when given."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    if role:
+        at.session_state["kb_session"] = kb.login(role, PW)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def goto(at, page: str):
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at) -> str:
+    """All visible text of markdown, captions, alerts, metrics and st.text elements."""
+    out = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "subheader", "title"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------- access
+def test_anonymous_user_gets_only_selfcheck_and_login(app_kb):
+    at = app(app_kb)
+    assert at.title[0].value == "申报自检"
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin"):
+        with pytest.raises(ValueError):
+            at.switch_page(f"app_pages/{page}.py")
+    assert not at.dataframe  # no submission table anywhere on the open page
+
+
+def test_login_form_rejects_a_wrong_password_and_accepts_the_right_one(app_kb):
+    at = goto(app(app_kb), "login")
+    at.text_input[0].input("reviewer")
+    at.text_input[1].input("wrong")
+    at.button[0].click()
+    at.run()
+    assert "用户名或密码不正确" in texts(at)
+    assert "kb_session" not in at.session_state
+    at.text_input[1].input(PW)
+    at.button[0].click()
+    at.run()
+    assert at.session_state["kb_session"].role == "reviewer"
+    assert at.title[0].value == "评审工作台"
+
+
+def test_roles_see_their_pages_only(app_kb):
+    analyst = app(app_kb, "analyst")
+    assert analyst.title[0].value == "覆盖分析"
+    with pytest.raises(ValueError):
+        analyst.switch_page("app_pages/inbox.py")
+    with pytest.raises(ValueError):
+        analyst.switch_page("app_pages/admin.py")
+    goto(analyst, "reference")
+    reviewer = app(app_kb, "reviewer")
+    with pytest.raises(ValueError):
+        reviewer.switch_page("app_pages/admin.py")
+    admin = app(app_kb, "admin")
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin", "selfcheck"):
+        goto(admin, page)
+
+
+def test_expired_session_is_dropped(app_kb):
+    from kb.auth import Session
+
+    at = app(app_kb)
+    at.session_state["kb_session"] = Session("reviewer", "reviewer", 0.0)
+    at.run()
+    assert "kb_session" not in at.session_state
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/inbox.py")
+
+
+# ---------------------------------------------------------------------------------------------- inbox
+def test_inbox_lists_filters_and_sorts(app_kb):
+    at = app(app_kb, "reviewer")
+    df = at.data_editor[0].value
+    assert len(df) == app_kb.count() == 4
+    assert f"共 **{app_kb.count()}** 份" in texts(at)
+    at.selectbox(key="f_kind").set_value("示范工厂")
+    at.run()
+    assert at.data_editor[0].value["类型"].tolist() == ["示范工厂"]
+    at.selectbox(key="f_kind").set_value("全部")
+    at.selectbox(key="sort").set_value("字数")
+    at.toggle(key="desc").set_value(True)
+    at.run()
+    zishu = at.data_editor[0].value["字数"].tolist()
+    assert zishu == sorted(zishu, reverse=True) and len(zishu) == 4
+
+
+def test_inbox_pages_through_rows(app_kb):
+    res = app_kb.inbox(page_size=3, page=2)
+    assert res["pages"] == 2 and len(res["rows"]) == 1
+    assert app_kb.inbox(page_size=3, page=99)["page"] == 2  # clamped
+    sorted_rows = app_kb.inbox(sort="weakness", descending=True, page_size=2)
+    assert sorted_rows["total"] == 4 and len(sorted_rows["rows"]) == 2
+
+
+def test_inbox_saves_a_status_edit_and_a_bulk_status(app_kb):
+    at = app(app_kb, "reviewer")
+    editor = at.data_editor[0]
+    first, second = (int(x) for x in editor.value["编号"].tolist()[:2])
+    at.session_state[editor.key] = {
+        "edited_rows": {0: {"状态": "存疑", "备注": "数据前后不一致"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="save_edits").click()
+    at.run()
+    assert not at.exception
+    dec = app_kb.storage.latest_decisions()[first]
+    assert (dec["status"], dec["note"], dec["reviewer"]) == ("存疑", "数据前后不一致", "reviewer")
+
+    editor = at.data_editor[0]
+    at.session_state[editor.key] = {
+        "edited_rows": {0: {"选择": True}, 1: {"选择": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.selectbox(key="bulk_status").set_value("退回")
+    at.button(key="bulk_apply").click()
+    at.run()
+    latest = app_kb.storage.latest_decisions()
+    assert latest[first]["status"] == latest[second]["status"] == "退回"
+    at.multiselect(key="f_status").set_value(["退回"])
+    at.run()
+    assert sorted(at.data_editor[0].value["编号"].tolist()) == sorted([first, second])
+
+
+def test_inbox_opens_the_detail_page(app_kb):
+    at = app(app_kb, "reviewer")
+    sid = int(at.data_editor[0].value["编号"].tolist()[0])
+    at.selectbox(key="open_sid").set_value(sid)
+    at.button(key="open_detail").click()
+    at.run()
+    assert at.session_state["detail_sid"] == sid
+
+
+# ---------------------------------------------------------------------------------------------- detail
+def test_detail_escapes_script_and_highlights_findings(app_kb):
+    sid = ids_by_source(app_kb)["x.txt"]
+    at = app(app_kb, "reviewer")
+    at.session_state["detail_sid"] = sid
+    goto(at, "detail")
+    body = "\n".join(h.value for h in at.get("html"))
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+    assert "<script>" not in body
+    assert "<mark class=\"sev-" in body  # at least one finding highlighted at its span
+    assert "字数" in texts(at)
+
+
+def test_detail_saves_decision_and_confirms_label(app_kb):
+    sid = ids_by_source(app_kb)["a.txt"]
+    at = app(app_kb, "reviewer")
+    at.session_state["detail_sid"] = sid
+    goto(at, "detail")
+    at.radio[0].set_value("通过")
+    at.text_area[0].input("材料完整")
+    [save] = [b for b in at.button if b.label == "保存"]
+    save.click()
+    at.run()
+    dec = app_kb.storage.latest_decisions()[sid]
+    assert (dec["status"], dec["note"]) == ("通过", "材料完整")
+    [confirm] = [b for b in at.button if b.label == "确认标签"]
+    confirm.click()
+    at.run()
+    labels = [x for x in app_kb.storage.labels("scenario") if x["submission_id"] == sid]
+    top = app_kb.analyze(sid)["classify"]["scenarios"][0]["code"]  # the form's default is the top-ranked one
+    assert [(x["code"], x["reviewer"]) for x in labels] == [(top, "reviewer")]
+
+
+# ---------------------------------------------------------------------------------------------- duplicates
+def test_dupes_family_pair_view_and_review_mark(app_kb):
+    ids = ids_by_source(app_kb)
+    at = goto(app(app_kb, "reviewer"), "dupes")
+    fams = at.dataframe[0].value
+    assert len(fams) == 1 and f"#{ids['a.txt']}" in fams["成员"].iloc[0] and f"#{ids['b.txt']}" in fams["成员"].iloc[0]
+    at.button(key="open_pair").click()
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert "相似度" in shown and "去套话后" in shown and "第 **1** /" in shown
+    body = "\n".join(h.value for h in at.get("html"))
+    assert 'id="a-m1"' in body and 'href="#b-m1"' in body and 'id="b-m1"' in body
+    at.button(key="next_match").click()
+    at.run()
+    n = len(app_kb.pair_view(ids["a.txt"], ids["b.txt"])["matches"])
+    assert f"第 **{2 if n > 1 else 1}** /" in texts(at)
+    [mark] = [b for b in at.button if b.label == "标记该家族已复核"]
+    mark.click()
+    at.run()
+    assert len(app_kb.storage.family_reviews()) == 1
+    assert "✅ reviewer" in at.dataframe[0].value["已复核"].iloc[0]
+
+
+# ---------------------------------------------------------------------------------------------- self-check
+def _counts(kb) -> tuple[int, int, int]:
+    return kb.count(), len(kb.storage.latest_decisions()), len(kb.storage.ingest_log())
+
+
+def test_selfcheck_paste_reports_checks_and_stores_nothing(app_kb):
+    before = _counts(app_kb)
+    at = app(app_kb)
+    at.text_area[0].input(BASE.format(co="试用企业有限公司") * 12)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    res = at.session_state["selfcheck_result"]
+    assert res["zishu"] > 3000 and any(f["code"] == "LEN001" for f in res["errors"])
+    shown = texts(at)
+    assert "必须修改" in shown and "LEN001" in shown
+    assert res["fit"] and all("code" in r for r in res["reference"])
+    assert _counts(app_kb) == before
+
+
+def test_selfcheck_upload_txt_and_docx(app_kb):
+    import docx
+
+    before = _counts(app_kb)
+    at = app(app_kb)
+    at.file_uploader[0].set_value(("draft.txt", XSS.encode("gb18030"), "text/plain"))
+    at.button[0].click()
+    at.run()
+    res = at.session_state["selfcheck_result"]
+    assert res["text"].startswith("<script>") and "预测性维护" in res["text"]
+    body = "\n".join(h.value for h in at.get("html"))
+    assert "&lt;script&gt;" in body and "<script>" not in body
+
+    d = docx.Document()
+    for line in FACTORY.format(co="试用化工有限公司").splitlines():
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    at = app(app_kb)
+    at.radio[0].set_value("示范工厂")
+    at.file_uploader[0].set_value(("draft.docx", buf.getvalue(), "application/octet-stream"))
+    at.button[0].click()
+    at.run()
+    res = at.session_state["selfcheck_result"]
+    assert res["kind"] == "factory" and "聚乙烯" in res["text"]
+    assert _counts(app_kb) == before
+
+
+def test_selfcheck_never_returns_other_submissions(app_kb):
+    stored_titles = {s.meta.title for s in app_kb.list_submissions()}
+    res = app_kb.self_check(BASE.format(co="江南精工有限公司"))  # an exact copy of a stored submission
+    guide_codes = {e.code for e in app_kb.active_edition("guide").entries} | {
+        e.code for e in app_kb.active_edition("tasks").entries
+    }
+    assert res["reference"] and all(r["code"] in guide_codes for r in res["reference"])
+    assert not {r.get("name") for r in res["reference"]} & stored_titles
+    assert "id" not in str(res["reference"])
+
+
+def test_selfcheck_rejects_unsupported_upload(app_kb):
+    at = app(app_kb)
+    at.file_uploader[0].set_value(("draft.txt", b"", "text/plain"))
+    at.button[0].click()
+    at.run()
+    assert at.error and "selfcheck_result" not in at.session_state
+
+
+# ---------------------------------------------------------------------------------------------- coverage
+def test_coverage_page_and_excel_export(app_kb):
+    import openpyxl
+
+    at = app(app_kb, "analyst")
+    assert not at.exception and at.title[0].value == "覆盖分析"
+    assert len(at.get("arrow_vega_lite_chart")) >= 1 or len(at.get("vega_lite_chart")) >= 1
+    at.selectbox(key="dd_region").set_value("江苏省")
+    at.run()
+    drill = at.dataframe[-1].value
+    assert set(drill["地区"]) == {"江苏省"}
+    wb = openpyxl.load_workbook(io.BytesIO(app_kb.coverage_excel()))
+    assert {"覆盖明细", "地区×环节", "行业×场景", "年度", "推荐配额", "空白"} <= set(wb.sheetnames)
+    titles = [c.value for c in wb["覆盖明细"]["B"]][1:]
+    assert "'=HYPERLINK(\"http://evil\")" in titles
+    assert all(c.data_type != "f" for row in wb["覆盖明细"].iter_rows() for c in row)
+
+
+def test_quota_usage_uses_the_notice_limits(app_kb):
+    rows = {(q["recommender"], q["year"]): q for q in app_kb.quota_usage()}
+    zj = rows[("浙江省", 2021)]
+    assert (zj["region_type"], zj["scenarios"], zj["scenario_limit"], zj["factory_limit"]) == ("省级", 1, 20, 10)
+    nb = rows[("宁波市", 2021)]
+    assert (nb["region_type"], nb["scenario_limit"], nb["factory_limit"]) == ("计划单列市", 10, 5)
+    assert not any(q["over"] for q in rows.values())
+
+
+def test_coverage_gaps_list_uncovered_scenarios(app_kb):
+    cov = app_kb.coverage()
+    covered = {i["code"] for i in cov["items"] if i["code"]}
+    guide = {e.code for e in app_kb.active_edition("guide").entries}
+    assert {g["code"] for g in cov["gaps"]["scenarios"]} == guide - covered
+    assert "汽车制造业" not in {g["name"] for g in cov["gaps"]["industries"]}
+
+
+# ---------------------------------------------------------------------------------------------- reference, admin
+def test_reference_page_searches_and_shows_banner(app_kb):
+    at = goto(app(app_kb, "analyst"), "reference")
+    assert at.warning or at.success  # the edition banner
+    all_rows = len(at.dataframe[0].value)
+    at.text_input(key="ref_q").input("数字孪生")
+    at.run()
+    hits = at.dataframe[0].value
+    assert 0 < len(hits) < all_rows and hits["名称"].str.contains("孪生").any()
+
+
+def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
+    at = goto(app(app_kb, "admin"), "admin")
+    at.text_input[1].input("expert2")
+    at.text_input[2].input("pw-expert2")
+    [add] = [b for b in at.button if b.label == "添加或重置用户"]
+    add.click()
+    at.run()
+    assert app_kb.login("expert2", "pw-expert2").role == "reviewer"
+    before = app_kb.count()
+    at.file_uploader(key="batch_files").set_value(
+        [("new1.txt", FACTORY.format(co="西山钢铁有限公司").encode("utf-8"), "text/plain"),
+         ("bad.txt", b"", "text/plain")]
+    )  # fmt: skip
+    at.run()
+    at.button(key="batch_go").click()
+    at.run()
+    assert not at.exception
+    assert app_kb.count() == before + 1
+    assert "新增 1 份" in texts(at)
+
+
+# ---------------------------------------------------------------------------------------------- pure helpers
+def test_highlighted_text_escapes_everything_and_keeps_the_text():
+    from app_pages.render import highlighted_text
+
+    text = 'a<b>"c"&d'
+    out = highlighted_text(text, [{"span": [1, 4], "code": "X<1>", "severity": "error", "message": '"m"'}])
+    assert "<b>" not in out and "&lt;b&gt;" in out and 'title="X&lt;1&gt; &quot;m&quot;"' in out
+    assert out.count("<mark") == 1
+
+
+def test_highlight_segments_cover_text_exactly():
+    from kb.service.views import highlight_segments
+
+    text = "0123456789"
+    segs = highlight_segments(text, [{"span": [2, 6]}, {"span": [4, 8]}, {"span": [9, 30]}])
+    assert "".join(p for p, _ in segs) == text
+    assert [len(c) for _, c in segs] == [0, 1, 2, 1, 0, 1]
+
+
+def test_safe_cell_neutralises_formulas():
+    from kb.service.views import safe_cell
+
+    assert [safe_cell(v) for v in ("=1+1", "+1", "-2", "@x", "ok", 3)] == ["'=1+1", "'+1", "'-2", "'@x", "ok", 3]
+
+
+def test_summarize_analyses_counts_and_flags():
+    from kb.service.views import summarize_analyses
+
+    check = {
+        "zishu": 3200,
+        "weakness": 45.0,
+        "findings": [
+            {"code": "LEN001", "severity": "error"},
+            {"code": "QNT001", "severity": "warning"},
+            {"code": "STR002", "severity": "info"},
+        ],
+    }
+    classify = {"scenarios": [{"code": "G21-02", "name": "数字孪生工厂建设", "link": "工厂设计", "score": 0.9}],
+                "findings": [{"code": "CLS001", "severity": "warning"}]}  # fmt: skip
+    row = summarize_analyses(check, classify)
+    assert (row["zishu"], row["errors"], row["warnings"]) == (3200, 1, 2)
+    assert row["flags"] == ["LEN001", "QNT001", "CLS001"] and row["predicted_code"] == "G21-02"
+    assert summarize_analyses(None, None)["analysed"] is False
