@@ -130,21 +130,21 @@ def build_navigation() -> Any:
     sections: dict[str, list[Any]] = {}
     if can("review"):
         sections["评审"] = [
-            page("inbox", "评审工作台", "🗂️"),
-            page("detail", "申报详情", "📄"),
-            page("dupes", "查重", "🧬"),
+            page("inbox", "评审工作台", ":material/inbox:"),
+            page("detail", "申报详情", ":material/description:"),
+            page("dupes", "查重", ":material/difference:"),
         ]
     analysis = []
     if can("analytics"):
-        analysis.append(page("coverage", "覆盖分析", "🗺️"))
+        analysis.append(page("coverage", "覆盖分析", ":material/grid_on:"))
     if can("reference"):
-        analysis.append(page("reference", "参考库", "📚"))
+        analysis.append(page("reference", "参考库", ":material/menu_book:"))
     if analysis:
         sections["分析"] = analysis
     if can("admin"):
-        sections["系统"] = [page("admin", "管理", "🛠️")]
-    sections["申报企业"] = [page("selfcheck", "申报自检", "📝")]
-    sections["账户"] = [page("login", "退出登录" if sess else "登录", "🔑")]
+        sections["系统"] = [page("admin", "管理", ":material/settings:")]
+    sections["申报企业"] = [page("selfcheck", "申报自检", ":material/fact_check:")]
+    sections["账户"] = [page("login", "退出登录" if sess else "登录", ":material/logout:" if sess else ":material/login:")]
     nav = st.navigation(sections)
     if sess is not None:
         st.sidebar.caption(f"当前用户：{sess.username}（{ROLE_LABELS.get(sess.role, sess.role)}）")

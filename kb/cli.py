@@ -349,14 +349,17 @@ def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
         _echo_json(res)
         return
     click.echo(f"字数 {res['zishu']}（按字处理软件规则计）  字符 {res['chars']}  薄弱度 {res['weakness']}/100")
-    click.echo("结构：" + "、".join(f"{s.get('canonical') or s.get('heading')}" for s in res["sections"] if s.get("canonical") or s.get("heading")))
+    parts = [(s.get("part") or s.get("heading")) + ("（推断）" if s.get("inferred") else "") for s in res["sections"]]
+    click.echo("结构：" + "、".join(p for p in parts if p))
     for f in res["findings"]:
         spans = ",".join(f"{a}-{b}" for a, b in f["spans"][:3])
         click.echo(f"[{f['severity']:<7}] {f['code']} {f['message']}" + (f"  @{spans}" if spans else ""))
     if res.get("metrics"):
         click.echo("指标：")
         for m in res["metrics"]:
-            click.echo(f"  {m.get('indicator')}: {m.get('before')} → {m.get('after')} {m.get('unit') or ''} ({m.get('change')})")
+            ch = m.get("change")
+            ch_s = "" if ch is None else f"（变化 {ch:+.1f}{m.get('change_unit') or ''}）"
+            click.echo(f"  {m.get('indicator')}：{m.get('before')} → {m.get('after')} {m.get('unit') or ''}{ch_s}")
 
 
 @cli.command()
@@ -504,6 +507,76 @@ def index_rebuild(c: Ctx) -> None:
     """Rebuild the similarity index from the database."""
     rep = c.kb.index_rebuild()
     click.echo(f"索引已重建：{rep['count']} 份，编码器 {rep['encoder']}")
+
+
+# --------------------------------------------------------------------------------------------- reports, exports, quotas
+@cli.command("report")
+@click.argument("sid", type=int)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default dossier_ID.html|pdf)."
+)
+@pass_ctx
+@handle_errors
+def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None) -> None:
+    """Write the review dossier of one submission: findings with excerpts and notice clauses, classification,
+    metrics, similar sources side by side, reviewer decision."""
+    out = output or Path(f"dossier_{sid}.{fmt}")
+    if fmt == "pdf":
+        out.write_bytes(c.kb.dossier_pdf(sid))
+    else:
+        out.write_text(c.kb.dossier_html(sid), encoding="utf-8")
+    click.echo(f"评审档案已写入 {out}")
+
+
+@cli.command("export")
+@click.argument("what", type=click.Choice(["inbox", "coverage"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default inbox.xlsx / coverage.xlsx).",
+)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.option(
+    "--charts/--no-charts", default=True, show_default=True, help="coverage: also write heatmap PNGs beside the output."
+)
+@pass_ctx
+@handle_errors
+def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool) -> None:
+    """Export the reviewer inbox (Excel/CSV review sheet) or the coverage matrices (region × 环节, industry ×
+    scenario, year) with heatmap PNGs. Cells starting with = + - @ are neutralised."""
+    out = output or Path(f"{what}.{fmt}")
+    if what == "inbox":
+        out.write_bytes(c.kb.export_inbox(fmt))
+        click.echo(f"评审表已写入 {out}")
+        return
+    files = c.kb.export_coverage(fmt, charts=charts)
+    written = []
+    for suffix, data in files.items():
+        path = out if suffix == "xlsx" else out.with_name(f"{out.stem}_{suffix}")
+        path.write_bytes(data)
+        written.append(str(path))
+    click.echo("覆盖分析已写入 " + "、".join(written))
+
+
+@cli.command("quota")
+@click.argument("list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of every row when the list has no 类型 column."
+)
+@click.option("--no-kb", is_flag=True, help="Check quotas and order only; do not look items up in the knowledge base.")
+@click.option("--json", "as_json", is_flag=True, help="Output the report as JSON.")
+@pass_ctx
+@handle_errors
+def quota_cmd(c: Ctx, list_file: Path, kind: str | None, no_kb: bool, as_json: bool) -> None:
+    """Check a recommendation list (.xlsx/.csv): quotas, priority order 1..n, repeated applicants, and that every
+    item is in the knowledge base and passed its checks."""
+    report = c.kb.quota_check(list_file, default_kind=kind, with_kb=not no_kb)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(report.to_text())
 
 
 # --------------------------------------------------------------------------------------------- users

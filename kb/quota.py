@@ -484,8 +484,8 @@ def _check_quota(
                 _issue(
                     "QTA001",
                     "error",
-                    f"{unit}推荐{KIND_LABELS[kind]} {uc.count} 项，超过{UNIT_LABELS.get(utype, utype)}"
-                    f"上限 {limit} 项{extra}；请按推荐顺序保留前 {limit} 项",
+                    f"{unit}（{UNIT_LABELS.get(utype, utype)}）列入{KIND_LABELS[kind]} {uc.count} 项，"
+                    f"超过上限 {limit} 项{extra}；请按推荐顺序保留前 {limit} 项",
                     [it.row for it in group],
                     unit,
                 )
@@ -497,9 +497,10 @@ def _check_priority(items: list[ListItem]) -> list[QuotaIssue]:
     issues: list[QuotaIssue] = []
     groups: dict[tuple[str, str], list[ListItem]] = defaultdict(list)
     for it in items:
-        groups[(it.recommender, it.kind)].append(it)
+        if it.kind:  # rows without a valid kind are reported as QTA008
+            groups[(it.recommender, it.kind)].append(it)
     for (rec, kind), group in groups.items():
-        label = f"{rec} 的{KIND_LABELS.get(kind, '（类型未知）')}名单"
+        label = f"{rec} 的{KIND_LABELS[kind]}名单"
         bad = [it for it in group if it.priority is None]
         for it in bad:
             what = f"“{it.priority_raw}”不是正整数" if it.priority_raw else "未填写"

@@ -60,7 +60,9 @@ def app_kb(tmp_path_factory: pytest.TempPathFactory):
     src = d / "in"
     src.mkdir()
     (src / "a.txt").write_text(BASE.format(co="江南精工有限公司"), encoding="utf-8")
-    (src / "b.txt").write_text(BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8")
+    (src / "b.txt").write_text(
+        BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8"
+    )
     (src / "c.txt").write_text(FACTORY.format(co="东海石化有限公司"), encoding="utf-8")
     (src / "x.txt").write_text(XSS, encoding="utf-8")
     (src / "_metadata.csv").write_text(META, encoding="utf-8")
@@ -240,7 +242,7 @@ def test_detail_escapes_script_and_highlights_findings(app_kb):
     body = "\n".join(h.value for h in at.get("html"))
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
     assert "<script>" not in body
-    assert "<mark class=\"sev-" in body  # at least one finding highlighted at its span
+    assert '<mark class="sev-' in body  # at least one finding highlighted at its span
     assert "字数" in texts(at)
 
 
@@ -269,7 +271,11 @@ def test_dupes_family_pair_view_and_review_mark(app_kb):
     ids = ids_by_source(app_kb)
     at = goto(app(app_kb, "reviewer"), "dupes")
     fams = at.dataframe[0].value
-    assert len(fams) == 1 and f"#{ids['a.txt']}" in fams["成员"].iloc[0] and f"#{ids['b.txt']}" in fams["成员"].iloc[0]
+    assert (
+        len(fams) == 1
+        and f"#{ids['a.txt']}" in fams["成员"].iloc[0]
+        and f"#{ids['b.txt']}" in fams["成员"].iloc[0]
+    )
     at.button(key="open_pair").click()
     at.run()
     assert not at.exception
@@ -369,14 +375,19 @@ def test_coverage_page_and_excel_export(app_kb):
     wb = openpyxl.load_workbook(io.BytesIO(app_kb.coverage_excel()))
     assert {"覆盖明细", "地区×环节", "行业×场景", "年度", "推荐配额", "空白"} <= set(wb.sheetnames)
     titles = [c.value for c in wb["覆盖明细"]["B"]][1:]
-    assert "'=HYPERLINK(\"http://evil\")" in titles
+    assert '\'=HYPERLINK("http://evil")' in titles
     assert all(c.data_type != "f" for row in wb["覆盖明细"].iter_rows() for c in row)
 
 
 def test_quota_usage_uses_the_notice_limits(app_kb):
     rows = {(q["recommender"], q["year"]): q for q in app_kb.quota_usage()}
     zj = rows[("浙江省", 2021)]
-    assert (zj["region_type"], zj["scenarios"], zj["scenario_limit"], zj["factory_limit"]) == ("省级", 1, 20, 10)
+    assert (zj["region_type"], zj["scenarios"], zj["scenario_limit"], zj["factory_limit"]) == (
+        "省级",
+        1,
+        20,
+        10,
+    )
     nb = rows[("宁波市", 2021)]
     assert (nb["region_type"], nb["scenario_limit"], nb["factory_limit"]) == ("计划单列市", 10, 5)
     assert not any(q["over"] for q in rows.values())
@@ -444,7 +455,14 @@ def test_highlight_segments_cover_text_exactly():
 def test_safe_cell_neutralises_formulas():
     from kb.service.views import safe_cell
 
-    assert [safe_cell(v) for v in ("=1+1", "+1", "-2", "@x", "ok", 3)] == ["'=1+1", "'+1", "'-2", "'@x", "ok", 3]
+    assert [safe_cell(v) for v in ("=1+1", "+1", "-2", "@x", "ok", 3)] == [
+        "'=1+1",
+        "'+1",
+        "'-2",
+        "'@x",
+        "ok",
+        3,
+    ]
 
 
 def test_summarize_analyses_counts_and_flags():

@@ -70,13 +70,36 @@ def _write_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> Path:
         out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), size, len(n), 0))
         out.write(n + data)
         central.append(
-            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(n), 0, 0, 0, 0, 0, offset)
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(n),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
             + n
         )
     cd_start = out.tell()
     for c in central:
         out.write(c)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - cd_start, cd_start, 0))
+    out.write(
+        struct.pack(
+            "<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - cd_start, cd_start, 0
+        )
+    )
     path.write_bytes(out.getvalue())
     return path
 
@@ -162,12 +185,14 @@ def slow_pdf(path: Path, chars: int = 150_000) -> Path:
 
 BIG5_TEXT = "一、企業概況\n丁精密機械有限公司位於臺中，生產工具機。\n二、實施內容\n部署製造執行系統與機器視覺檢測，建立批次追溯。\n"
 SJIS_TEXT = "一、企業概要\n当社は精密機械部品を生産しています。品質データを収集し、ロットの追跡を二日から十分に短縮しました。\n"
-UTF16_TEXT = "一、企业概况\n戊汽车零部件公司位于湖北。\n二、实施内容\n部署设备联网与预测性维护，停机时间下降35%。\n"
+UTF16_TEXT = (
+    "一、企业概况\n戊汽车零部件公司位于湖北。\n二、实施内容\n部署设备联网与预测性维护，停机时间下降35%。\n"
+)
 HTML_TEXT = (
     "一、企业概况\n<b>己公司</b>生产家电。<script>alert('xss')</script>\n"
     '二、实施内容\n<img src=x onerror="alert(1)">部署数字孪生产线。\n'
 )
-FORMULA_APPLICANT = "=HYPERLINK(\"http://evil.example/x\",\"点击查看\")"
+FORMULA_APPLICANT = '=HYPERLINK("http://evil.example/x","点击查看")'
 FORMULA_TEXT = "=cmd|' /C calc'!A0 一、企业概况\n庚公司。二、实施内容\n部署仓储物流系统。"
 
 # file name -> (expected status, fragment of the reason shown to the user)
@@ -243,8 +268,12 @@ def build_bad_corpus(folder: Path) -> Path:
     (folder / "big5.txt").write_bytes(BIG5_TEXT.encode("big5"))
     (folder / "sjis.txt").write_bytes(SJIS_TEXT.encode("shift_jis"))
     (folder / "utf16.txt").write_bytes(UTF16_TEXT.encode("utf-16-le"))  # no BOM
-    (folder / "mars.txt").write_text("一、企业概况\n癸公司位于火星基地。\n二、实施内容\n部署AGV。\n", encoding="utf-8")
-    (folder / "bad_kind.txt").write_text("一、企业概况\n子公司。\n二、实施内容\n部署机器人。\n", encoding="utf-8")
+    (folder / "mars.txt").write_text(
+        "一、企业概况\n癸公司位于火星基地。\n二、实施内容\n部署AGV。\n", encoding="utf-8"
+    )
+    (folder / "bad_kind.txt").write_text(
+        "一、企业概况\n子公司。\n二、实施内容\n部署机器人。\n", encoding="utf-8"
+    )
     (folder / "_metadata.csv").write_text(
         "文件,地区,类型\nmars.txt,火星,优秀场景\nbad_kind.txt,浙江省,优秀案例\n", encoding="utf-8"
     )
@@ -259,8 +288,12 @@ def build_bad_corpus(folder: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["标题", "申报单位", "正文"])
-    ws.append(["公式正文", "丑公司", "=HYPERLINK(\"http://evil.example\",\"点我\")"])  # a real formula, no cached value
-    ws.append(["公式单位", "=cmd|' /C calc'!A0", ROW_TEXT + "公式单位行。"])  # a real formula in a metadata cell
+    ws.append(
+        ["公式正文", "丑公司", '=HYPERLINK("http://evil.example","点我")']
+    )  # a real formula, no cached value
+    ws.append(
+        ["公式单位", "=cmd|' /C calc'!A0", ROW_TEXT + "公式单位行。"]
+    )  # a real formula in a metadata cell
     ws.append(["文本公式", "寅公司", ROW_TEXT + "另有说明。"])
     ws["B4"].value = "=1+1"
     ws["B4"].data_type = "s"  # text that starts with "=" (stored as a string, not a formula)
@@ -274,7 +307,9 @@ def snapshot(db: Path) -> dict[str, object]:
     per-row digest of the submissions."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         out: dict[str, object] = {}
         for t in tables:
             if t == "ingest_log":
@@ -316,8 +351,10 @@ def test_bad_corpus_each_file_clear_error_or_marked_and_store_kept(seeded, db_pa
     elapsed = time.monotonic() - t0
     after = snapshot(db_path)
 
-    by_name = {Path(o.path.split("#")[0]).name + ("#" + o.path.split("#")[1] if "#" in o.path else ""): o
-               for o in report.outcomes}
+    by_name = {
+        Path(o.path.split("#")[0]).name + ("#" + o.path.split("#")[1] if "#" in o.path else ""): o
+        for o in report.outcomes
+    }
     assert set(by_name) == set(EXPECTED), sorted(set(by_name) ^ set(EXPECTED))
     for name, (status, fragment) in EXPECTED.items():
         o = by_name[name]
@@ -325,7 +362,10 @@ def test_bad_corpus_each_file_clear_error_or_marked_and_store_kept(seeded, db_pa
         assert fragment in o.reason, (name, o.reason)
         if status == "error":
             assert name.split("#")[0] in o.path  # the message names the file ...
-            assert "；" in o.reason and o.reason.split("；", 1)[1].strip(), (name, o.reason)  # ... and the fix
+            assert "；" in o.reason and o.reason.split("；", 1)[1].strip(), (
+                name,
+                o.reason,
+            )  # ... and the fix
     assert elapsed < 60, f"bad corpus took {elapsed:.0f}s"
 
     # Pre-existing rows and every other table are untouched.
@@ -367,7 +407,11 @@ def test_cli_ingest_of_bad_files_names_each_file_without_traceback(run_cli, tmp_
     assert res.exit_code == 0, res.output
     out = res.output
     assert "Traceback" not in out
-    for name, why in (("empty.txt", "文件为空"), ("junk.docx", "不是有效的 Office 文档"), ("locked.pdf", "已加密")):
+    for name, why in (
+        ("empty.txt", "文件为空"),
+        ("junk.docx", "不是有效的 Office 文档"),
+        ("locked.pdf", "已加密"),
+    ):
         line = next(line for line in out.splitlines() if name in line)
         assert line.startswith("跳过") and why in line and "；" in line
     assert "新增 1 份" in out and "跳过 3 份" in out
@@ -378,7 +422,10 @@ def test_zip_bombs_are_refused_quickly(tmp_path: Path):
     honest = _bomb(tmp_path / "b1.docx", template, "word/document.xml", 300)
     lying = _bomb(tmp_path / "b2.docx", template, "word/document.xml", 300, declared=1000)
     assert honest.stat().st_size < 2 * MB
-    for path, exc_type, fragment in ((honest, LimitExceededError, "压缩炸弹"), (lying, IngestError, "无法解析")):
+    for path, exc_type, fragment in (
+        (honest, LimitExceededError, "压缩炸弹"),
+        (lying, IngestError, "无法解析"),
+    ):
         t0 = time.monotonic()
         with pytest.raises(exc_type, match=fragment) as info:
             list(read_path(path))
@@ -408,7 +455,8 @@ def test_parse_time_limit_kills_a_slow_pdf_and_the_next_file_still_parses(tmp_pa
 
 
 @pytest.mark.xfail(
-    strict=True, reason="kb/service/core.py KB.ingest must pass parse_timeout_s=cfg.parse_timeout_s to read_path"
+    strict=True,
+    reason="kb/service/core.py KB.ingest must pass parse_timeout_s=cfg.parse_timeout_s to read_path",
 )
 def test_ingest_honours_the_parse_timeout_setting(tmp_path: Path):
     from kb.service import open_kb

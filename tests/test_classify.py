@@ -168,6 +168,7 @@ def test_guess_industry_from_keywords() -> None:
     assert guess_industry("今天天气很好。", industries) == []
 
 
+@pytest.mark.slow
 def test_supervised_layer_reports_cv_and_needs_enough_labels(clf21: Classifier) -> None:
     rep = clf21.fit_supervised([TRACE_TEXT, MAINT_TEXT], ["G21-25", "G21-15"], min_labels=30)
     assert not rep.used and rep.cv_top1_supervised is None
@@ -176,11 +177,11 @@ def test_supervised_layer_reports_cv_and_needs_enough_labels(clf21: Classifier) 
     items = [
         i
         for i in load_labeled(ROOT / "data/labeled/dev_2021.jsonl")
-        if i.kind == "scenario" and not i.off_topic
+        if i.kind == "scenario" and not i.off_topic and i.scenarios[0] <= "G21-12"
     ]
     local = Classifier(clf21.scenarios)
     rep = local.fit_supervised(
-        [i.text for i in items], [i.scenarios[0] for i in items], min_labels=30, folds=2
+        [i.text for i in items], [i.scenarios[0] for i in items], min_labels=20, folds=2
     )
     assert rep.n_labels == len(items) and rep.folds == 2
     assert 0.0 <= rep.cv_top1_supervised <= 1.0 and 0.0 <= rep.top1_unsupervised <= 1.0
@@ -199,6 +200,7 @@ def test_nlp_classify_does_not_import_kb() -> None:
         assert not mods & {"kb", "streamlit", "click", "sqlite3"}, name
 
 
+@pytest.mark.slow
 def test_dense_encoder_feature_is_fitted_and_used(clf21: Classifier) -> None:
     enc_mod = pytest.importorskip("nlp.similarity.encoders")
     from nlp.evaluate import fit_on, load_labeled
@@ -207,8 +209,20 @@ def test_dense_encoder_feature_is_fitted_and_used(clf21: Classifier) -> None:
     enc = enc_mod.get_encoder("tfidf", dim=64)
     enc.fit([i.text for i in items] + [f"{e.name}：{e.scope}" for e in clf21.scenarios])
     dense = Classifier(clf21.scenarios, encoder=enc)
-    cal = fit_on(dense, items[::2], note="test")
+    cal = fit_on(dense, items[::3], note="test")
     assert "dense_top" in cal.features and len(cal.coef) == len(cal.features)
     res = dense.classify(TRACE_TEXT)
     assert res.method.startswith("lexical+")
     assert res.scenarios[0].link == "质量管控"
+
+
+def test_confirmed_examples_enter_the_representation(clf21: Classifier) -> None:
+    text = "全厂推行麒麟七步工作法，各班组每日按麒麟七步复盘。"
+    ex = {"G21-13": ["我们推行麒麟七步工作法，班组每日按麒麟七步复盘，持续消除浪费。"]}
+    with_ex = Classifier(clf21.scenarios, examples=ex)
+
+    def rank(c: Classifier) -> int:
+        return [s.code for s in c.classify(text, top_k=37).scenarios].index("G21-13") + 1
+
+    assert rank(with_ex) == 1
+    assert rank(clf21) > 1

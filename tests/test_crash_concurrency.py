@@ -20,7 +20,10 @@ N_FILES = 40
 
 def _text(i: int) -> str:
     """A distinct, small submission (about 40 lines)."""
-    return f"一、企业概况\n第{i}号企业实施智能制造改造。\n" + f"部署MES系统，实现质量追溯第{i}号方案，提升效率。\n" * 40
+    return (
+        f"一、企业概况\n第{i}号企业实施智能制造改造。\n"
+        + f"部署MES系统，实现质量追溯第{i}号方案，提升效率。\n" * 40
+    )
 
 
 def make_files(folder: Path, numbers: range) -> Path:
@@ -53,7 +56,9 @@ def _env() -> dict[str, str]:
 
 
 def _run(db: Path, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_cli(db, *args), cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        _cli(db, *args), cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _count(db: Path) -> int:
@@ -115,7 +120,11 @@ def test_ingest_killed_mid_batch_then_rerun_is_consistent(fresh_db: Path, tmp_pa
     folder = make_files(tmp_path / "in", range(N_FILES))
     expected = {f"s{i:03d}": _text(i).strip() for i in range(N_FILES)}
     proc = subprocess.Popen(
-        _cli(fresh_db, "ingest", str(folder)), cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _cli(fresh_db, "ingest", str(folder)),
+        cwd=tmp_path,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 120
     while _count(fresh_db) < 8 and proc.poll() is None and time.monotonic() < deadline:
@@ -177,7 +186,11 @@ def test_two_ingests_at_once_and_readers_during_writes(fresh_db: Path, tmp_path:
     procs = [
         subprocess.Popen(
             _cli(fresh_db, "ingest", "--no-analyze", str(folder)),
-            cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for folder in (a, b)
     ]
@@ -204,8 +217,14 @@ def test_two_ingests_at_once_and_readers_during_writes(fresh_db: Path, tmp_path:
 def test_two_inits_at_once_on_a_new_database(tmp_path: Path):
     db = tmp_path / "new" / "kb.sqlite"
     procs = [
-        subprocess.Popen(_cli(db, "init"), cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+        subprocess.Popen(
+            _cli(db, "init"),
+            cwd=tmp_path,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     for p in procs:

@@ -116,7 +116,9 @@ def test_sentences_and_windows_cover_text() -> None:
     assert "".join(text[s:e] for s, e in ws) == text.replace("\n", "")
 
 
-_chars = st.sampled_from(list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主，。 ＡAａ1１МM"))
+_chars = st.sampled_from(
+    list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主，。 ＡAａ1１МM")
+)
 
 
 @settings(max_examples=60, deadline=None)

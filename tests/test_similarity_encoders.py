@@ -37,7 +37,9 @@ def test_tfidf_fit_encode_save_load(tmp_path) -> None:
     sims = v[:5] @ v[5]
     assert int(np.argmax(sims)) == 0  # the query is closest to the vision sentence
     # trick resistance comes from the normaliser: full-width / spaced text embeds the same
-    assert np.allclose(enc.encode(["公司部署了机器视觉检测系统"]), enc.encode(["公 司 部署了机器视觉检测系统"]))
+    assert np.allclose(
+        enc.encode(["公司部署了机器视觉检测系统"]), enc.encode(["公 司 部署了机器视觉检测系统"])
+    )
     enc.save(tmp_path / "enc.joblib")
     back = get_encoder("tfidf", path=tmp_path / "enc.joblib")
     assert back.name == enc.name and "unfitted" not in back.name

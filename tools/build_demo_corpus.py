@@ -303,7 +303,7 @@ def _spec(line: str) -> Spec:
     s = Spec(f[0], f[1], kind, claimed, true, int(f[5]), f[6])
     s.weak = [w for w in f[7].split(",") if w]
     s.block = f[0]
-    for kv in (f[8].split(";") if len(f) > 8 and f[8] else []):
+    for kv in f[8].split(";") if len(f) > 8 and f[8] else []:
         k, _, v = kv.partition("=")
         if k == "fam":
             s.family = v
@@ -629,7 +629,7 @@ def overview(ctx: Ctx, b: dict[str, list[str]], *, mini: bool = False) -> list[s
         )
     )
     dy = max(c.founded + 2, r.randint(2013, 2018))
-    inv = f"{r.randint(12, 95) / 10:.1f}"
+    inv = f"{max(0.3, float(c.revenue) * r.uniform(0.03, 0.1)):.1f}"
     base = "、".join(sorted(r.sample(BASE_SYSTEMS, 3), key=BASE_SYSTEMS.index))
     out.append(
         ctx.pick(
@@ -663,14 +663,15 @@ def pains(ctx: Ctx, b: dict[str, list[str]], scen: str, link: str) -> list[Item]
         ],
     )
     ps = [ctx.fill(p) for p in b.get("P", [])]
+    site = site.split("（")[0]
     if not ps:
         return out + [Item("para", intro)]
     mode = r.randrange(2)
     lead = ctx.pick(
         r,
         [
-            f"场景实施前，主要存在以下{_count_word(len(ps))}方面痛点：",
-            f"改造前，该场景面临{_count_word(len(ps))}个突出问题：",
+            f"场景实施前，{site}主要存在以下{_count_word(len(ps))}方面痛点：",
+            f"改造前，{c.short}在这一场景上面临{_count_word(len(ps))}个突出问题：",
         ],
     )
     if mode == 0:
@@ -756,8 +757,8 @@ def methods(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
                 ctx.pick(
                     r,
                     [
-                        f"项目分三个阶段推进：{a}至{m1}完成现状调研与方案设计，{m1}至{m2}完成系统开发与设备安装调试，{m2}至{z}完成试运行与优化提升。",
-                        f"建设过程分为三步：{a}到{m1}为调研和方案设计阶段，{m1}到{m2}为开发、安装与调试阶段，{m2}到{z}为试运行和优化阶段。",
+                        f"{ctx.co.short}将项目分三个阶段推进：{a}至{m1}完成现状调研与方案设计，{m1}至{m2}完成系统开发与设备安装调试，{m2}至{z}完成试运行与优化提升。",
+                        f"{ctx.co.short}的建设过程分为三步：{a}到{m1}为调研和方案设计阶段，{m1}到{m2}为开发、安装与调试阶段，{m2}到{z}为试运行和优化阶段。",
                     ],
                 ),
             )
@@ -806,8 +807,8 @@ def results(ctx: Ctx, b: dict[str, list[str]], table: bool) -> list[Item]:
     intro = ctx.pick(
         r,
         [
-            f"场景上线运行{months}个月以来，经统计对比，主要指标变化如下：",
-            f"以{go}上线后连续{months}个月的运行数据与改造前同期相比，主要成效如下：",
+            f"场景上线运行{months}个月以来，{ctx.co.short}对主要指标进行了统计对比，变化如下：",
+            f"以{go}上线后连续{months}个月的运行数据与改造前同期相比，{ctx.co.short}取得的主要成效如下：",
         ],
     )
     if table:
@@ -821,9 +822,7 @@ def results(ctx: Ctx, b: dict[str, list[str]], table: bool) -> list[Item]:
             out.append(Item("para", intro + "；".join(sents) + "。"))
         else:
             out.append(Item("para", intro))
-            out.append(
-                Item("para", "".join(f"{CN_NUM[i]}是{s}。" for i, s in enumerate(sents)))
-            )
+            out.append(Item("para", "".join(f"{CN_NUM[i]}是{s}。" for i, s in enumerate(sents))))
     for x in b.get("K2", []):
         out.append(Item("para", _end(ctx.fill(x))))
     sw = _first(b, "S")
@@ -835,7 +834,7 @@ def results(ctx: Ctx, b: dict[str, list[str]], table: bool) -> list[Item]:
                     r,
                     [
                         f"以上数据由{sw}等系统自动采集统计，并经{ctx.co.short}生产、财务部门联合核定。",
-                        f"指标统计口径与改造前保持一致，数据取自{sw}等系统，并经生产、财务部门复核。",
+                        f"指标统计口径与改造前保持一致，数据取自{ctx.co.short}的{sw}等系统，并经生产、财务部门复核。",
                     ],
                 ),
             )
@@ -906,7 +905,9 @@ def template_choice(spec: Spec) -> list[str]:
     return out
 
 
-def render_scenario(ctx: Ctx, b: dict[str, list[str]], impl_from: tuple[Ctx, dict] | None = None) -> list[Item]:
+def render_scenario(
+    ctx: Ctx, b: dict[str, list[str]], impl_from: tuple[Ctx, dict] | None = None
+) -> list[Item]:
     """Render a 优秀场景 text as items."""
     spec = ctx.spec
     code = spec.true[0] if spec.true else spec.claimed
@@ -931,6 +932,7 @@ def render_scenario(ctx: Ctx, b: dict[str, list[str]], impl_from: tuple[Ctx, dic
         items.extend(pains(ctx, b, scen, link))
     idx += 1
     items.append(h1(ctx, idx, heads["impl"], style))
+    impl_start = len(items)
     ictx, ib = impl_from if impl_from else (ctx, b)
     ir = ictx.rng("impl-heads")
     el = elements(ictx, ib, style, ir)
@@ -947,7 +949,7 @@ def render_scenario(ctx: Ctx, b: dict[str, list[str]], impl_from: tuple[Ctx, dic
         items.extend(Item("para", _end(ictx.fill(x))) for x in ib["L"])
     if impl_from:
         # the copied section carries the source company's name: swap it like a copier does
-        for it in items[-(len(items)) :]:
+        for it in items[impl_start:]:
             it.text = it.text.replace(impl_from[0].co.short, ctx.co.short)
     if "result" not in spec.skip:
         idx += 1
@@ -967,7 +969,10 @@ def render_mini(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     items += [Item("heading", "二、场景概述", 1), Item("para", "".join(_end(ctx.fill(p)) for p in b["P"]))]
     items += [Item("heading", "三、实施内容", 1), Item("para", "".join(_end(ctx.fill(m)) for m in b["M"]))]
     r = ctx.rng("result")
-    items += [Item("heading", "四、实施成效", 1), Item("para", "；".join(kpi_sentence(k, r, ctx) for k in b["K"]) + "。")]
+    items += [
+        Item("heading", "四、实施成效", 1),
+        Item("para", "；".join(kpi_sentence(k, r, ctx) for k in b["K"]) + "。"),
+    ]
     items += [Item("heading", "五、推广价值", 1), Item("para", "".join(_end(ctx.fill(v)) for v in b["V"]))]
     return items
 
@@ -1018,7 +1023,7 @@ def render_factory(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     )
     items.append(Item("para", "".join(_end(ctx.fill(p)) for p in b["P"])))
     y0 = spec.year - rp.randint(2, 4)
-    finv = f"{rp.randint(30, 250) / 10:.1f}"
+    finv = f"{max(1.0, float(ctx.co.revenue) * rp.uniform(0.04, 0.12)):.1f}"
     items.append(
         Item(
             "para",
@@ -1066,11 +1071,13 @@ def render_factory(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     items.append(h1(ctx, 4, heads["result"], style))
     rr = ctx.rng("result")
     if spec.table and spec.fmt == "docx":
-        items.append(Item("para", "示范工厂建设前后主要指标对比如下："))
-        items.append(Item("table", rows=[["指标", "建设前", "建设后", "变化"]] + [kpi_row(k) for k in b["K"]]))
+        items.append(Item("para", f"{ctx.co.short}示范工厂建设前后主要指标对比如下："))
+        items.append(
+            Item("table", rows=[["指标", "建设前", "建设后", "变化"]] + [kpi_row(k) for k in b["K"]])
+        )
     else:
         sents = [kpi_sentence(k, rr, ctx) for k in b["K"]]
-        items.append(Item("para", "示范工厂建成后，" + "；".join(sents) + "。"))
+        items.append(Item("para", f"{ctx.co.short}示范工厂建成后，" + "；".join(sents) + "。"))
     gain = f"{rr.randint(12, 95) / 10:.1f}"
     items.append(
         Item(
@@ -1091,7 +1098,7 @@ def render_factory(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
             ctx.pick(
                 rr,
                 [
-                    f"经智能制造能力成熟度自评估，工厂达到GB/T 39116-2020《智能制造能力成熟度模型》{lvl}级水平。",
+                    f"经智能制造能力成熟度自评估，{ctx.co.short}示范工厂达到GB/T 39116-2020《智能制造能力成熟度模型》{lvl}级水平。",
                     f"依据GB/T 39116-2020《智能制造能力成熟度模型》开展自评估，{ctx.co.short}示范工厂达到{lvl}级。",
                 ],
             ),
@@ -1175,10 +1182,14 @@ def trick_edit(items: list[Item], rng: random.Random) -> None:
         it.text = t
 
 
-def shift_years(items: list[Item]) -> None:
-    """Move a 2021-round text to the 2022 round (dates one year later)."""
+def shift_years(items: list[Item], years: int) -> None:
+    """Move a text to a later round: project dates and the revenue year shift by ``years``."""
+
+    def sub(m: re.Match[str]) -> str:
+        return f"{int(m.group(1)) + years}年{m.group(2)}"
+
     for it in items:
-        it.text = re.sub(r"(20[12]\d)年", lambda m: f"{int(m.group(1)) + 1}年", it.text)
+        it.text = re.sub(r"(20[12]\d)年(\d{1,2}月|实现营业收入|底)", sub, it.text)
 
 
 # --------------------------------------------------------------------------------------
@@ -1295,34 +1306,33 @@ def _title(spec: Spec, b: dict[str, list[str]], co: Company) -> str:
 
 
 def build_items(spec: Spec, blocks: dict[str, dict[str, list[str]]]) -> tuple[list[Item], str]:
-    """Render one submission; returns its items and title."""
+    """Render one submission.
+
+    Args:
+        spec: the submission.
+        blocks: parsed content blocks.
+
+    Returns:
+        The rendered items and the title.
+    """
     co = COMPANIES[spec.company]
-    if spec.role in ("verbatim", "paraphrase"):
-        src = next(s for s in SPECS if s.sid == spec.source)
-        b = blocks[spec.block]
-        ctx = Ctx(spec, COMPANIES[src.company], flip=spec.role == "paraphrase", seed_id=src.sid)
-        ctx.spec = Spec(**{**spec.__dict__, "table": False, "true": src.true, "heading_style": None})
-        ctx.year = src.year
-        items = render_scenario(ctx, b)
-        swap_names(items, COMPANIES[src.company], co)
-        if spec.role == "verbatim" and spec.year != src.year:
-            shift_years(items)
-        return items, _title(spec, blocks[src.block], co)
-    if spec.role == "light_edit":
-        src = next(s for s in SPECS if s.sid == spec.source)
-        b = blocks[spec.block]
-        ctx = Ctx(spec, co, seed_id=src.sid)
-        items = render_scenario(ctx, b)
-        swap_names(items, COMPANIES[src.company], co)
-        r = random.Random(f"{SEED}:edit:{spec.sid}")
-        if spec.sid == "c02b":
-            trick_edit(items, r)
-        else:
-            light_edit(items, r)
-        if spec.year != src.year:
-            shift_years(items)
-        return items, _title(spec, b, co)
     b = blocks[spec.block]
+    if spec.role in ("verbatim", "paraphrase", "light_edit"):
+        src = next(s for s in SPECS if s.sid == spec.source)
+        # render with the source's choices; a verbatim copy keeps the source's company
+        # facts (only the names are swapped), the others bring their own company facts
+        facts = COMPANIES[src.company] if spec.role == "verbatim" else co
+        cspec = Spec(**{**src.__dict__, "fmt": spec.fmt, "table": False})
+        ctx = Ctx(cspec, facts, flip=spec.role == "paraphrase", seed_id=src.sid)
+        items = render_scenario(ctx, b)
+        swap_names(items, facts, co)
+        swap_names(items, COMPANIES[src.company], co)
+        if spec.role == "light_edit":
+            r = random.Random(f"{SEED}:edit:{spec.sid}")
+            (trick_edit if spec.sid == "c02b" else light_edit)(items, r)
+            if spec.year != src.year:
+                shift_years(items, spec.year - src.year)
+        return items, _title(spec, b, co)
     ctx = Ctx(spec, co)
     if spec.kind == "factory":
         return render_factory(ctx, b), _title(spec, b, co)
@@ -1686,6 +1696,7 @@ n: 惠州分厂
 @s07b
 title: 车规级功率模块封装车间智能排产
 site: 双流基地功率模块封装车间
+go: 2021年4月
 P: 功率模块封装工序包括贴片、回流焊、键合、灌封和测试，各工序设备能力不一，瓶颈工序随产品组合变化而转移
 P: 车规客户要求按批次交付并提前锁定产能，计划员依靠Excel排程，难以评估插单对已承诺订单的影响
 P: 在制品在键合和测试之间大量堆积，生产周期波动大
@@ -2027,7 +2038,7 @@ n: 曲轴加工车间和整机装配车间
 
 @s15a~p
 title: 发动机缸体缸盖自动线的设备故障诊断与预测性维修
-site: 缸体及缸盖机械加工车间，共有自动线7条、加工中心186台
+site: 缸体及缸盖机械加工车间的7条自动线和186台加工中心
 start: 2019年11月
 go: 2020年10月
 inv: 1380
@@ -2583,10 +2594,13 @@ site: 营销中心与余杭生产基地
 P: 线上线下渠道并存，销售数据分散在电商平台、经销商系统和门店POS中，总部难以及时掌握终端动销情况
 P: 生产计划按月度预测编制，与实际销售偏差较大，畅销型号缺货与滞销型号积压同时存在
 P: 促销活动的备货依赖经验，活动结束后常留下库存
+P: 各区域经销商的库存和订单信息无法共享，区域之间调货靠电话协调
 M: 建设营销数据中台，打通电商平台、经销商进销存系统和门店POS数据，每日汇总各型号的终端销售与库存
 M: 基于历史销售和促销日历建立需求预测模型，按周滚动预测各型号需求
 M: 建立销售与运营计划（S&OP）协同机制，销售预测自动转为主生产计划和采购计划
 M: 促销活动前，系统根据预测结果给出备货建议，活动期间实时跟踪销售进度并调整补货
+M: 建立经销商库存共享和区域调拨机制，系统根据各区域库存和销售预测自动生成调拨建议
+M: 销售、计划、生产、采购部门每周召开一次产销协调会，依据系统数据确定下周生产和发货安排
 T: 营销数据中台、需求预测、S&OP协同
 E: 数据中心服务器集群
 S: 营销数据中台、CRM、ERP、APS
@@ -2611,6 +2625,8 @@ M: 推行“一瓶一码、一箱一码”，瓶盖内码供消费者扫码，�
 M: 消费者扫码领取红包并注册会员，系统记录扫码时间、地点和产品，逐步形成消费者画像
 M: 依据画像和区域动销数据，对宴席、商务宴请、节日送礼等场景分别制定营销策略，向目标会员精准推送活动
 M: 利用箱码和扫码地点识别窜货，自动预警并追溯到责任经销商
+M: 对经销商开展数字化赋能，经销商可在平台上查看所辖区域的动销和库存数据，及时补货
+M: 会员积分可在官方商城兑换产品和文创礼品，提高复购
 T: 一物一码、消费者画像、窜货识别
 E: 赋码与关联设备12套
 S: 营销数字化平台、会员系统、经销商管理系统
@@ -2656,10 +2672,13 @@ site: 客户服务中心及全国服务网络
 P: 农忙季节作业时间集中，拖拉机、收获机一旦故障，用户损失大，过去依靠用户报修，服务被动
 P: 服务站分布不均，备件供应跟不上
 P: 用户反馈渠道单一，意见难以及时传到企业
+P: 设备作业数据无法回传企业，产品改进缺少一线数据支撑
 M: 在拖拉机和收获机上安装北斗终端，实时采集位置、作业面积和发动机状态
 M: 根据作业区域和作业进度，提前在农忙区域布置服务车和备件
 M: 建立用户服务APP，用户可在线报修、预约保养、查询作业数据
 M: 对设备运行数据进行分析，发现异常主动联系用户
+M: 建立农忙季节服务保障机制，组织服务工程师驻点服务，对重点用户开展巡回检查
+M: 把用户报修和设备运行数据反馈给研发部门，用于改进产品可靠性
 T: 北斗定位、设备状态监测、服务资源调度
 E: 北斗终端、服务车
 S: 服务管理平台、用户APP、CRM
@@ -2819,6 +2838,8 @@ M: 投资建设区域共享铸造工厂，配置砂型3D打印机、中频感应
 M: 搭建共享制造服务平台，中小企业在线提交铸件模型和需求，平台自动报价、排产并反馈生产进度
 M: 统一熔炼与环保处理，替代周边小企业的分散冲天炉，集中治理粉尘与烟气
 M: 平台汇集各成员企业的设备能力，将订单按工艺分包给有闲置产能的企业，统一质量标准和检验
+M: 平台为成员企业提供技术培训和工艺咨询服务，组织成员企业联合参加展会承接订单
+M: 建立共享工厂运营规则和收费标准，成员企业按使用量付费，平台收益用于设备更新
 T: 砂型3D打印、集中熔炼、订单分包调度
 E: 砂型3D打印机6台、中频感应电炉8台、自动造型线2条
 S: 共享制造服务平台、MES、ERP
@@ -2970,10 +2991,10 @@ V: 国产DCS、SIS的规模化应用经验，对流程行业关键控制系统�
 
 @f04
 site: 椒江原料药与制剂生产基地
-P: 环保监管趋严，合成车间溶剂回收和排放管控要求高
 P: 医药生产受GMP严格监管，批记录以纸质为主，数据完整性风险高
 P: 原料药合成工艺批次间差异大，收率和杂质波动
 P: 多品种共线生产，清洁验证和换批耗时长
+P: 环保监管趋严，合成车间溶剂回收和排放管控要求高
 X: 25|上线电子批记录系统，原料药和制剂全部产品的批生产记录电子化，物料、设备、人员、环境数据自动关联，质量审核由纸面审核转为系统审核
 X: 11|在合成和结晶工序实施过程分析技术（PAT）与先进控制，通过在线拉曼和近红外监测反应终点和晶型，批次收率更加稳定
 X: 16|建设原辅料和成品自动化立体库，与电子批记录联动，按质量状态自动控制物料放行
@@ -2996,10 +3017,10 @@ V: 计算机化系统验证文件体系可供同行企业参考
 
 @f05
 site: 合肥经开区空调与热泵热水器工厂
-P: 热泵热水器新品上市快，新型号的工艺准备时间长
 P: 家电市场需求碎片化，电商和工程渠道定制订单比例超过四成，小批量多批次成为常态
 P: 空调两器（蒸发器、冷凝器）和钣金件生产换型频繁
 P: 售后安装维修服务网点分散，服务质量难以管控
+P: 热泵热水器新品上市快，新型号的工艺准备时间长
 X: 34|搭建用户直连制造平台，用户和工程客户可在线选择外观、能效和功能模块，订单自动生成配置BOM并进入排产
 X: 09|总装线采用模块化设计，两器生产线配置快速换型模具，换型时间由40分钟缩短到8分钟
 X: 24|整机下线后进行自动化性能检测，制冷量、噪声和电气安全测试数据自动判定，噪声检测采用声学相机定位异音
@@ -3022,10 +3043,10 @@ V: 产品联网数据反哺研发和服务，形成从制造到服务的闭环
 
 @f06
 site: 新吴区封装测试工厂
-P: 客户对交期和质量追溯要求越来越高
 P: 封装测试工序多，晶圆、引线框架、基板等物料批次管理复杂，每天处理的工单超过3000个
 P: 测试数据量大但利用不足，良率问题分析周期长
 P: 进口设备多，设备数据采集标准不一
+P: 客户对交期和质量追溯要求越来越高
 X: 07|部署APS，基于设备能力、工艺路径和交期进行全工序排程，插单时在分钟级给出重排结果
 X: 24|在划片、装片、键合、塑封后设置AOI和X射线检测，检测数据实时上传
 X: 26|建设良率管理系统，关联晶圆测试、封装过程和成品测试数据，自动分析良率损失的主要因素，推动工艺改进
@@ -3048,10 +3069,10 @@ V: 设备自动化接口规范已向国产设备厂商开放，带动了国产�
 
 @f07
 site: 鄞州衬衫与西服工厂
-P: 旺季与淡季订单量差距大，人员和产能调配困难
 P: 量体定制订单占比逐年提高，一人一版、单件流生产对传统服装工厂冲击大
 P: 制版依赖版师经验，定制订单制版周期长
 P: 缝制工序多、人工密集，工时平衡难
+P: 旺季与淡季订单量差距大，人员和产能调配困难
 X: 34|建设量体定制平台，门店量体数据和客户款式选择实时传回工厂，智能制版系统根据人体尺寸自动生成个性化版型，一件定制衬衫的制版时间降到3分钟
 X: 07|单件定制订单和批量订单混合排产，裁床按订单自动排料，裁片挂上吊挂系统后按工序自动分配到工位
 X: 12|缝制环节采用自动缝制单元与人工工位结合，领子、袖口等标准化工序由自动设备完成，复杂工序由熟练工完成，工位屏幕显示每件衣服的个性化工艺要求
@@ -3075,6 +3096,7 @@ site: 和林格尔液态奶工厂
 P: 乳品保质期短，对冷链和生产时效要求高
 P: 生产线多、包装规格多，计划与物流协调难度大
 P: 食品安全监管要求全程可追溯
+P: 夏季和节假日需求波动大，各产品的生产和库存难以平衡
 X: 25|建立从牧场到终端的质量追溯系统，每一包产品可追溯到奶源牧场、生产线和检验结果
 X: 24|灌装线配置在线检测设备，检测封口、液位、日期喷码，不合格品自动剔除
 X: 16|建设成品自动化立体库和自动装车系统，产品下线后直接入库
@@ -3121,10 +3143,10 @@ V: 柔性焊接线的快换工装设计已申请专利并在配套企业推广
 
 @f10
 site: 高压开关和GIS生产基地
-P: 工程项目交期紧，设计变更多，生产计划频繁调整
 P: GIS产品按工程项目定制，产品结构复杂，工艺设计工作量大
 P: 装配质量依赖人工，局部放电等关键性能在出厂试验中不合格时返工成本高
 P: 生产设备联网率低，设备状态不透明
+P: 工程项目交期紧，设计变更多，生产计划频繁调整
 X: 05|建立三维结构化工艺设计平台，基于产品模型自动生成装配工艺和作业指导书
 X: 24|GIS装配全过程开展洁净度、扭矩和气体泄漏在线检测，出厂试验数据自动采集判定
 X: 09|装配线采用模块化工位和自动导引转运平台，可适应不同电压等级产品混线装配
@@ -3170,10 +3192,10 @@ V: 矿山物流智能化方案适合矿山与工厂距离较远的建材企业
 
 @f12
 site: 龙岗通信设备制造基地
-P: 客户对产品一致性和可追溯性要求高，需要逐台记录生产和测试数据
 P: 通信设备产品更新快，新品导入周期要求压缩到3个月以内
 P: SMT贴装和整机测试环节设备多，数据分散
 P: 关键芯片和元器件受外部供应影响大
+P: 客户对产品一致性和可追溯性要求高，需要逐台记录生产和测试数据
 X: 07|部署APS系统，SMT和组装测试全工序排程，插单响应时间缩短到1小时以内
 X: 24|SMT产线配置SPI、AOI和X射线检测，整机测试数据自动判定并上传
 X: 12|组装和包装环节采用协作机器人与人工协同，关键工位配置视觉引导
@@ -3219,3 +3241,249 @@ V: 柔性制造系统与远程运维结合，为机床企业从卖设备转向�
 V: 国产数控系统的批量应用经验可供同行业参考
 """
 )
+
+CONTENT.append(
+    r"""
+@s02b
+title: 物联网模组SMT工厂数字孪生建设
+site: 宝安工厂SMT车间（贴片线32条）及后段组装测试车间
+start: 2019年9月
+go: 2021年3月
+inv: 5860
+P: SMT车间32条贴片线的设备来自7个品牌，贴片机、印刷机、回流焊、AOI各自独立运行，设备状态和工艺数据分散，管理人员无法在一个界面上看到整个车间的运行情况
+P: 物联网模组订单批量小、型号多，每天换线20次以上，换线准备依靠经验，首件确认时间长
+P: 锡膏印刷、贴装偏移等工艺问题往往在AOI检出后才发现，缺陷根因分析需要工程师逐台调取设备日志，耗时数小时
+P: 新产线规划和布局调整缺少仿真手段，2019年新建的两条产线投产后又因物流路径不合理进行了二次改造
+M: 以车间三维模型为底座，建立设备、产线、物料、人员四类孪生对象，按照统一的数据模型将32条产线的设备接入孪生平台，几何模型与实物偏差控制在10毫米以内
+M: 开发多品牌设备数据适配器，通过设备通信协议和日志解析方式采集贴片机抛料、吸嘴状态、印刷参数、炉温曲线和AOI检测结果，数据刷新周期1秒
+M: 在孪生平台上建立换线仿真功能，根据下一工单的程序、飞达和钢网需求，自动计算换线准备清单和最短换线路径，并在三维场景中指导备料人员作业
+M: 建立印刷—贴装—回流—检测全链路质量关联模型，AOI检出缺陷后，系统自动回溯同一拼板在前道工序的工艺参数，给出可能的根因排序
+M: 新产线规划和布局调整先在孪生环境中进行物流和产能仿真，对比多个方案后再实施
+T: 三维孪生建模、多品牌设备数据适配、换线仿真、全链路质量关联分析
+E: 贴片机186台、锡膏印刷机32台、回流焊炉32台、AOI与SPI设备64台、边缘服务器12台
+S: 数字孪生平台、MES、APS、SPC质量分析系统、产线仿真软件
+D: 设备实时数据点位约9.6万个，日均数据量约85GB，历史工艺与质量数据两年
+R: 成立数字孪生项目组，工艺工程师12名、软件工程师9名、数据工程师4名
+L: 项目实施分为四个阶段。第一阶段为现状调研与总体设计，用时约四个月，项目组逐条产线梳理了设备型号、通信接口、数据项和现有系统，形成了设备数据字典和孪生对象模型，明确了平台的功能边界与接口规范。第二阶段为数据接入与建模，用时约六个月，完成了32条产线全部设备的数据接入和车间三维建模，对不具备通信接口的老旧设备通过加装采集盒和解析设备日志的方式获取数据。第三阶段为应用开发，围绕换线、质量、产能三条主线开发了12个孪生应用。第四阶段为试运行与推广，先在4条产线试点，稳定运行两个月后推广到全车间。
+L: 在数据接入过程中，项目组遇到的主要困难是不同品牌设备的数据定义不一致。例如同样是抛料，有的设备按吸嘴统计，有的按飞达统计，有的只给出总数。为此项目组制定了企业内部的SMT设备数据规范，对抛料率、贴装偏移、炉温等62个关键数据项统一了名称、单位和计算口径，数据适配器在采集时完成转换，保证平台上的指标可以横向比较。该规范已提交行业协会，作为团体标准的参考素材。
+L: 换线仿真是本项目投入最大、效果最直接的应用。系统在每个工单开始前两小时，根据APS下发的工单顺序，比对当前产线上的飞达、吸嘴、钢网与下一工单的需求，列出需要更换的物料和工装，并按照备料区的货架位置规划最短拣选路径。备料人员佩戴手持终端，按系统提示逐项备料和扫码核对。换线时，操作人员在孪生场景中可以看到每一个飞达站位的目标状态，减少了错料和漏料。
+L: 全链路质量关联分析方面，项目组整理了两年的历史缺陷数据，共标注缺陷样本3.8万条，建立了锡膏体积、贴装偏移量、回流峰值温度等参数与桥连、虚焊、立碑等缺陷之间的关联模型。系统上线后，工程师不再需要逐台设备调取日志，缺陷根因分析由原来的平均3.5小时缩短到20分钟左右。对于反复出现的缺陷，平台会自动生成改善任务并跟踪关闭情况。
+L: 在产线规划方面，2020年新建的4条产线全部在孪生环境中进行了布局仿真。项目组对比了直线型、U型和双线并行三种布局，对物料配送距离、人员走动距离和产线平衡率进行了量化评估，最终选择了双线并行布局。新产线投产后未发生二次改造，设备到位至量产的时间由过去的45天缩短到26天。
+L: 在组织保障方面，公司成立了由总经理任组长的数字化转型领导小组，制造中心、信息中心和质量部的负责人任副组长，每两周召开一次项目推进会。项目组实行工艺工程师与软件工程师结对开发的方式，需求由一线提出、由一线验收，保证了应用的实用性。公司同时修订了产线管理制度，将孪生平台数据作为产线绩效考核的依据。
+L: 在人才培养方面，项目期间共开展数字孪生、数据分析、SMT工艺等培训46场，培训人员累计820人次，培养了一支既懂SMT工艺又懂数据分析的复合型队伍。公司与本地高校共建了电子制造数字化联合实验室，每年接收实习生30名左右，为后续项目储备人才。
+L: 在数据安全方面，孪生平台部署在企业内网，与办公网络逻辑隔离，设备数据经边缘服务器汇聚后进入平台，外部访问须经堡垒机和双因子认证。平台按角色划分数据权限，客户产品程序和工艺文件实行加密存储，满足客户对知识产权保护的要求。
+L: 下一步，公司计划把孪生平台延伸到后段的组装、测试和包装工序，实现从贴片到成品出货的全流程孪生；同时探索把孪生平台与客户的研发系统对接，在新产品设计阶段就开展可制造性仿真，进一步缩短新产品导入周期。公司还将总结本项目的数据规范和实施方法，为园区内的中小电子制造企业提供咨询服务。
+L: 在效益核算方面，项目组以上线前六个月和上线后六个月的数据进行对比，统计口径由财务部门审核确认。换线时间缩短带来的产能释放约相当于新增2条贴片线，按设备投资折算节约固定资产投入约2400万元；缺陷根因分析时间缩短和直通率提高减少了返修人工和报废损失；产线规划仿真避免了二次改造费用。上述效益均已纳入公司年度经营分析报告。
+L: 在技术路线选择上，项目组比较了采购国外成熟孪生软件和基于国产平台自主开发两种方案。考虑到设备品牌多、定制需求多以及数据安全要求，最终选择以国产三维引擎和工业互联网平台为基础进行自主开发，核心数据模型和应用源代码归企业所有，便于后续持续迭代，也降低了软件许可费用。
+K: 换线时间|分钟|48|19
+K: 首件确认时间|分钟|35|12
+K: 缺陷根因分析时间|小时|3.5|0.3
+K: SMT直通率|%|97.6|99.3
+K: 产线设备综合效率（OEE）|%|63|78
+B: 3420
+V: 多品牌设备统一接入和换线仿真的做法，适合型号多、换线频繁的电子制造服务企业
+V: 全链路质量关联模型可直接应用于其他SMT工厂，数据规范具有通用性
+n: 东莞分厂的8条贴片线
+
+@s21
+title: 钢铁全流程能源动态平衡与优化调度
+site: 能源管控中心（覆盖煤气、蒸汽、电力、氧氮氩、水五大介质）
+start: 2019年6月
+go: 2020年12月
+inv: 6800
+P: 高炉、转炉、焦炉三种副产煤气产生量随生产节奏大幅波动，煤气柜调节能力有限，高峰时段煤气放散，低谷时段又需外购天然气补充
+P: 蒸汽管网压力波动大，自备电厂发电负荷调整依靠调度员电话指挥，煤气、蒸汽、电力之间的平衡缺少整体优化
+P: 峰谷电价差较大，用电大户制氧机、轧钢主电机的运行安排没有考虑电价因素，外购电成本偏高
+P: 能源数据分散在多个系统，日报靠人工汇总，能源计划与生产计划脱节
+M: 整合分散的能源监控系统，建设统一的能源管控中心，接入计量点位2.1万个，覆盖五大能源介质的产生、输送、储存和使用全过程
+M: 建立副产煤气产生量和消耗量预测模型，根据高炉、转炉和轧钢生产计划，滚动预测未来4小时的煤气平衡趋势，预测误差控制在5%以内
+M: 以煤气零放散和外购能源成本最低为目标，建立煤气—蒸汽—电力多介质耦合优化调度模型，每15分钟给出煤气柜位、锅炉负荷和发电机组的调整建议
+M: 结合分时电价，对制氧机组、空压站和轧钢加热炉的运行进行优化排程，把可转移负荷安排到谷段运行
+M: 建立能源绩效考核体系，按工序、班组核算能耗指标，与生产计划同步编制月度能源计划
+T: 多介质能源产耗预测、耦合优化调度、分时电价负荷转移
+E: 计量仪表与数据采集装置、能源管控中心大屏系统、煤气柜位监测装置
+S: 能源管控系统、能源优化调度软件、实时数据库、MES
+D: 2.1万个计量点位的实时数据、五年能源历史数据、生产计划数据
+R: 能源管控中心调度员18人，能源优化工程师7人
+L: 能源管控中心建设前，公司在烧结、炼铁、炼钢、轧钢和动力各厂分别建有能源监控系统，共计11套，数据标准、采集周期各不相同，部分计量仪表精度不满足贸易结算和考核要求。项目第一阶段用了八个月时间完成计量体系的整改，更换和新增流量计、电能表等计量仪表3600余台，对煤气、蒸汽计量实施温压补偿，主要能源介质的计量准确度达到国家标准规定的等级要求。
+L: 在煤气平衡方面，公司有高炉煤气柜、转炉煤气柜和焦炉煤气柜各一座，煤气用户包括烧结点火炉、热风炉、轧钢加热炉、石灰窑、自备电厂锅炉等40余个。项目组对每个用户的煤气需求特性进行了分析，区分为刚性用户、可调用户和缓冲用户三类。优化调度模型优先保证刚性用户，利用自备电厂锅炉和可调用户吸收煤气波动，当预测煤气柜位将超出安全范围时提前调整缓冲用户负荷，从而实现煤气零放散。
+L: 在蒸汽平衡方面，公司蒸汽来源包括干熄焦余热锅炉、烧结余热锅炉、转炉汽化冷却和自备电厂抽汽，用户包括真空精炼、生活区供暖和各厂工艺用汽。过去蒸汽管网压力波动时，只能依靠电厂调整抽汽量，经常出现低压管网放散。项目建立了蒸汽管网水力热力仿真模型，调度员可以在模型上模拟不同调整方案的效果，再下达操作指令，低压蒸汽放散基本消除。
+L: 在电力平衡方面，公司自备电厂装机容量35万千瓦，外购电按分时电价结算。优化调度模型综合考虑煤气平衡、蒸汽需求和分时电价，给出发电机组负荷计划和可转移负荷的排程建议。制氧机组在谷段增加液态产品产量、在峰段适当减产，空压站按峰谷时段调整运行台数，轧钢加热炉在峰段采取保温待轧策略，合计可转移负荷约4.2万千瓦。
+L: 在能源计划与生产计划协同方面，能源管控系统与MES实现了数据互通，生产计划下达后，系统自动测算各工序的能源需求，提前发现能源供需缺口。遇到高炉休风、转炉检修等计划停产，系统提前两天编制能源平衡方案，避免了过去因信息不对称造成的能源浪费。
+L: 在组织与制度方面，公司对能源管理体制进行了调整，将原先分散在各厂的能源调度职能集中到能源管控中心，实行“一级调度、集中管控”。中心实行四班三运转，每班配置煤气、蒸汽、电力调度员各一名和值班长一名。公司制定了《能源管控中心调度规程》《能源计量管理办法》《能源绩效考核办法》等11项制度，明确了各厂和能源管控中心的职责分工。
+L: 在考核激励方面，公司把吨钢综合能耗、煤气放散率、自发电比例等指标纳入各厂和班组绩效，节能收益的一定比例用于奖励。考核数据全部来自能源管控系统，避免了人工统计的争议。实施一年多来，各厂主动提出节能改进建议320余条，已实施210条。
+L: 在人才培养方面，项目组与国内高校合作，对调度员开展能源系统优化、数据分析等专题培训，并建立了调度员技能等级评定制度。能源优化工程师全程参与模型开发，掌握了模型维护和参数调整能力，保证系统上线后能够持续优化。
+L: 项目实施过程中也暴露出一些问题。例如，部分老旧用户的调节手段有限，优化建议无法完全执行；煤气产生量预测在高炉异常炉况下误差偏大。针对这些问题，公司计划在下一阶段对部分加热炉和锅炉实施燃烧控制改造，提高负荷调节能力，并引入高炉炉况数据改进预测模型。
+L: 下一步，公司将在能源管控中心基础上，建设碳排放监测与核算系统，将能源数据与碳排放数据统一管理，支撑企业碳达峰行动方案的制定与实施；同时研究余热资源的深度回收利用，探索与周边企业和城市供热系统的能源互济。
+L: 在技术路线选择上，项目组比较了基于规则的专家系统和基于数学规划的优化模型两种方案。专家系统容易理解但难以处理多介质耦合，数学规划模型求解质量高但对数据质量要求高。最终采用了两者结合的方式：以混合整数规划模型求解全局平衡方案，以专家规则处理异常工况和安全约束，调度员可以查看每一条建议背后的约束和计算依据，增强了对系统的信任。
+L: 在系统架构上，能源管控系统分为数据采集层、数据平台层、模型应用层和展示层。数据采集层通过工业网络汇集各厂计量数据和设备状态；数据平台层建设了实时数据库和历史数据仓库，数据保存期限为十年；模型应用层部署预测、优化、考核等模型；展示层为调度员、各厂管理人员和公司领导提供不同视图。系统采用双机热备，关键服务器和网络设备冗余配置，保证能源调度不中断。
+L: 项目验收阶段，公司邀请行业协会和高校专家组成验收组，对计量体系、模型精度和运行效果进行了现场核查，认为系统功能完整、运行稳定，煤气平衡预测和优化调度的技术指标达到了设计要求，同意通过验收，并建议在行业内交流推广。
+K: 副产煤气放散率|%|3.2|0.4
+K: 吨钢综合能耗|千克标准煤|568|542
+K: 自发电比例|%|62|78
+K: 外购电费用|万元/年|46500|39800
+B: 9600
+V: 多介质耦合优化调度方法适用于钢铁、焦化、有色等副产能源丰富的长流程企业
+V: 能源预测模型和优化调度规则已形成标准化模块，可在集团其他基地复制
+n: 集团另外两个钢铁基地
+"""
+)
+
+
+_README_HEAD = """\
+# Demo corpus (`data/demo/`)
+
+**All companies, people, customers, products and figures in this corpus are fictional.** Any
+resemblance to a real enterprise is coincidental. The texts imitate the structure of 2021-round
+智能制造优秀场景 / 示范工厂 申报材料 so that every page of the product has something to show; they are
+not real submissions and must not be cited as such.
+
+The corpus is generated by `tools/build_demo_corpus.py` from hand-written, submission-specific content
+blocks and seeded phrasing choices. Regenerate it with
+
+    python tools/build_demo_corpus.py            # rewrites data/demo/
+    python tools/build_demo_corpus.py --out DIR  # writes a copy elsewhere
+
+The output is deterministic: .txt/.md/.csv/.json files are byte-identical between runs; .docx/.xlsx
+files have identical text (their zip timestamps differ). `tests/test_demo_corpus.py` checks this.
+
+## Layout
+
+| path | what |
+|---|---|
+| `submissions/` | one file per submission: .docx (python-docx, real Heading 1/2 styles, some with a results table), GBK-encoded .txt, UTF-8 .txt and .md |
+| `submissions/_metadata.csv` | UTF-8 with header `file,标题,申报单位,地区,地区类型,行业,类型,申报场景/揭榜任务,年度`; one row per file in `submissions/` |
+| `batch/demo_batch_2022.xlsx` | one sheet (`申报汇总`), header row `标题,申报单位,地区,地区类型,行业,类型,申报场景/揭榜任务,年度,正文`, one row per submission (a 2022 platform export) |
+| `manifest.json` | ground truth for every submission (files and workbook rows), see below |
+| `template_sentences.txt` | the shared template sentences (one per line) |
+
+Metadata values: 类型 ∈ 优秀场景 / 示范工厂; 地区类型 ∈ 省级 / 计划单列市 / 兵团 / 中央企业 (for 中央企业 the 地区
+column holds the group's name); 行业 is a GB/T 4754-2017 manufacturing division name; 申报场景/揭榜任务 is the
+scenario name of the 2021 guide or the 揭榜 task name, exactly as in `scenario_guide_2021.csv` /
+`factory_tasks_2021.csv` (scenario codes `G21-NN` by scenario number, task codes `T21-NN` by row order).
+Some submissions deliberately claim a scenario their text does not describe (`misclaimed` in the manifest).
+
+## Manifest fields
+
+| field | meaning |
+|---|---|
+| `file` | path relative to `data/demo/`; workbook rows are `batch/demo_batch_2022.xlsx#row=N` where N is the spreadsheet row number (the header is row 1, so the first submission is row=2) |
+| `title`, `applicant` | 标题 and 申报单位 |
+| `kind`, `kind_zh` | `scenario` / `factory` and 优秀场景 / 示范工厂 |
+| `region`, `region_type`, `industry`, `year` | as in the metadata |
+| `claimed`, `claimed_code` | the claimed scenario or task name, and its code |
+| `true_scenarios` | the scenario codes the text really describes, primary first (factories: every scenario built) |
+| `true_link` | the 环节 of the primary true scenario |
+| `true_task` | factories: the task code (`T21-NN`), else null |
+| `family`, `family_role`, `family_source` | planted duplicate family id, role (original / verbatim / light_edit / paraphrase / section_copy) and the `file` of the family's original; null outside families |
+| `weak` | finding codes a good checker should raise (see below); empty for normal texts |
+| `off_topic`, `misclaimed` | booleans |
+| `format`, `encoding` | docx / txt / md / xlsx; `utf-8`, `gbk`, or null for docx/xlsx |
+| `templates` | which shared template sentences (T1–T3) the text contains |
+| `zishu` | 字数 of the text (rule below) |
+
+Finding codes used in `weak`: LEN001 over 3000 字; LEN002 too short; STR001 missing canonical part;
+QNT001 no quantified results; QNT003 before/after figures contradict the stated change; VAG001 vague claims
+without numbers; BOI001 boilerplate copied from the guide/notice; ELM001 实施要素 missing; SEC001 factory
+without 安全可控 statement; CON001 possible 商业秘密; FIG001 figure referenced but absent; CLS001 claimed
+scenario disagrees with the text.
+
+字数 rule used here: each CJK character and each full-width punctuation mark counts 1; each run of other
+non-space characters (a Latin word, a number such as `2.1%`) counts 1. Normal texts have 1200–2800 字.
+
+## Structure of the texts
+
+Normal texts follow the 申报 structure 企业概况 / 场景概述（痛点）/ 实施内容（实施方法、实施要素：技术、装备、软件、
+数据、人员）/ 实施成效 / 推广价值, with varied heading wording (e.g. 企业基本情况, 场景需求与痛点, 主要做法与实施内容,
+应用成效, 复制推广价值) and styles (`一、` with `（一）`, `【企业概况】`, `1.` with `1.1`, `一、` with `1.`; Markdown
+`##`/`###` in .md files; Heading 1/2 in .docx). 示范工厂 texts name their 揭榜 task, describe 4–6 scenarios and
+report 生产效率 / 运营成本 / 研制周期 / 不良品率 / 单位产值能耗-type indicators and a GB/T 39116 self-assessment level.
+
+## Shared template sentences (not a family)
+
+These sentences appear in many unrelated texts, as real submissions share stock phrases; a similarity
+engine should treat them as boilerplate and must not join those texts into a family:
+
+"""
+
+
+def readme(manifest: list[dict]) -> str:
+    """Render data/demo/README.md (prose plus tables computed from the manifest).
+
+    Args:
+        manifest: the manifest entries.
+
+    Returns:
+        The README text.
+    """
+    out = [_README_HEAD]
+    for k, v in TEMPLATE_SENTENCES.items():
+        n = sum(1 for m in manifest if k in m["templates"])
+        out.append(f"- {k} ({n} texts): {v}\n")
+    kinds = defaultdict(int)
+    for m in manifest:
+        kinds[(m["kind_zh"], m["year"])] += 1
+    fmts = defaultdict(int)
+    for m in manifest:
+        fmts[m["format"] + ("-" + m["encoding"] if m["encoding"] else "")] += 1
+    links = {SCENARIOS[c][1] for m in manifest for c in m["true_scenarios"]}
+    out.append("\n## Counts\n\n| kind | year | texts |\n|---|---|---|\n")
+    for (k, y), n in sorted(kinds.items()):
+        out.append(f"| {k} | {y} | {n} |\n")
+    out.append(
+        f"\n{len(manifest)} submissions; {len({m['region'] for m in manifest})} regions "
+        f"({', '.join(sorted({m['region_type'] for m in manifest}))}); "
+        f"{len({m['industry'] for m in manifest})} industries; {len(links)} of 15 环节 covered.\n\n"
+        "Formats: " + ", ".join(f"{k} {v}" for k, v in sorted(fmts.items())) + ".\n"
+    )
+    out.append(
+        "\n## Planted duplicate families\n\n| family | role | file | applicant | year |\n|---|---|---|---|---|\n"
+    )
+    fams = sorted(
+        (m for m in manifest if m["family"]), key=lambda m: (m["family"], m["family_role"] != "original")
+    )
+    for m in fams:
+        out.append(
+            f"| {m['family']} | {m['family_role']} | `{m['file']}` | {m['applicant']} | {m['year']} |\n"
+        )
+    out.append(
+        "\nF01 verbatim copy under another name and format; F02 light edits (names, a few words, nudged figures) "
+        "and an evasion copy (half-width punctuation, inserted ordinary/ideographic/zero-width spaces, Cyrillic "
+        "homoglyphs in Latin abbreviations, full-width digits); F03 sentence-by-sentence paraphrase; F04 the "
+        "实施内容 section copied into an otherwise different text; F05 a 2022 text that copies a 2021 one "
+        "(historical comparison, dates moved one year); F06 a 2022 verbatim copy of a 2021 text in the workbook.\n"
+    )
+    out.append("\n## Weak, misclaimed and off-topic texts\n\n| file | weak | note |\n|---|---|---|\n")
+    for m in manifest:
+        if m["weak"] or m["off_topic"] or m["misclaimed"]:
+            note = []
+            if m["off_topic"]:
+                note.append("off-topic")
+            if m["misclaimed"]:
+                note.append(
+                    f"claims {m['claimed']}, describes {SCENARIOS[m['true_scenarios'][0]][0] if m['true_scenarios'] else 'no scenario'}"
+                )
+            out.append(f"| `{m['file']}` | {', '.join(m['weak'])} | {'; '.join(note)} |\n")
+    out.append(
+        "\nBOI001: the text pastes two paragraphs of the 2021 notice and its 实施方案 (background and 申报条件) "
+        "into its 场景概述. FIG001: refers to 图1 and 图2, which do not exist. CON001: names customers with "
+        "sales figures, a contract amount and unit prices. QNT003: says 吨布综合能耗 降至 while the figures rise. STR001: the 精准营销 text has no 企业概况 and no 推广价值; "
+        "the 共享制造 text has no 场景概述（痛点）. ELM001: the 精益生产管理 text has methods but no 实施要素. "
+        "SEC001: the only factory without any 安全可控/自主可控 statement.\n"
+    )
+    return "".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: build the corpus and print a summary."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="target directory (default: data/demo)")
+    args = ap.parse_args(argv)
+    manifest = build(args.out)
+    n_fac = sum(1 for m in manifest if m["kind"] == "factory")
+    print(f"{len(manifest)} submissions ({n_fac} factories) written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -721,21 +721,15 @@ def render_dossier_pdf(data: dict[str, Any], font: Any = None) -> bytes:
     import tempfile
 
     regular = font or find_cjk_font()
-    try:
-        bold = find_cjk_font(bold=True) if font is None else font
-    except KBError:
-        bold = regular
     # every character the PDF can contain: the data and the labels written in this module
     chars = json.dumps(data, ensure_ascii=False) + Path(__file__).read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="scenario-kb-pdf-") as tmp:
-        reg = pdf_font_file(regular, chars, tmp)
-        bld = reg if bold == regular else pdf_font_file(bold, chars, tmp)
-        return _render_pdf(data, reg, bld)
+        return _render_pdf(data, pdf_font_file(regular, chars, tmp))
 
 
-def _render_pdf(data: dict[str, Any], regular: Any, bold: Any) -> bytes:
+def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
     from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
+    from fpdf.enums import TextMode, WrapMode, XPos, YPos
     from fpdf.fonts import FontFace
 
     sub = data["submission"]
@@ -752,18 +746,30 @@ def _render_pdf(data: dict[str, Any], regular: Any, bold: Any) -> bytes:
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(16, 14, 16)
     pdf.add_font("cjk", "", regular.path, collection_font_number=regular.index)
-    pdf.add_font("cjk", "B", bold.path, collection_font_number=bold.index)
+    pdf.add_font("cjk", "B", regular.path, collection_font_number=regular.index)  # bold drawn by stroking
     pdf.set_title(_pdf_text(f"评审档案 #{sub['id']} {sub['title']}"))
     pdf.set_creator("scenario-kb")
     pdf.add_page()
     width = pdf.epw
 
     def para(
-        text: Any, size: float = 10, style: str = "", color: tuple[int, int, int] = (0, 0, 0), h: float = 5.6
+        text: Any,
+        size: float = 10,
+        style: str = "",
+        color: tuple[int, int, int] = (0, 0, 0),
+        h: float = 5.6,
+        fill: tuple[int, int, int] | None = None,
     ) -> None:
-        pdf.set_font("cjk", style, size)
+        pdf.set_font("cjk", "", size)
         pdf.set_text_color(*color)
-        pdf.multi_cell(width, h, _pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+        if fill:
+            pdf.set_fill_color(*fill)
+        kw = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "wrapmode": WrapMode.CHAR, "fill": bool(fill)}
+        if style == "B":  # one embedded face: bold is the regular glyphs filled and stroked
+            with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=size * 0.012, draw_color=color):
+                pdf.multi_cell(width, h, _pdf_text(text), **kw)
+        else:
+            pdf.multi_cell(width, h, _pdf_text(text), **kw)
         pdf.set_text_color(0)
 
     def heading(text: str) -> None:
@@ -922,12 +928,19 @@ def _render_pdf(data: dict[str, Any], regular: Any, bold: Any) -> bytes:
             f"相似度 {pct(m['similarity'])}（排除套话 {pct(m['similarity_excl_boilerplate'])}）｜{m['level_label']}｜共享段落 {m['n_passages']} 处",
             9,
         )
-        if m["passages"]:
-            rows = [
-                [marked(p["a"]) + ("（套话）" if p["boilerplate"] else ""), marked(p["b"])]
-                for p in m["passages"]
-            ]
-            table(rows, (1, 1), ["本申报", f"#{m['id']}"], 8.5)
+        # the pair one above the other: two narrow columns would interleave their lines for text extraction
+        for n, p in enumerate(m["passages"], 1):
+            a, b = p["a"], p["b"]
+            tag = "（套话）" if p["boilerplate"] else ""
+            para(
+                f"对照{n}  本申报 [{a['span'][0]}–{a['span'][1]}]{tag}：{marked(a)}",
+                8.5,
+                h=4.8,
+                fill=(255, 246, 214),
+            )
+            where = f" [{b['span'][0]}–{b['span'][1]}]" if b else ""
+            para(f"对照{n}  #{m['id']}{where}：{marked(b)}", 8.5, h=4.8, fill=(230, 240, 250))
+            pdf.ln(1.5)
 
     heading("六、审核记录")
     if data["history"]:

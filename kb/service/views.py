@@ -87,7 +87,10 @@ def summarize_analyses(check: dict[str, Any] | None, classify: dict[str, Any] | 
             row["link"] = top.get("link", "")
         row["off_topic"] = bool(classify.get("off_topic"))
         for f in classify.get("findings", []):
-            if f.get("severity") in ("error", "warning") and f.get("code") not in flags:
+            sev = f.get("severity")
+            row["errors"] += sev == "error"
+            row["warnings"] += sev == "warning"
+            if sev in ("error", "warning") and f.get("code") not in flags:
                 flags.append(f.get("code"))
     row["flags"] = [f for f in flags if f]
     return row

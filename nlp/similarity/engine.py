@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -291,12 +291,11 @@ class BM25:
 
     def add(self, id: int, text: str, tokens: list[str] | None = None) -> None:
         """Index a text (replacing the old one of the id); ``tokens`` skips tokenisation."""
-        counts: dict[int, int] = {}
-        for t in self.tokenizer(text) if tokens is None else tokens:
-            tid = self.vocab.setdefault(t, len(self.vocab))
-            counts[tid] = counts.get(tid, 0) + 1
+        counts = Counter(self.tokenizer(text) if tokens is None else tokens)
+        vocab = self.vocab
+        tids = [vocab.setdefault(t, len(vocab)) for t in counts]
         self.docs[int(id)] = (
-            np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)),
+            np.asarray(tids, dtype=np.int32),
             np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
         )
         self._mat = None

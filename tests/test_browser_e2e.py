@@ -1,0 +1,347 @@
+"""End to end in headless Debian Chromium against a running ``streamlit run`` server on a temporary demo KB.
+
+Covers: the applicant reaches the self-check only (no reviewer page, no submission data), a self-check by file
+upload, login, sorting the inbox, opening a submission (a ``<script>`` text shows as text and never runs),
+opening a duplicate pair and jumping between matches, and downloading the Excel export. Screenshots go to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+PW = "e2e-pass"
+
+BASE = """一、企业概况
+{co}成立于2008年，主要生产汽车变速箱齿轮，年产值12亿元，员工一千二百人。
+二、场景概述
+车间质量数据分散在纸质记录中，一旦出现客户投诉，追溯一个批次需要两天时间，召回范围难以确定。
+三、实施内容
+公司部署制造执行系统与质量管理系统，为每个批次生成追溯码，采集热处理炉温、机加工参数和检测数据，实现从原材料到成品的正反向追溯。引入机器视觉检测设备对齿面缺陷进行在线检测。
+四、实施成效
+不良品率由2.1%降至0.8%，追溯时间由48小时缩短到10分钟，客户投诉下降40%。
+五、推广价值
+该模式可在汽车零部件行业推广。
+"""
+XSS = """<script>alert('x')</script>设备预测性维护
+一、场景概述
+关键设备突发故障导致停机。
+二、实施内容
+在主轴和电机上安装振动传感器，采集数据后建立故障预测模型，提前安排维修。
+三、实施成效
+设备故障停机时间降低20%，维修成本降低15%，管理水平显著提升。
+"""
+META = """文件,标题,申报单位,地区,行业,类型,年度
+a.txt,齿轮质量追溯,江南精工有限公司,浙江省,汽车制造业,优秀场景,2021
+b.txt,齿轮批次追溯,北方齿轮有限公司,江苏省,汽车制造业,优秀场景,2022
+x.txt,<script>标题</script>,某某设备有限公司,宁波市,通用设备制造业,优秀场景,2021
+"""
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip(
+        "需要 Debian 的 chromium 和 chromedriver（/usr/bin/chromium, /usr/bin/chromedriver）："
+        "运行 `bash scripts/install.sh --test` 或 `apt-get install chromium chromium-driver`",
+        allow_module_level=True,
+    )
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装：pip install -e '.[test]'")
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """A demo knowledge base and a Streamlit server on a free local port."""
+    from kb.service import open_kb
+
+    d = tmp_path_factory.mktemp("e2e")
+    src = d / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(BASE.format(co="江南精工有限公司"), encoding="utf-8")
+    (src / "b.txt").write_text(
+        BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8"
+    )
+    (src / "x.txt").write_text(XSS, encoding="utf-8")
+    (src / "_metadata.csv").write_text(META, encoding="utf-8")
+    db = d / "kb.sqlite"
+    kb = open_kb(str(db))
+    kb.init()
+    kb.ingest([src])
+    kb.add_user("reviewer", PW, "reviewer")
+    ids = {s.source: s.id for s in kb.list_submissions()}
+    kb.storage.close()
+
+    port = _free_port()
+    env = dict(os.environ, SCENARIO_KB_DB=str(db), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    log = open(d / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app_streamlit.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("streamlit 未能启动：\n" + (d / "server.log").read_text(errors="replace")[-3000:])
+        time.sleep(0.5)
+    yield {"url": url, "ids": ids, "tmp": d}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    profile = server["tmp"] / "chromium-profile"
+    downloads = server["tmp"] / "downloads"
+    downloads.mkdir()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", "--window-size=1500,1100", "--lang=zh-CN"):  # fmt: skip
+        opts.add_argument(flag)
+    opts.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    drv = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=opts)
+    drv.set_page_load_timeout(60)
+    drv.downloads = downloads
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield drv
+    drv.quit()
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def wait_text(drv, text: str, timeout: float = 60) -> None:
+    """Wait until ``text`` is visible on the page and the script has stopped running."""
+    try:
+        WebDriverWait(drv, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    except TimeoutException:
+        shot(drv, "timeout")
+        raise
+    idle(drv)
+
+
+def idle(drv, timeout: float = 60) -> None:
+    """Wait for Streamlit's "running" indicator to go away."""
+    time.sleep(0.4)
+    WebDriverWait(drv, timeout).until(
+        lambda d: (
+            not d.find_elements(
+                By.CSS_SELECTOR, '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
+            )
+        )
+    )
+    time.sleep(0.3)
+
+
+def shot(drv, name: str) -> Path:
+    path = ARTIFACTS / f"e2e-{name}.png"
+    drv.save_screenshot(str(path))
+    return path
+
+
+def click_button(drv, label: str) -> None:
+    btn = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (
+                b
+                for b in d.find_elements(By.TAG_NAME, "button")
+                if b.text.strip() == label and b.is_displayed()
+            ),
+            None,
+        )
+    )
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
+    btn.click()
+
+
+def nav_label(link) -> str:
+    """The page title of a sidebar link (its text ends with the title, after the icon)."""
+    return link.text.strip().splitlines()[-1].strip()
+
+
+def nav(drv, title: str) -> None:
+    link = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (
+                a
+                for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')
+                if nav_label(a) == title
+            ),
+            None,
+        )
+    )
+    link.click()
+    wait_text(drv, title)
+
+
+def choose(drv, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    boxes = [
+        b
+        for b in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+        if b.text.startswith(label)
+    ]
+    assert boxes, f"no selectbox {label}"
+    sel = boxes[0].find_element(By.CSS_SELECTOR, 'div[data-baseweb="select"]')
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", sel)
+    sel.click()
+    opt = WebDriverWait(drv, 20).until(
+        lambda d: next(
+            (o for o in d.find_elements(By.CSS_SELECTOR, 'li[role="option"]') if option in o.text), None
+        )
+    )
+    opt.click()
+    idle(drv)
+
+
+def selected(drv, label: str) -> str:
+    box = [
+        b
+        for b in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+        if b.text.startswith(label)
+    ][0]
+    return box.find_element(By.CSS_SELECTOR, 'div[data-baseweb="select"]').text
+
+
+def no_alert(drv) -> bool:
+    try:
+        _ = drv.switch_to.alert
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------- the journey
+def test_applicant_reaches_only_the_selfcheck(server, browser):
+    drv = browser
+    drv.get(server["url"])
+    wait_text(drv, "申报自检")
+    links = [nav_label(a) for a in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')]
+    assert "申报自检" in links and "登录" in links
+    assert not {"评审工作台", "申报详情", "查重", "覆盖分析", "管理"} & set(links)
+    shot(drv, "01-applicant-home")
+    for path in ("inbox", "detail", "dupes", "coverage", "admin"):
+        drv.get(f"{server['url']}/{path}")
+        wait_text(drv, "申报自检")
+        body = drv.find_element(By.TAG_NAME, "body").text
+        assert "评审工作台" not in body and "齿轮质量追溯" not in body and "江南精工" not in body
+    shot(drv, "02-applicant-blocked")
+
+
+def test_selfcheck_by_file_upload(server, browser):
+    drv = browser
+    drv.get(server["url"])  # the self-check is the default page of an anonymous visitor
+    wait_text(drv, "开始自检")
+    draft = server["tmp"] / "草稿.txt"
+    draft.write_bytes((BASE.format(co="试用企业有限公司") * 12).encode("gb18030"))
+    drv.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(str(draft))
+    wait_text(drv, "草稿.txt")
+    click_button(drv, "开始自检")
+    wait_text(drv, "必须修改", timeout=90)
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "LEN001" in body and "江南精工" not in body
+    shot(drv, "03-selfcheck-result")
+
+
+def test_reviewer_login_sort_open_detail(server, browser):
+    drv = browser
+    drv.get(server["url"] + "/login")
+    wait_text(drv, "用户名")
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("reviewer")
+    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    pw.send_keys(PW)
+    pw.send_keys(Keys.ENTER)
+    wait_text(drv, "批量操作")
+    shot(drv, "04-inbox")
+    choose(drv, "排序", "字数")
+    drv.find_element(By.XPATH, "//label[.//p[text()='降序']]").click()
+    idle(drv)
+    ids = server["ids"]
+    # the longest text (a gear-tracing copy) is first after sorting by 字数, descending
+    assert selected(drv, "申报材料").startswith((f"#{ids['a.txt']} ", f"#{ids['b.txt']} "))
+    choose(drv, "排序", "编号")
+    shot(drv, "05-inbox-sorted")
+    choose(drv, "申报材料", f"#{ids['x.txt']} ")
+    click_button(drv, "打开详情")
+    wait_text(drv, "正文与问题")
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "<script>alert('x')</script>设备预测性维护" in body
+    assert no_alert(drv)
+    scripts = drv.execute_script(
+        "return Array.from(document.querySelectorAll('script')).filter(s => s.textContent.includes('alert(')).length"
+    )
+    assert scripts == 0
+    assert drv.find_elements(By.CSS_SELECTOR, ".kb-text mark")
+    shot(drv, "06-detail")
+
+
+def test_duplicate_pair_and_jump(server, browser):
+    drv = browser
+    nav(drv, "查重")
+    wait_text(drv, "重复家族")
+    click_button(drv, "并排对照")
+    wait_text(drv, "共享段落")
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "去套话后" in body and "第 1 /" in body
+    assert drv.find_elements(By.CSS_SELECTOR, "#a-m1") and drv.find_elements(By.CSS_SELECTOR, "#b-m1")
+    click_button(drv, "下一处 ▶")
+    wait_text(drv, "第 2 /")
+    shot(drv, "07-pair")
+
+
+def test_excel_download(server, browser):
+    import openpyxl
+
+    drv = browser
+    nav(drv, "覆盖分析")
+    wait_text(drv, "下载 Excel")
+    shot(drv, "08-coverage")
+    click_button(drv, "下载 Excel")
+    deadline = time.time() + 30
+    files: list[Path] = []
+    while time.time() < deadline:
+        files = [f for f in drv.downloads.glob("*.xlsx")]
+        if files and not list(drv.downloads.glob("*.crdownload")):
+            break
+        time.sleep(0.5)
+    assert files, "Excel 未下载"
+    wb = openpyxl.load_workbook(files[0])
+    assert "覆盖明细" in wb.sheetnames
+    titles = [c.value for c in wb["覆盖明细"]["B"]][1:]
+    assert "<script>标题</script>" in titles
+    shutil.copy(files[0], ARTIFACTS / "e2e-coverage.xlsx")

@@ -1,0 +1,313 @@
+"""Tests of the fictional demo corpus in data/demo/ and of its generator."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import itertools
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+TOOL = ROOT / "tools" / "build_demo_corpus.py"
+
+
+def _load_tool():
+    name = "build_demo_corpus"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, TOOL)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look the module up while the class is created
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def gen():
+    return _load_tool()
+
+
+@pytest.fixture(scope="module")
+def manifest() -> list[dict]:
+    return json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def texts(gen, manifest) -> dict[str, str]:
+    return {m["file"]: gen.plain_text(DEMO, m) for m in manifest}
+
+
+def test_entries_exist_and_metadata_matches(manifest):
+    files = [m for m in manifest if "#row=" not in m["file"]]
+    rows = [m for m in manifest if "#row=" in m["file"]]
+    for m in files:
+        assert (DEMO / m["file"]).is_file(), m["file"]
+    with (DEMO / "submissions" / "_metadata.csv").open(encoding="utf-8", newline="") as fh:
+        meta = list(csv.DictReader(fh))
+    assert list(meta[0]) == [
+        "file",
+        "标题",
+        "申报单位",
+        "地区",
+        "地区类型",
+        "行业",
+        "类型",
+        "申报场景/揭榜任务",
+        "年度",
+    ]
+    by_file = {"submissions/" + r["file"]: r for r in meta}
+    assert set(by_file) == {m["file"] for m in files}
+    on_disk = {p.name for p in (DEMO / "submissions").iterdir() if p.name != "_metadata.csv"}
+    assert on_disk == {r["file"] for r in meta}
+    for m in files:
+        r = by_file[m["file"]]
+        assert (r["标题"], r["申报单位"], r["地区"], r["地区类型"], r["行业"]) == (
+            m["title"], m["applicant"], m["region"], m["region_type"], m["industry"],
+        )  # fmt: skip
+        assert (r["类型"], r["申报场景/揭榜任务"], int(r["年度"])) == (m["kind_zh"], m["claimed"], m["year"])
+    assert all(m["file"].startswith("batch/demo_batch_2022.xlsx#row=") for m in rows)
+
+
+def test_batch_workbook_rows(gen, manifest):
+    rows = gen.extract_xlsx(DEMO / "batch" / "demo_batch_2022.xlsx")
+    entries = [m for m in manifest if "#row=" in m["file"]]
+    assert len(rows) == len(entries) >= 8
+    assert list(rows[0]) == [
+        "标题",
+        "申报单位",
+        "地区",
+        "地区类型",
+        "行业",
+        "类型",
+        "申报场景/揭榜任务",
+        "年度",
+        "正文",
+    ]
+    for m in entries:
+        row = rows[int(m["file"].rsplit("=", 1)[1]) - 2]
+        assert row["申报单位"] == m["applicant"] and row["申报场景/揭榜任务"] == m["claimed"]
+        assert int(row["年度"]) == m["year"] and len(row["正文"]) > 200
+
+
+def test_encodings_as_declared(manifest):
+    for m in manifest:
+        if "#row=" in m["file"]:
+            assert m["format"] == "xlsx" and m["encoding"] is None
+            continue
+        raw = (DEMO / m["file"]).read_bytes()
+        if m["format"] == "docx":
+            assert raw[:2] == b"PK" and m["encoding"] is None
+        elif m["encoding"] == "gbk":
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("utf-8")
+            assert re.search("[\u4e00-\u9fff]{20}", raw.decode("gbk"))
+        else:
+            assert m["encoding"] == "utf-8"
+            raw.decode("utf-8")
+    fmts = defaultdict(int)
+    for m in manifest:
+        fmts[(m["format"], m["encoding"])] += 1
+    assert fmts[("docx", None)] >= 10
+    assert fmts[("txt", "gbk")] >= 8
+    assert fmts[("xlsx", None)] >= 8
+
+
+def test_counts_and_coverage(gen, manifest):
+    scen = [m for m in manifest if m["kind"] == "scenario"]
+    fac = [m for m in manifest if m["kind"] == "factory"]
+    assert len(manifest) >= 66 and len(scen) >= 52 and len(fac) >= 12
+    assert len({m["region"] for m in manifest}) >= 20
+    assert {"省级", "计划单列市", "兵团", "中央企业"} <= {m["region_type"] for m in manifest}
+    assert {"宁波市", "青岛市", "深圳市"} <= {m["region"] for m in manifest}
+    assert len({m["industry"] for m in manifest}) >= 12
+    links = {gen.SCENARIOS[c][1] for m in scen for c in m["true_scenarios"][:1]}
+    assert len(links) == 15
+    assert {m["year"] for m in manifest} == {2021, 2022}
+    per_scen = defaultdict(int)
+    for m in scen:
+        if m["true_scenarios"] and m["family_role"] in (None, "original"):
+            per_scen[m["true_scenarios"][0]] += 1
+    assert sum(1 for n in per_scen.values() if n >= 2) >= 8  # several per common scenario
+
+
+def test_codes_and_claims_consistent(gen, manifest):
+    for m in manifest:
+        assert set(m["weak"]) <= set(gen.FINDING_CODES), m["file"]
+        assert all(c in gen.SCENARIOS for c in m["true_scenarios"])
+        if m["kind"] == "factory":
+            assert m["true_task"] == m["claimed_code"] and gen.TASKS[m["true_task"]] == m["claimed"]
+            assert m["claimed"] in m["title"] and len(m["true_scenarios"]) >= 4
+        else:
+            assert gen.SCENARIOS[m["claimed_code"]][0] == m["claimed"]
+            assert m["misclaimed"] == (m["claimed_code"] not in m["true_scenarios"][:1]), m["file"]
+            assert m["misclaimed"] == ("CLS001" in m["weak"]), m["file"]
+        if m["true_scenarios"]:
+            assert m["true_link"] == gen.SCENARIOS[m["true_scenarios"][0]][1]
+    n = defaultdict(int)
+    for m in manifest:
+        for w in m["weak"]:
+            n[w] += 1
+    for code, least in dict(
+        LEN001=2, STR001=2, QNT001=2, QNT003=1, BOI001=1, SEC001=1, CON001=1, FIG001=1
+    ).items():
+        assert n[code] >= least, code
+    assert sum(m["off_topic"] for m in manifest) == 1
+    assert all(m["kind"] == "factory" for m in manifest if "SEC001" in m["weak"])
+
+
+def test_families(manifest):
+    fams = defaultdict(list)
+    for m in manifest:
+        if m["family"]:
+            fams[m["family"]].append(m)
+    assert len(fams) >= 5
+    roles = set()
+    for members in fams.values():
+        assert len(members) >= 2
+        originals = [m for m in members if m["family_role"] == "original"]
+        assert len(originals) == 1
+        assert all(m["family_source"] == originals[0]["file"] for m in members)
+        roles |= {m["family_role"] for m in members}
+        assert len({m["applicant"] for m in members}) == len(members)  # copies come from other firms
+    assert {"verbatim", "light_edit", "paraphrase", "section_copy"} <= roles
+    by_file = {m["file"]: m for m in manifest}
+    assert any(
+        m["year"] == 2022 and by_file[m["family_source"]]["year"] == 2021 for f in fams.values() for m in f
+    )
+    assert all(m["family"] is None for m in manifest if m["family_role"] is None)
+
+
+def test_family_members_really_overlap(manifest, texts):
+    """Copies share long passages with their original; the paraphrase shares numbers, not wording."""
+
+    def grams(t: str, n: int = 12) -> set[str]:
+        t = re.sub(r"\s+", "", t)
+        return {t[i : i + n] for i in range(len(t) - n)}
+
+    for m in manifest:
+        if m["family_role"] in (None, "original"):
+            continue
+        a, b = grams(texts[m["file"]]), grams(texts[m["family_source"]])
+        share = len(a & b) / len(a)
+        if m["family_role"] == "paraphrase":
+            assert share < 0.15, (m["file"], share)
+        elif "\u200b" in texts[m["file"]]:  # the evasion copy: spaces break most n-grams
+            assert share > 0.1, (m["file"], share)
+        else:
+            assert share > 0.35, (m["file"], m["family_role"], share)
+
+
+def test_lengths(gen, manifest, texts):
+    for m in manifest:
+        z = gen.count_zishu(texts[m["file"]])
+        assert z == m["zishu"], m["file"]
+        if "LEN001" in m["weak"]:
+            assert z > 3000, m["file"]
+        else:
+            assert z <= 3000, m["file"]
+        if not m["weak"] and not m["off_topic"]:
+            assert 1200 <= z <= 2800, (m["file"], z)
+        if "LEN002" in m["weak"]:
+            assert z < 600
+
+
+def test_count_rule(gen):
+    assert gen.count_zishu("不良品率由2.1%降至0.8%，OEE提升") == 13
+    assert gen.count_zishu("“数字孪生”工厂 MES APS") == 10
+
+
+def test_template_sentences_are_shared_but_not_a_family(gen, manifest, texts):
+    for key, sentence in gen.TEMPLATE_SENTENCES.items():
+        holders = [m for m in manifest if sentence in texts[m["file"]]]
+        groups = {m["family"] or m["file"] for m in holders}
+        assert len(groups) >= 8, key
+        assert all(key in m["templates"] for m in holders)
+    listed = (DEMO / "template_sentences.txt").read_text(encoding="utf-8").split()
+    assert listed == list(gen.TEMPLATE_SENTENCES.values())
+
+
+def test_unrelated_texts_share_no_sentence(gen, manifest, texts):
+    tpl = {s.rstrip("。") for s in gen.TEMPLATE_SENTENCES.values()}
+
+    def sents(t: str) -> set[str]:
+        out = set()
+        for s in re.split(r"[。；！？\n]", t):
+            s = s.strip().lstrip("#").strip()
+            if len(s) >= 20 and s not in tpl:
+                out.add(s)
+        return out
+
+    fam = {m["file"]: m["family"] for m in manifest}
+    ss = {f: sents(t) for f, t in texts.items()}
+    for a, b in itertools.combinations(ss, 2):
+        if fam[a] and fam[a] == fam[b]:
+            continue
+        assert not (ss[a] & ss[b]), (a, b, sorted(ss[a] & ss[b])[:1])
+
+
+def test_weak_texts_carry_their_defects(manifest, texts):
+    before_after = re.compile(r"由[\d.]+\S{0,12}?(降至|降低到|下降至|缩短至|缩短到|提升至|提高到|增加到)")
+    for m in manifest:
+        t = texts[m["file"]]
+        assert ("如图" in t) == ("FIG001" in m["weak"]), m["file"]
+        if m["kind"] == "factory":
+            assert ("安全可控" in t or "自主可控" in t) == ("SEC001" not in m["weak"]), m["file"]
+        if "CON001" in m["weak"]:
+            assert "合同金额" in t and "单价" in t and "主要客户" in t
+        if "QNT001" in m["weak"]:
+            assert not before_after.search(t), m["file"]
+        elif not m["off_topic"] and "LEN002" not in m["weak"]:
+            assert before_after.search(t) or "\t" in t, m["file"]
+        if "QNT003" in m["weak"]:
+            assert re.search(r"由1\.12吨标煤/吨(降至|降低到|下降至)1\.35", t)
+        if "BOI001" in m["weak"]:
+            assert "场景描述应重点突出、言简意赅、逻辑严密" in t
+        if "VAG001" in m["weak"]:
+            assert len(re.findall("显著|大幅|明显", t)) >= 4
+
+
+def test_evasion_copy_uses_tricks(manifest, texts):
+    tricked = [m for m in manifest if m["family_role"] == "light_edit" and "\u200b" in texts[m["file"]]]
+    assert tricked
+    t = texts[tricked[0]["file"]]
+    assert re.search("[\u0400-\u04ff]", t)  # Cyrillic homoglyphs
+    assert re.search("[\uff10-\uff19]", t)  # full-width digits
+    assert "," in t and "\u3000" in t
+
+
+def test_readme_says_fictional():
+    text = (DEMO / "README.md").read_text(encoding="utf-8")
+    assert "are fictional" in text and "tools/build_demo_corpus.py" in text
+
+
+def test_reference_names_match_guide_data(gen):
+    entries = ROOT / "data" / "scenario_guide_2021" / "entries.csv"
+    if not entries.is_file():
+        pytest.skip("data/scenario_guide_2021/entries.csv not present")
+    with entries.open(encoding="utf-8", newline="") as fh:
+        rows = {r["code"]: r["name"] for r in csv.DictReader(fh)}
+    for code, (name, _link) in gen.SCENARIOS.items():
+        if code in rows:
+            assert rows[code] == name
+
+
+def test_generator_reproduces_committed_files(gen, tmp_path):
+    gen.build(tmp_path)
+    new = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    old = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file())
+    assert new == old
+    for rel in new:
+        a, b = tmp_path / rel, DEMO / rel
+        if rel.suffix == ".docx":
+            assert gen.extract_docx(a) == gen.extract_docx(b), rel
+        elif rel.suffix == ".xlsx":
+            assert gen.extract_xlsx(a) == gen.extract_xlsx(b), rel
+        else:
+            assert a.read_bytes() == b.read_bytes(), rel
