@@ -217,7 +217,9 @@ def choose(drv, label: str, option: str) -> None:
         if b.text.startswith(label)
     ]
     assert boxes, f"no selectbox {label}"
-    sel = boxes[0].find_element(By.CSS_SELECTOR, 'div[data-baseweb="select"]')
+    found = boxes[0].find_elements(By.CSS_SELECTOR, 'div[data-baseweb="select"]')
+    assert found, boxes[0].get_attribute("outerHTML")[:3000]
+    sel = found[0]
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", sel)
     sel.click()
     opt = WebDriverWait(drv, 20).until(

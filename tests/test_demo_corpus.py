@@ -229,7 +229,7 @@ def test_template_sentences_are_shared_but_not_a_family(gen, manifest, texts):
         groups = {m["family"] or m["file"] for m in holders}
         assert len(groups) >= 8, key
         assert all(key in m["templates"] for m in holders)
-    listed = (DEMO / "template_sentences.txt").read_text(encoding="utf-8").split()
+    listed = (DEMO / "_template_sentences.txt").read_text(encoding="utf-8").split()
     assert listed == list(gen.TEMPLATE_SENTENCES.values())
 
 

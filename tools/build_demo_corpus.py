@@ -1426,7 +1426,7 @@ def build(out: Path) -> list[dict]:
     (out / "manifest.json").write_bytes(
         (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     )
-    (out / "template_sentences.txt").write_bytes(
+    (out / "_template_sentences.txt").write_bytes(
         ("\n".join(TEMPLATE_SENTENCES.values()) + "\n").encode("utf-8")
     )
     (out / "README.md").write_bytes(readme(manifest).encode("utf-8"))
@@ -3355,7 +3355,7 @@ files have identical text (their zip timestamps differ). `tests/test_demo_corpus
 | `submissions/_metadata.csv` | UTF-8 with header `file,标题,申报单位,地区,地区类型,行业,类型,申报场景/揭榜任务,年度`; one row per file in `submissions/` |
 | `batch/demo_batch_2022.xlsx` | one sheet (`申报汇总`), header row `标题,申报单位,地区,地区类型,行业,类型,申报场景/揭榜任务,年度,正文`, one row per submission (a 2022 platform export) |
 | `manifest.json` | ground truth for every submission (files and workbook rows), see below |
-| `template_sentences.txt` | the shared template sentences (one per line) |
+| `_template_sentences.txt` | the shared template sentences (one per line; the leading `_` keeps it out of ingestion) |
 
 Metadata values: 类型 ∈ 优秀场景 / 示范工厂; 地区类型 ∈ 省级 / 计划单列市 / 兵团 / 中央企业 (for 中央企业 the 地区
 column holds the group's name); 行业 is a GB/T 4754-2017 manufacturing division name; 申报场景/揭榜任务 is the
