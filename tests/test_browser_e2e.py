@@ -209,35 +209,26 @@ def nav(drv, title: str) -> None:
     wait_text(drv, title)
 
 
+def _combo(drv, label: str):
+    return WebDriverWait(drv, 30).until(
+        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')), None)
+    )
+
+
 def choose(drv, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
-    boxes = [
-        b
-        for b in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
-        if b.text.startswith(label)
-    ]
-    assert boxes, f"no selectbox {label}"
-    found = boxes[0].find_elements(By.CSS_SELECTOR, 'div[data-baseweb="select"]')
-    assert found, boxes[0].get_attribute("outerHTML")[:3000]
-    sel = found[0]
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", sel)
-    sel.click()
+    """Pick the first option containing ``option`` in the selectbox labelled ``label``."""
+    box = _combo(drv, label)
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.find_element(By.XPATH, "following-sibling::button").click()
     opt = WebDriverWait(drv, 20).until(
-        lambda d: next(
-            (o for o in d.find_elements(By.CSS_SELECTOR, 'li[role="option"]') if option in o.text), None
-        )
+        lambda d: next((o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if option in o.text), None)
     )
     opt.click()
     idle(drv)
 
 
 def selected(drv, label: str) -> str:
-    box = [
-        b
-        for b in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
-        if b.text.startswith(label)
-    ][0]
-    return box.find_element(By.CSS_SELECTOR, 'div[data-baseweb="select"]').text
+    return _combo(drv, label).get_attribute("value") or ""
 
 
 def no_alert(drv) -> bool:

@@ -10,10 +10,12 @@ from typing import Any
 
 from kb.config import load_config
 from kb.service.core import ActiveEdition, AuthMixin, KBCore
+from kb.service.reports import ReportsMixin
 from kb.service.similarity import SimilarityMixin
+from kb.service.views import ViewsMixin
 
 
-class KB(SimilarityMixin, AuthMixin, KBCore):
+class KB(ReportsMixin, ViewsMixin, SimilarityMixin, AuthMixin, KBCore):
     """One knowledge base: database, indexes, active reference editions and every use case over them."""
 
 

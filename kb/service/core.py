@@ -335,9 +335,12 @@ class KBCore:
         """Reference texts whose copying counts as boilerplate: guide scopes and the notice's clauses."""
         texts = [e.scope for e in self.active_edition("guide").entries if e.scope]
         texts += [e.scope for e in self.active_edition("tasks").entries if e.scope]
-        notice = DATA_DIR / "notice_2021" / "clauses.txt"
+        notice = DATA_DIR / "notice_2021" / "clauses.toml"
         if notice.exists():
-            texts += [t for t in notice.read_text(encoding="utf-8").split("\n\n") if t.strip()]
+            import tomllib
+
+            clauses = tomllib.loads(notice.read_text(encoding="utf-8")).get("clauses", {})
+            texts += [c["text"] for c in clauses.values() if c.get("quote") == "verbatim" and c.get("text")]
         return texts
 
     def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
