@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import CSS, SEVERITY_LABELS, highlighted_text, legend
+from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
 from app_pages.resources import get_kb, page_path, require, show_error
 from kb.models import REVIEW_STATUSES
 
@@ -39,7 +39,7 @@ st.caption(
 if rep["analysis_error"]:
     st.warning(rep["analysis_error"])
 for w in sub.get("warnings", []):
-    st.caption(f"⚠️ {w}")
+    st.caption(f":material/warning: {w}")
 
 m = st.columns(5)
 m[0].metric("字数", check.get("zishu", "—"))
@@ -63,7 +63,7 @@ with tab_text:
         if not findings:
             st.success("未发现问题。")
         for f in sorted(findings, key=lambda f: ("error", "warning", "info").index(f["severity"])):
-            icon = {"error": "🔴", "warning": "🟠"}.get(f["severity"], "🔵")
+            icon = SEVERITY_ICONS.get(f["severity"], SEVERITY_ICONS["info"])
             with st.container(border=True):
                 st.markdown(f"{icon} **{f['code']}** {SEVERITY_LABELS.get(f['severity'], '')}")
                 st.text(f["message"])
@@ -71,7 +71,9 @@ with tab_text:
         if contrib:
             st.markdown("**薄弱分构成**")
             st.dataframe(
-                pd.DataFrame([{"问题代码": k, "分值": v} for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]),
+                pd.DataFrame(
+                    [{"问题代码": k, "分值": v} for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
+                ),
                 hide_index=True,
                 width="stretch",
             )

@@ -8,6 +8,11 @@ from typing import Any
 from kb.service.views import highlight_segments
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ICONS = {
+    "error": ":red[:material/error:]",
+    "warning": ":orange[:material/warning:]",
+    "info": ":blue[:material/info:]",
+}
 
 CSS = """
 <style>

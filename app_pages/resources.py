@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import logging
+import threading
 from typing import Any
 
 import streamlit as st
@@ -10,7 +12,6 @@ import streamlit as st
 from kb.auth import ROLE_LABELS, Session
 from kb.errors import KBError
 from kb.service import KB, open_kb
-from kb.service.views import ViewsMixin
 
 SESSION_KEY = "kb_session"
 PAGES_DIR = "app_pages"
@@ -21,11 +22,18 @@ STATUS_ICONS = {"待审": "⏳", "通过": "✅", "存疑": "❓", "退回": "�
 def get_kb() -> KB:
     """The knowledge base of this server process (DB from SCENARIO_KB_DB / config), shared by all sessions."""
     kb = open_kb()
-    if not isinstance(kb, ViewsMixin):  # dev shim until KB includes ViewsMixin
-        kb.__class__ = type("KB", (ViewsMixin, type(kb)), {})
     kb.storage.ensure_ready()
     kb.active_edition("guide")  # loads the bundled editions on a fresh database
+    # Fill the inbox summary cache in the background so the first sort by a derived column is fast.
+    threading.Thread(target=_warm_summaries, args=(kb,), daemon=True, name="kb-warm").start()
     return kb
+
+
+def _warm_summaries(kb: KB) -> None:
+    try:
+        kb.row_summaries(kb.storage.submission_ids())
+    except Exception:  # warming is an optimisation only
+        logging.getLogger(__name__).exception("warming the inbox summaries failed")
 
 
 def esc(text: object) -> str:
@@ -39,9 +47,9 @@ def edition_banner() -> None:
     for list_kind in ("guide", "tasks"):
         ed = kb.active_edition(list_kind)
         if ed.variant == "official":
-            st.success("参考版本：" + ed.banner, icon="✅")
+            st.success("参考版本：" + ed.banner, icon=":material/verified:")
         else:
-            st.warning("参考版本：" + ed.banner, icon="⚠️")
+            st.warning("参考版本：" + ed.banner, icon=":material/warning:")
 
 
 # ---------------------------------------------------------------------- access
@@ -97,9 +105,9 @@ def require(area: str) -> Session:
 def show_error(exc: Exception) -> None:
     """Show a domain error (its message says what to do next) or an unexpected one."""
     if isinstance(exc, KBError):
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
     else:
-        st.error(f"出现意外错误：{type(exc).__name__}: {exc}", icon="⚠️")
+        st.error(f"出现意外错误：{type(exc).__name__}: {exc}", icon=":material/warning:")
 
 
 def page_path(name: str) -> str:
@@ -144,7 +152,9 @@ def build_navigation() -> Any:
     if can("admin"):
         sections["系统"] = [page("admin", "管理", ":material/settings:")]
     sections["申报企业"] = [page("selfcheck", "申报自检", ":material/fact_check:")]
-    sections["账户"] = [page("login", "退出登录" if sess else "登录", ":material/logout:" if sess else ":material/login:")]
+    sections["账户"] = [
+        page("login", "退出登录" if sess else "登录", ":material/logout:" if sess else ":material/login:")
+    ]
     nav = st.navigation(sections)
     if sess is not None:
         st.sidebar.caption(f"当前用户：{sess.username}（{ROLE_LABELS.get(sess.role, sess.role)}）")

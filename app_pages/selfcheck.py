@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import CSS, SEVERITY_LABELS, highlighted_text, legend
+from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
 from app_pages.resources import get_kb, show_error
 
 kb = get_kb()
@@ -59,7 +59,7 @@ with t_fix:
         st.error("缺少的部分：" + "、".join(res["missing"]))
     for sev, items in (("error", res["errors"]), ("warning", res["warnings"]), ("info", res["infos"])):
         for f in items:
-            icon = {"error": "🔴", "warning": "🟠"}.get(sev, "🔵")
+            icon = SEVERITY_ICONS[sev]
             with st.container(border=True):
                 st.markdown(f"{icon} **{SEVERITY_LABELS[sev]}** · {f['code']}")
                 st.text(f["message"])

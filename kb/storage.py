@@ -537,6 +537,15 @@ class Storage:
             ).first()
         return None if r is None else (r[0], json.loads(r[1]))
 
+    def ids_without_analysis(self, kind: str) -> list[int]:
+        """Submissions that have no stored analysis of ``kind`` (e.g. stored by an interrupted ingest)."""
+        done = sa.select(analyses_t.c.submission_id).where(analyses_t.c.kind == kind)
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(submissions_t.c.id).where(submissions_t.c.id.not_in(done)).order_by(submissions_t.c.id)
+            ).all()
+        return [int(r[0]) for r in rows]
+
     def analyses(self, kind: str) -> dict[int, tuple[str, dict[str, Any]]]:
         with self._read() as conn:
             rows = conn.execute(

@@ -45,12 +45,12 @@ def _count(text: str, limit_zishu: int) -> tuple[int, int]:
     in_run = False
     over_at = len(text)
     for i, ch in enumerate(text):
+        if _is_invisible(ch):  # before the width test: U+3000 is a full-width space, and spaces count 0
+            in_run = False
+            continue
         if "\u4e00" <= ch <= "\u9fff" or _is_wide(ch):
             n += 1
             in_run = False
-        elif _is_invisible(ch):
-            in_run = False
-            continue
         elif not in_run:
             n += 1
             in_run = True

@@ -4,7 +4,9 @@ Recognised forms (with variants of the verbs and units):
 
 - from–to: 不良品率由2.1%降至0.8% / 交付周期从15天缩短到9天（缩短40%）;
 - change: 生产效率提升30% / 能耗降低12.5% / 合格率提高3个百分点 / 节约人工成本200万元;
-- level of a rate: 设备综合效率达到85% (an after value without baseline).
+- level of a rate: 设备综合效率达到85% (an after value without baseline);
+- before/after table rows (``指标 | 实施前 | 实施后 | 变化``, tab- or ``|``-separated, as ingestion writes
+  .docx tables): one from–to metric per row, the change column as its stated change.
 
 ``change`` is signed (down is negative). For from–to statements it is computed: the relative change in %
 when the before value is non-zero, otherwise the absolute difference in the value unit.
@@ -20,15 +22,34 @@ from typing import Any
 from nlp.types import SpanT
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_UNITS = [
-    "个百分点", "百分点", "%", "％", "倍", "万元", "亿元", "千元", "元", "万吨", "吨", "千克", "公斤", "kg",
-    "万千瓦时", "千瓦时", "kWh", "度", "立方米", "平方米", "小时", "分钟", "秒", "天", "周", "个月", "月", "年",
-    "万人", "人", "万件", "件", "万台", "台", "套", "次", "个", "项", "米", "毫米", "mm", "微米", "μm", "℃",
-    "万", "亿",
+# Units a figure can carry. A count unit may take a magnitude prefix (万次, 亿元, 千瓦时 …), a qualifier
+# (吨标准煤, 千克标油) and a "per" part (次/月, 千克/吨, 台/型号, 吨标准煤/万元); the "per" part is kept out of the unit.
+_RATE_UNITS = ["个百分点", "百分点", "%", "％", "倍", "ppm", "‰"]
+_BASE_UNITS = [
+    "元", "吨", "千克", "公斤", "克", "kg", "千瓦时", "kWh", "度", "立方米", "平方米", "升", "小时", "分钟", "秒",
+    "天", "周", "个月", "月", "年", "人次", "人", "名", "件", "台", "套", "次", "个", "项", "条", "张", "批", "份",
+    "单", "起", "家", "种", "处", "辆", "炉", "箱", "块", "根", "道", "米", "毫米", "mm", "微米", "μm", "℃",
 ]  # fmt: skip
-_TIME_SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "个月": 2592000, "月": 2592000, "年": 31536000}
-_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
-_PER = r"(?:/(?:年|月|天|日|件|台|吨|人|小时|套|次))?"
+_MAGNITUDES = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_TIME_SECONDS = {
+    "秒": 1,
+    "分钟": 60,
+    "小时": 3600,
+    "天": 86400,
+    "周": 604800,
+    "个月": 2592000,
+    "月": 2592000,
+    "年": 31536000,
+}
+_UNIT = (
+    "(?:"
+    + "|".join(re.escape(u) for u in _RATE_UNITS)
+    + "|(?:万|亿|千|百)?(?:"
+    + "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
+    + ")(?:标准煤|标煤|标准油|标油)?|万|亿)"
+)
+# "/月", "/吨", "/万元", "/型号"; a verb or a function word never starts it ("次/月降至" stops at 月).
+_PER = r"(?:/(?:万元|[A-Za-z]{1,4}|(?:(?![降升提增减缩下上至到为的和及与或])[\u4e00-\u9fff]){1,2}))?"
 
 _UP = ("提升", "提高", "增加", "增长", "上升", "增至", "升至", "提至", "增幅", "增大", "扩大")
 _DOWN = ("降低", "下降", "减少", "缩短", "节约", "节省", "压缩", "缩减", "降至", "降到", "减至", "降幅",
@@ -134,6 +155,27 @@ def _unit(u: str | None) -> str:
     return {"％": "%", "百分点": "个百分点"}.get(u, u)
 
 
+def _common_unit(b: float, bu: str, a: float, au: str) -> tuple[float, float, str] | None:
+    """Before and after values in one unit (the after unit), or None when the units cannot be compared.
+
+    Time units are converted (2天 → 2880分钟); a magnitude prefix is scaled (1.2万次 → 12000次).
+    """
+    if not bu or not au or bu == au:
+        return b, a, au or bu
+    if bu in _TIME_SECONDS and au in _TIME_SECONDS:
+        return b * _TIME_SECONDS[bu] / _TIME_SECONDS[au], a, au
+
+    def split(u: str) -> tuple[float, str]:
+        if len(u) > 1 and u[0] in _MAGNITUDES and u[1:] in _BASE_UNITS:
+            return _MAGNITUDES[u[0]], u[1:]
+        return 1.0, u
+
+    (fb, ub), (fa, ua) = split(bu), split(au)
+    if ub != ua:
+        return None
+    return b * fb / fa, a, au
+
+
 def verb_direction(verb: str) -> str | None:
     """Direction a change verb states: ``"down"`` (降低、缩短、降至 …), ``"up"`` (提升、增至 …) or None.
 
@@ -199,6 +241,111 @@ def _has_baseline(text: str, start: int, end: int) -> bool:
     return bool(_BASELINE_RE.search(text, _sentence_start(text, start), end))
 
 
+_BEFORE_COL = re.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?前|基准值?|原值|改造前水平")
+_AFTER_COL = re.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?后|现值|当前值|实际值")
+_CHANGE_COL = re.compile(r"变化|幅度|提升|提高|降低|下降|减少|增长|增幅|降幅|改善|对比")
+_CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
+_CELL_VALUE = re.compile(rf"^(?P<sign>[+\-−－]?)\s*(?P<n>{_NUM})\s*(?P<u>{_UNIT})?{_PER}$")
+_ROW_RE = re.compile(r"[^\n]+")
+
+
+def _cells(line: str) -> list[str]:
+    """Cells of a tab-separated or Markdown (``| a | b |``) table row; [] for other lines."""
+    if "\t" not in line and line.count("|") < 2:
+        return []
+    return [c.strip() for c in _CELL_SPLIT.split(line.strip().strip("|"))]
+
+
+def _cell_value(cell: str) -> tuple[float, str, bool] | None:
+    """(value, unit, explicitly signed) of a table cell such as ``612份``, ``-70.9%``, ``+39.5个百分点``."""
+    m = _CELL_VALUE.match(cell.replace("＋", "+").replace(" ", ""))
+    if not m:
+        return None
+    v = _num(m["n"])
+    return (-v if m["sign"] in ("-", "−", "－") else v), _unit(m["u"]), bool(m["sign"])
+
+
+def _table_metrics(text: str) -> list[Metric]:
+    """Rows of before/after tables (``指标 | 实施前 | 实施后 | 变化``), as pasted from a document."""
+    out: list[Metric] = []
+    header: tuple[int, int, int | None, int] | None = None  # before, after, change column, width
+    change_sign = 0
+    for line in _ROW_RE.finditer(text):
+        cells = _cells(line.group())
+        if not cells or all(set(c) <= set("-:— ") for c in cells):
+            if not cells:
+                header = None
+            continue
+        bi = next((i for i, c in enumerate(cells) if _BEFORE_COL.search(c)), None)
+        ai = next((i for i, c in enumerate(cells) if _AFTER_COL.search(c)), None)
+        if bi is not None and ai is not None and bi != ai:
+            ci = next((i for i, c in enumerate(cells) if i not in (bi, ai) and _CHANGE_COL.search(c)), None)
+            header = (bi, ai, ci, len(cells))
+            head = cells[ci] if ci is not None else ""
+            change_sign = -1 if re.search("降|减", head) else 1 if re.search("升|提高|增", head) else 0
+            continue
+        if header is None or len(cells) < 2:
+            continue
+        bi, ai, ci, width = header
+        indicator = cells[0]
+        s0 = line.start() + len(line.group()) - len(line.group().lstrip())
+        span = (s0, line.start() + len(line.group().rstrip()))
+        before = after = cv = None
+        if len(cells) == width:
+            before, after = _cell_value(cells[bi]), _cell_value(cells[ai])
+            cv = _cell_value(cells[ci]) if ci is not None else None
+        elif ci is not None and len(cells) < width:  # merged "—" cells: only the change is left
+            cv = _cell_value(cells[-1])
+        stated: float | None = None
+        stated_unit = ""
+        if cv is not None:
+            stated, stated_unit, signed = cv
+            if not signed and change_sign:
+                stated *= change_sign  # "降幅" column: 70.9% means -70.9%
+            elif not signed and before is not None and after is not None and after[0] < before[0]:
+                stated = -stated  # unsigned "变化" column: only the size is stated
+        if before is not None and after is not None:
+            common = _common_unit(before[0], before[1], after[0], after[1])
+            if common is None:
+                continue
+            b, a, unit = common
+            out.append(
+                Metric(
+                    indicator=indicator,
+                    before=b,
+                    after=a,
+                    change=round((a - b) / b * 100, 4) if b else a - b,
+                    unit=unit,
+                    change_unit="%" if b else unit,
+                    direction="down" if a < b else "up" if a > b else None,
+                    verb="",
+                    span=span,
+                    kind="from_to",
+                    has_baseline=True,
+                    stated_change=stated,
+                    stated_unit=stated_unit if stated is not None else "",
+                    stated_verb=("下降" if stated < 0 else "提升") if stated is not None else "",
+                )
+            )
+        elif stated is not None and stated_unit:  # only the change survives (merged cells)
+            out.append(
+                Metric(
+                    indicator=indicator,
+                    before=None,
+                    after=None,
+                    change=stated,
+                    unit=stated_unit,
+                    change_unit=stated_unit,
+                    direction="down" if stated < 0 else "up" if stated > 0 else None,
+                    verb="下降" if stated < 0 else "提升",
+                    span=span,
+                    kind="change",
+                    has_baseline=True,  # the table compares with the state before
+                )
+            )
+    return out
+
+
 def extract_metrics(text: str) -> list[Metric]:
     """Extract quantified statements with their spans.
 
@@ -213,16 +360,19 @@ def extract_metrics(text: str) -> list[Metric]:
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
 
+    if "\t" in text or "|" in text:
+        for m in _table_metrics(text):
+            out.append(m)
+            taken.append(m.span)
+
     for m in _FROM_TO.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
         ind, ist = _indicator_before(text, m.start())
-        b, a = _num(m["b"]), _num(m["a"])
-        bu, au = _unit(m["bu"]), _unit(m["au"])
-        if bu and au and bu != au:
-            if bu in _TIME_SECONDS and au in _TIME_SECONDS:
-                b = b * _TIME_SECONDS[bu] / _TIME_SECONDS[au]  # express both in the after unit
-            else:
-                continue  # incomparable units: no reliable before/after figure
-        unit = au or bu
+        common = _common_unit(_num(m["b"]), _unit(m["bu"]), _num(m["a"]), _unit(m["au"]))
+        if common is None:
+            continue  # incomparable units: no reliable before/after figure
+        b, a, unit = common
         if unit in ("年", "月") or (not unit and 1900 <= b <= 2100 and 1900 <= a <= 2100):
             continue  # a period ("从2019年到2021年"), not a result
         verb = m["verb"]

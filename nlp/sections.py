@@ -1,4 +1,4 @@
-"""Section structure: headings (一、 （一） 1. 1.1 【】 第X部分, short title lines) mapped to canonical parts.
+"""Section structure: headings (一、 （一） 1. 1.1 【】 第X部分, Markdown #, short title lines) mapped to canonical parts.
 
 Canonical parts, their heading synonyms and the sentence cues used to infer parts in texts without
 headings are data (``nlp/data/sections.toml``). Spans are half-open offsets into the original text.
@@ -31,6 +31,10 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (7, re.compile(r"[①-⑳]\s*")),
 ]
 _PLAIN_RANK = 99  # unmarked headings ("实施成效：") sit below any marked ones
+# Markdown ATX headings ("## 一、企业概况", "### 实施要素"): the number of # gives the outline level, above
+# any marker found after it, so "## 【企业概况】" and "## 1. 企业概况" rank by their # alone.
+_MD_HEADING = re.compile(r"(#{1,6})[ \t]+")
+_MD_RANK = -10
 _SENT_END = set("。！？!?；;")
 _INNER_PUNCT = set("，,。；;！？!?")
 
@@ -150,6 +154,19 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
 
     Returns (rank, title_start, title_end, heading_end) or None.
     """
+    md = _MD_HEADING.match(line)
+    if md:
+        rest = line[md.end() :].rstrip("#").rstrip()  # closing #s are decoration
+        if not rest:
+            return None
+        inner = _heading_in_line(rest, parts)
+        rank = _MD_RANK + len(md.group(1))
+        if inner is not None:
+            _, ts, te, he = inner
+            return rank, md.end() + ts, md.end() + te, md.end() + he
+        # a Markdown heading is a heading whatever its wording
+        title = rest.rstrip("：: \t")
+        return rank, md.end(), md.end() + len(title), md.end() + len(title)
     for rank, pat in _MARKERS:
         m = pat.match(line)
         if not m:
@@ -218,6 +235,8 @@ def detect_sections(text: str, parts: tuple[PartSpec, ...] | None = None) -> lis
         while he > hs and text[he - 1].isspace():
             he -= 1
         found.append((rank, hs, he, para.start + ts, para.start + te))
+    if len(found) > 1 and found[0][0] < _MD_RANK + 7 and all(r > found[0][0] for r, *_ in found[1:]):
+        found = found[1:]  # a lone top Markdown heading ("# 标题") is the document title, not a part
     if not found:
         return infer_sections(text, parts)
     ranks = sorted({r for r, *_ in found})

@@ -243,7 +243,17 @@ def test_service_export_of_stored_formula_payloads_is_inert(kb, tmp_path: Path):
             w.writerow([p, p, f"一、企业概况\n第{i}家企业。\n二、实施内容\n部署MES系统。{p}"])
     kb.ingest([folder], analyze=False)
     data = kb.export_inbox("csv")
-    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == len(PAYLOADS) + 1
+    cells = {cell for row in rows for cell in row}
+    # (metadata is stored stripped, so "\t=1+1" arrives as "=1+1")
+    assert {"'" + p.strip() for p in PAYLOADS} <= cells  # the payloads reached the export, neutralised
+    for row in rows:
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
     wb = openpyxl.load_workbook(io.BytesIO(kb.export_inbox("xlsx")))
-    assert not [c for row in wb.worksheets[0].iter_rows() for c in row if c.data_type == "f"]
+    ws = wb.worksheets[0]
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    values = {
+        str(c.value).replace("_x000D_", "\r") for row in ws.iter_rows() for c in row if c.value is not None
+    }
+    assert {"'" + p.strip() for p in PAYLOADS} <= values

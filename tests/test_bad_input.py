@@ -454,10 +454,6 @@ def test_parse_time_limit_kills_a_slow_pdf_and_the_next_file_still_parses(tmp_pa
     assert doc2.text == doc.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kb/service/core.py KB.ingest must pass parse_timeout_s=cfg.parse_timeout_s to read_path",
-)
 def test_ingest_honours_the_parse_timeout_setting(tmp_path: Path):
     from kb.service import open_kb
 

@@ -211,7 +211,9 @@ def nav(drv, title: str) -> None:
 
 def _combo(drv, label: str):
     return WebDriverWait(drv, 30).until(
-        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')), None)
+        lambda d: next(
+            iter(d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')), None
+        )
     )
 
 
@@ -221,7 +223,9 @@ def choose(drv, label: str, option: str) -> None:
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
     box.find_element(By.XPATH, "following-sibling::button").click()
     opt = WebDriverWait(drv, 20).until(
-        lambda d: next((o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if option in o.text), None)
+        lambda d: next(
+            (o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if option in o.text), None
+        )
     )
     opt.click()
     idle(drv)

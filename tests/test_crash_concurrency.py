@@ -72,6 +72,27 @@ def _count(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    """Pids of the child processes of ``pid`` (Linux /proc; empty elsewhere)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def check_store(db: Path, expected_texts: dict[str, str]) -> list[tuple]:
     """Integrity, foreign keys, unique hashes, and every expected text stored exactly once and intact."""
     con = sqlite3.connect(str(db), timeout=30)
@@ -129,6 +150,7 @@ def test_ingest_killed_mid_batch_then_rerun_is_consistent(fresh_db: Path, tmp_pa
     deadline = time.monotonic() + 120
     while _count(fresh_db) < 8 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
+    workers = _children(proc.pid)  # the parse worker (kb.ingest.worker) of the ingest process
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
     proc.stdout.close()
@@ -136,6 +158,12 @@ def test_ingest_killed_mid_batch_then_rerun_is_consistent(fresh_db: Path, tmp_pa
     assert proc.returncode == -signal.SIGKILL
     at_kill = _count(fresh_db)
     assert 8 <= at_kill < N_FILES, f"not killed mid-batch ({at_kill} of {N_FILES} stored)"
+    if Path("/proc").exists():  # the orphaned parse worker notices its parent is gone and exits
+        assert workers, "no parse worker seen"
+        deadline = time.monotonic() + 20
+        while any(Path(f"/proc/{pid}").exists() and _is_running(pid) for pid in workers):
+            assert time.monotonic() < deadline, "parse worker outlived the killed ingest"
+            time.sleep(0.1)
 
     # After the crash: consistent, and what is stored is whole.
     con = sqlite3.connect(str(fresh_db), timeout=30)
@@ -155,6 +183,15 @@ def test_ingest_killed_mid_batch_then_rerun_is_consistent(fresh_db: Path, tmp_pa
     _assert_clean(third)
     assert json.loads(third.stdout)["duplicates"] == N_FILES
     _index_verify(fresh_db, tmp_path)
+
+    # The rows stored by the killed run must also get their checks and classification.
+    con = sqlite3.connect(str(fresh_db), timeout=30)
+    unanalysed = con.execute(
+        "SELECT count(*) FROM submissions s WHERE NOT EXISTS "
+        "(SELECT 1 FROM analyses a WHERE a.submission_id = s.id AND a.kind = 'check')"
+    ).fetchone()[0]
+    con.close()
+    assert unanalysed == 0, f"{unanalysed} submissions stored by the killed run were never analysed"
 
 
 @pytest.mark.slow

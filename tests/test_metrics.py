@@ -86,4 +86,39 @@ def test_mixed_time_units_are_converted_not_misread():
     [m] = extract_metrics("追溯时间由2天缩短到10分钟。")
     assert (m.before, m.after, m.unit) == (2880.0, 10.0, "分钟") and m.change < 0
     assert "QNT003" not in check_text("追溯时间由2天缩短到10分钟。").codes()
-    assert extract_metrics("物料由3吨降至200千克。") == [] or all(x.unit != "吨" for x in extract_metrics("物料由3吨降至200千克。"))
+    assert extract_metrics("物料由3吨降至200千克。") == [] or all(
+        x.unit != "吨" for x in extract_metrics("物料由3吨降至200千克。")
+    )
+
+
+def test_compound_and_magnitude_units():
+    [m] = extract_metrics("吨布综合能耗由1.12吨标煤/吨下降至1.35吨标煤/吨，降幅20.5%。")
+    assert (m.before, m.after, m.unit, m.verb, m.stated_change) == (1.12, 1.35, "吨标煤", "下降至", -20.5)
+    [m] = extract_metrics("扫码查询量由0.3万次/月提高到46万次/月，增幅15233.3%。")
+    assert (m.before, m.after, m.unit, m.kind) == (0.3, 46.0, "万次", "from_to")
+    [m] = extract_metrics("调用次数由1.2万次增加到15000次。")
+    assert (m.before, m.after, m.unit) == (12000.0, 15000.0, "次")
+    [m] = extract_metrics("安全事件由3起/年下降至0起/年，下降100%。")
+    assert (m.before, m.after, m.change, m.stated_change) == (3.0, 0.0, -100.0, -100.0)
+    [m] = extract_metrics("不良流出率由850ppm降至120ppm。")
+    assert m.unit == "ppm" and m.change < 0
+
+
+def test_before_after_table_rows():
+    text = (
+        "四、实施成效\n指标\t实施前\t实施后\t变化\n设计周期\t16个月\t12.5个月\t-21.9%\n"
+        "交付数据完整率\t58%\t97.5%\t+39.5个百分点\n生产效率\t—\t+35%\n以上数据经财务部门核定。\n"
+        "| 指标 | 改造前 | 改造后 | 降幅 |\n|---|---|---|---|\n| 能耗 | 10吨 | 8吨 | 20% |\n"
+    )
+    ms = extract_metrics(text)
+    rows = [(m.indicator, m.kind, m.before, m.after, m.stated_change, m.stated_unit) for m in ms]
+    assert rows == [
+        ("设计周期", "from_to", 16.0, 12.5, -21.9, "%"),
+        ("交付数据完整率", "from_to", 58.0, 97.5, 39.5, "个百分点"),
+        ("生产效率", "change", None, None, None, ""),
+        ("能耗", "from_to", 10.0, 8.0, -20.0, "%"),
+    ]
+    assert ms[2].change == 35.0 and ms[2].has_baseline
+    assert text[ms[0].span[0] : ms[0].span[1]] == "设计周期\t16个月\t12.5个月\t-21.9%"
+    # tab-separated lines without a before/after header are not results
+    assert extract_metrics("型号\t数量\nAGV\t12台\n") == []

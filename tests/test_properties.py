@@ -112,11 +112,6 @@ def test_zishu_bounds(text: str) -> None:
     assert 0 <= n <= count_chars(text) <= len(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nlp/count.py counts the ideographic space U+3000 as 1 字 (east-asian width F is tested before "
-    "whitespace); the rule says whitespace counts 0",
-)
 def test_ideographic_space_counts_zero() -> None:
     assert count_zishu("智能\u3000制造") == 4
     assert count_zishu("\u3000\u3000") == 0

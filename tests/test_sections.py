@@ -82,3 +82,29 @@ def test_without_headings_parts_are_inferred():
 
 def test_empty_text_has_no_sections():
     assert detect_sections("") == []
+
+
+def test_markdown_headings_and_document_title():
+    text = (
+        "# 铝合金压铸车间能耗数据监测\n\n## 【申报单位概况】\n公司成立于2001年。\n## 2. 场景需求与痛点\n能耗高。\n"
+        "## 实施内容\n### （一）实施方法\n分步推进。\n### 实施要素\n部署MES。\n## 四、实施成效\n降本。\n## 推广价值 ##\n可推广。\n"
+    )
+    secs = detect_sections(text)
+    assert [s.part for s in secs] == [
+        "企业概况",
+        "场景概述",
+        "实施内容",
+        "实施方法",
+        "实施要素",
+        "实施成效",
+        "推广价值",
+    ]
+    assert [s.level for s in secs] == [1, 1, 1, 2, 2, 1, 1]
+    assert secs[0].heading == "## 【申报单位概况】"
+    assert text[secs[2].body_span[0] : secs[2].body_span[1]].startswith("### （一）实施方法")
+    # the "# title" line is the document's title: it does not make 数据 (实施要素) a part
+    assert all(not s.heading.startswith("# ") for s in secs)
+    assert [s.part for s in detect_sections("# 企业概况\n公司成立于2001年。\n# 实施成效\n降本。")] == [
+        "企业概况",
+        "实施成效",
+    ]

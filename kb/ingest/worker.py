@@ -1,16 +1,20 @@
 """Parse time limit: the .docx/.pdf/.xlsx parsers run in a worker process that is killed when it takes too long.
 
-One worker process per server/CLI process is started on first use (``spawn``, about a second) and reused for
-every file, so the cost per file is one message each way. A parse that runs past ``parse_timeout_s`` gets the
-worker killed (SIGKILL) and a :class:`kb.errors.LimitExceededError` naming the file; the next file starts a fresh
-worker. A worker that dies (crash, out of memory) becomes an :class:`kb.errors.IngestError` for that file only.
-Calls are serialised by a lock, so Streamlit sessions share the worker safely.
+One worker process (``python -m kb.ingest.worker``) per server/CLI process is started on first use (about a
+second) and reused for every file, so the cost per file is one message each way. A parse that runs past
+``parse_timeout_s`` gets the worker killed (SIGKILL) and a :class:`kb.errors.LimitExceededError` naming the file;
+the next file starts a fresh worker. A worker that dies (crash, out of memory) becomes an
+:class:`kb.errors.IngestError` for that file only. Calls are serialised by a lock, so Streamlit sessions share the
+worker safely. The worker is a plain subprocess (not ``multiprocessing`` spawn), so it never re-imports the
+caller's ``__main__`` script; it exits by itself when its parent goes away.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
+import os
+import subprocess
+import sys
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -42,7 +46,7 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
     raise ValueError(f"unknown parse task {task!r}")
 
 
-def _serve(conn: Connection) -> None:
+def _serve(inbox: Connection, conn: Connection) -> None:
     """Worker loop: import the parsers, say ready, then answer ``(task, path, opts)`` requests until EOF."""
     import kb.ingest.docx  # noqa: F401  (imports happen before "ready" so they do not count as parse time)
     import kb.ingest.pdf  # noqa: F401
@@ -51,7 +55,7 @@ def _serve(conn: Connection) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            task, path, opts = conn.recv()
+            task, path, opts = inbox.recv()
         except (EOFError, OSError):  # the parent went away (finished or was killed)
             return
         try:
@@ -68,24 +72,47 @@ def _serve(conn: Connection) -> None:
 
 class _Worker:
     def __init__(self) -> None:
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child,), name="kb-parse-worker", daemon=True)
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(STARTUP_TIMEOUT_S):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # so that `kb` imports even when not installed
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "kb.ingest.worker", str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.conn = Connection(from_child_r, writable=False)
+        try:
+            ready = self.conn.poll(STARTUP_TIMEOUT_S) and self.conn.recv()
+        except (EOFError, OSError):
+            ready = None
+        if not ready:
             self.kill()
-            raise IngestError("（解析进程）", "解析进程启动超时", "请检查机器负载后重试")
-        self.conn.recv()
+            raise IngestError("（解析进程）", "解析进程无法启动", "请检查 Python 环境与机器负载后重试")
 
     def alive(self) -> bool:
-        return self.proc.is_alive()
+        return self.proc.poll() is None
+
+    def send(self, msg: Any) -> None:
+        self.send_conn.send(msg)
 
     def kill(self) -> None:
-        if self.proc.is_alive():
+        if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        for c in (self.send_conn, self.conn):
+            c.close()
 
 
 _lock = threading.Lock()
@@ -129,7 +156,7 @@ def run_bounded(task: str, path: Path, timeout_s: float, **opts: Any) -> Any:
             _worker = _Worker()
         w = _worker
         try:
-            w.conn.send((task, str(path), opts))
+            w.send((task, str(path), opts))
             if not w.conn.poll(timeout_s):
                 _worker = None
                 w.kill()
@@ -154,3 +181,7 @@ def run_bounded(task: str, path: Path, timeout_s: float, **opts: Any) -> Any:
             cls = IngestError
         raise cls(epath, reason, fix)
     raise IngestError(str(path), f"读取失败（{value}）", "请检查文件是否完好，或另存后重试")
+
+
+if __name__ == "__main__":  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD
+    _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

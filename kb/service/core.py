@@ -221,6 +221,7 @@ class KBCore:
                         max_upload_mb=cfg.max_upload_mb,
                         max_text_chars=cfg.max_text_chars,
                         max_uncompressed_mb=cfg.max_docx_uncompressed_mb,
+                        parse_timeout_s=cfg.parse_timeout_s,
                     )
                 )
             except IngestError as exc:
@@ -272,9 +273,14 @@ class KBCore:
                     new_ids.append(sid)
             if progress:
                 progress(i + 1, len(files), str(path))
-        if analyze and new_ids and not dry_run:
-            self.analyze_many(new_ids)
-            self.index_add(new_ids)
+        if analyze and not dry_run:
+            # rows stored by an interrupted earlier run have no analysis yet: finish them too
+            todo = sorted(set(new_ids) | set(self.storage.ids_without_analysis("check"))
+                          | set(self.storage.ids_without_analysis("classify")))
+            if todo:
+                self.analyze_many(todo)
+            if new_ids or todo or self.index_stale():
+                self.index_add(new_ids)
         return report
 
     def add_text(self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted") -> int:
@@ -323,7 +329,18 @@ class KBCore:
             sub = self.get(int(s))
             return sub, sub.text
         path = Path(s)
-        docs = [d for d in read_path(path, max_upload_mb=self.config.max_upload_mb) if not isinstance(d, IngestError)]
+        cfg = self.config
+        docs = [
+            d
+            for d in read_path(
+                path,
+                max_upload_mb=cfg.max_upload_mb,
+                max_text_chars=cfg.max_text_chars,
+                max_uncompressed_mb=cfg.max_docx_uncompressed_mb,
+                parse_timeout_s=cfg.parse_timeout_s,
+            )
+            if not isinstance(d, IngestError)
+        ]
         if not docs:
             raise IngestError(str(path), "文件中没有可用正文", "请检查文件")
         from nlp.normalize import normalize_display

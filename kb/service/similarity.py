@@ -166,6 +166,19 @@ class SimilarityMixin:
             self._engine = eng
         return {"count": len(eng), "encoder": eng.encoder.name}
 
+    def index_stale(self) -> bool:
+        """Cheap test: does the saved index hold a different number of texts than the database?"""
+        import json
+
+        cfg = self._index_dir() / "config.json"
+        if not cfg.exists():
+            return self.storage.count_submissions() > 0
+        try:
+            count = json.loads(cfg.read_text(encoding="utf-8"))["build"]["count"]
+        except (ValueError, KeyError):
+            return True
+        return int(count) != self.storage.count_submissions()
+
     def index_verify(self) -> dict[str, Any]:
         """Compare the saved index with the database (what is on disk, not the in-memory copy)."""
         from nlp.similarity.engine import SimilarityEngine

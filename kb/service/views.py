@@ -790,7 +790,11 @@ class ViewsMixin:
         except Exception as exc:
             return {"families": [], "pairs": [], "error": f"查重结果暂不可用：{exc}。请在“管理”页重建索引。"}
         if res is None:
-            return {"families": [], "pairs": [], "error": "相似度索引尚未建立：请管理员在“管理 → 索引”中重建索引。"}
+            return {
+                "families": [],
+                "pairs": [],
+                "error": "相似度索引尚未建立：请管理员在“管理 → 索引”中重建索引。",
+            }
         res = dict(res)
         reviewed = self.storage.family_reviews()
         fams = []

@@ -1,4 +1,4 @@
-"""Boilerplate share (BOI001): text copied verbatim from reference texts (the guide, the notice …).
+"""Boilerplate (BOI001): text copied verbatim from reference texts (the guide, the notice …).
 
 A simple exact matcher: every normalised n-gram (default 13 characters) of the reference texts is kept
 in a set; the characters of the checked text covered by an n-gram found in the set are "copied".
@@ -93,7 +93,8 @@ def get_matcher(boilerplate: Sequence[str] | BoilerplateMatcher, n: int = 13) ->
 
 @check("BOI001")
 def boilerplate_share(ctx: Context, rule: Rule) -> list[Finding]:
-    """Share of the text copied from the reference texts at or above ``min_share``."""
+    """Text copied from the reference texts: a share at or above ``min_share``, or one passage of at
+    least ``min_run`` normalised characters (a whole clause of the notice pasted in)."""
     if not ctx.boilerplate:
         return []
     n = int(rule.params.get("ngram", 13))
@@ -101,7 +102,9 @@ def boilerplate_share(ctx: Context, rule: Rule) -> list[Finding]:
     runs = matcher.covered(ctx.normalized)
     total = len(ctx.normalized.text)
     share = sum(e - s for s, e in runs) / total if total else 0.0
-    if share < float(rule.params.get("min_share", 0.15)):
+    longest = max((e - s for s, e in runs), default=0)
+    min_run = int(rule.params.get("min_run", 0))
+    if share < float(rule.params.get("min_share", 0.15)) and not (min_run and longest >= min_run):
         return []
     spans = [ctx.normalized.to_original(r) for r in runs]
-    return [rule.finding(spans, share=round(share, 4), share_pct=round(share * 100))]
+    return [rule.finding(spans, share=round(share, 4), share_pct=max(1, round(share * 100)), longest=longest)]

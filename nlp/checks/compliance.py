@@ -55,10 +55,25 @@ def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
+_CLAUSE_STOP = "。；;！？!?\n，,"
+
+
 @check("CON001")
 def trade_secrets(ctx: Context, rule: Rule) -> list[Finding]:
-    """Prices, contract values, customer lists or named customers: one finding per passage."""
+    """Prices, contract values, customer lists or named customers: one finding per passage.
+
+    A per-unit amount reported as the company's own cost (单吨运输成本由38元/吨降至33元/吨) is a result,
+    not a price: a passage whose clause names a ``cost_words`` word before it, and that names no
+    ``price_words`` word itself, is skipped.
+    """
+    cost_words = tuple(rule.params.get("cost_words", ()))
+    price_words = tuple(rule.params.get("price_words", ()))
     spans = []
     for pat in _compile(tuple(rule.params.get("patterns", ()))):
-        spans.extend(m.span() for m in pat.finditer(ctx.text))
+        for m in pat.finditer(ctx.text):
+            if cost_words and not any(w in m.group() for w in price_words):
+                k = max(ctx.text.rfind(c, 0, m.start()) for c in _CLAUSE_STOP)
+                if any(w in ctx.text[k + 1 : m.start()] for w in cost_words):
+                    continue
+            spans.append(m.span())
     return [rule.finding([sp], what=ctx.text[sp[0] : sp[1]][:30]) for sp in merge_spans(spans)]

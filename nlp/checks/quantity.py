@@ -109,7 +109,8 @@ def _implausible(m: Metric, max_inc: float, max_rate: float) -> str | None:
     if is_rate and any(v > max_rate for v in values):
         return f"“{m.indicator}”数值超过{_fmt(max_rate)}%"
     if m.stated_change is not None and m.stated_unit == "%" and m.stated_change <= -100:
-        return f"降幅“{_fmt(abs(m.stated_change))}%”不可能达到"
+        if not (m.stated_change == -100 and m.after == 0):  # "由3起降至0起，下降100%" is right
+            return f"降幅“{_fmt(abs(m.stated_change))}%”不可能达到"
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from nlp.checks.base import Context, Rule, check
+from nlp.count import count_zishu
 from nlp.sections import parts_present
 from nlp.types import Finding
 
@@ -26,11 +27,44 @@ def no_headings(ctx: Context, rule: Rule) -> list[Finding]:
     return [rule.finding([], inferred=[s.part for s in ctx.sections if s.part])]
 
 
+def _element_scope(ctx: Context) -> list[tuple[int, int]]:
+    """Where 实施要素 should be named: the 实施内容 part and its sub-parts when headings give them,
+    else the whole text except the company profile (systems listed there are not this scenario's)."""
+    headed = [s for s in ctx.sections if not s.inferred]
+    impl = [s.body_span for s in headed if s.part == "实施内容" or s.parent == "实施内容"]
+    if impl:
+        return impl
+    profile = [s.body_span for s in ctx.sections if s.part == "企业概况"]
+    scope, pos = [], 0
+    for a, b in sorted(profile):
+        if a > pos:
+            scope.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(ctx.text):
+        scope.append((pos, len(ctx.text)))
+    return scope
+
+
 @check("ELM001")
 def missing_elements(ctx: Context, rule: Rule) -> list[Finding]:
-    """Fewer than ``min_terms`` distinct technology/equipment/software/data terms named."""
+    """No 实施要素 section and fewer than ``min_terms`` distinct elements named in the 实施内容.
+
+    An element is a dictionary term tagged technology, equipment, software or data; category words
+    (``generic``, e.g. 工业软件) name no element.
+    """
+    min_section = int(rule.params.get("min_section_zishu", 30))
+    for s in ctx.sections:
+        if not s.inferred and "实施要素" in s.parts:
+            if count_zishu(ctx.text[s.body_span[0] : s.body_span[1]]) >= min_section:
+                return []
     tags = set(rule.params.get("tags", ["tech", "equip", "soft", "data"]))
-    hits = [h for h in ctx.terms if h.tag in tags]
+    generic = {g.lower() for g in rule.params.get("generic", ())}
+    scope = _element_scope(ctx)
+    hits = [
+        h
+        for h in ctx.terms
+        if h.tag in tags and h.term.lower() not in generic and any(a <= h.span[0] < b for a, b in scope)
+    ]
     distinct = sorted({h.term.lower() for h in hits})
     if len(distinct) >= int(rule.params.get("min_terms", 1)):
         return []

@@ -54,7 +54,7 @@ FORMAT_VERSION = 1
 
 # Paraphrase cosine thresholds per encoder backend, calibrated on STS-B (score ≥ 4 vs the rest,
 # max F1; see bench/bench_encoders.py and docs/similarity.md). Used when the config leaves it None.
-PARAPHRASE_COS = {"tfidf": 0.8, "e5": 0.92, "use": 0.8, "sentence-transformers": 0.8}
+PARAPHRASE_COS = {"tfidf": 0.85, "e5": 0.96, "use": 0.8, "sentence-transformers": 0.8}
 
 
 @dataclass
