@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 md = sa.MetaData()
 
@@ -89,6 +89,7 @@ analyses_t = sa.Table(
     sa.Column("version", sa.String(64), nullable=False),
     sa.Column("result", sa.Text, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
 )
 
 decisions_t = sa.Table(
@@ -162,7 +163,14 @@ def _migrate_2(conn: Connection) -> None:
     family_reviews_t.create(conn, checkfirst=True)
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
+def _migrate_3(conn: Connection) -> None:
+    # a small JSON summary beside each analysis, so the inbox never parses full results of thousands of rows
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("analyses")}
+    if "summary" not in cols:
+        conn.execute(sa.text("ALTER TABLE analyses ADD COLUMN summary TEXT NOT NULL DEFAULT ''"))
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
 """version -> function bringing the schema from version-1 to version."""
 
 
@@ -515,7 +523,9 @@ class Storage:
             return [r[0] for r in conn.execute(sa.select(col).distinct().order_by(col)) if r[0] not in (None, "")]
 
     # ----- analyses ------------------------------------------------------------------------------
-    def save_analysis(self, sid: int, kind: str, version: str, result: dict[str, Any]) -> None:
+    def save_analysis(
+        self, sid: int, kind: str, version: str, result: dict[str, Any], summary: dict[str, Any] | None = None
+    ) -> None:
         with self._tx() as conn:
             conn.execute(sa.delete(analyses_t).where(analyses_t.c.submission_id == sid, analyses_t.c.kind == kind))
             conn.execute(
@@ -525,8 +535,28 @@ class Storage:
                     version=version,
                     result=json.dumps(result, ensure_ascii=False),
                     created_at=_now(),
+                    summary=json.dumps(summary, ensure_ascii=False) if summary is not None else "",
                 )
             )
+
+    def analysis_summaries(self, kind: str) -> dict[int, tuple[str, dict[str, Any]]]:
+        """``{id: (version, summary)}`` for ``kind``; rows saved without a summary give their full result."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(analyses_t.c.submission_id, analyses_t.c.version, analyses_t.c.summary).where(
+                    analyses_t.c.kind == kind
+                )
+            ).all()
+            out = {int(r[0]): (r[1], json.loads(r[2])) for r in rows if r[2]}
+            legacy = [int(r[0]) for r in rows if not r[2]]
+            if legacy:
+                for r in conn.execute(
+                    sa.select(analyses_t.c.submission_id, analyses_t.c.version, analyses_t.c.result).where(
+                        analyses_t.c.kind == kind, analyses_t.c.submission_id.in_(legacy)
+                    )
+                ):
+                    out[int(r[0])] = (r[1], json.loads(r[2]))
+        return out
 
     def get_analysis(self, sid: int, kind: str) -> tuple[str, dict[str, Any]] | None:
         with self._read() as conn:

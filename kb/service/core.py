@@ -65,6 +65,17 @@ def _entry_from_dict(d: dict[str, Any]) -> ReferenceEntry:
     return ReferenceEntry(**kw)
 
 
+def summarize(kind: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The part of an analysis the inbox needs, in the same shape as the full result."""
+    findings = [{"code": f.get("code"), "severity": f.get("severity")} for f in result.get("findings", [])]
+    if kind == "check":
+        return {"zishu": result.get("zishu"), "weakness": result.get("weakness"), "findings": findings}
+    top = [
+        {k: s.get(k) for k in ("code", "name", "link", "score")} for s in (result.get("scenarios") or [])[:3]
+    ]
+    return {"scenarios": top, "off_topic": result.get("off_topic"), "findings": findings}
+
+
 class KBCore:
     """One knowledge base: a database, its indexes and the active reference editions.
 
@@ -405,7 +416,7 @@ class KBCore:
                 res = self.check_text(sub.text, sub.meta.kind)
             else:
                 res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed)
-            self.storage.save_analysis(sub.id, kind, versions[kind], res)
+            self.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
             out[kind] = res
         return out
 

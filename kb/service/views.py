@@ -161,8 +161,8 @@ class ViewsMixin:
         missing = [i for i in ids if i not in cache or cache[i][0] != want]
         if missing:
             if len(missing) > 100:
-                checks = self.storage.analyses("check")
-                classes = self.storage.analyses("classify")
+                checks = self.storage.analysis_summaries("check")
+                classes = self.storage.analysis_summaries("classify")
                 fetched = {i: (checks.get(i), classes.get(i)) for i in missing}
             else:
                 fetched = {
