@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
-from app_pages.resources import get_kb, page_path, require, show_error
+from app_pages.resources import get_kb, md, page_path, require, show_error
 from kb.models import REVIEW_STATUSES
 
 sess = require("review")
@@ -39,7 +39,7 @@ st.caption(
 if rep["analysis_error"]:
     st.warning(rep["analysis_error"])
 for w in sub.get("warnings", []):
-    st.caption(f":material/warning: {w}")
+    st.caption(f":material/warning: {md(w)}")
 
 m = st.columns(5)
 m[0].metric("字数", check.get("zishu", "—"))
@@ -114,7 +114,7 @@ with tab_struct:
 
 with tab_cls:
     if sub["claimed"]:
-        st.markdown(f"申报填写的场景：**{sub['claimed']}**")
+        st.markdown(f"申报填写的场景：**{md(sub['claimed'])}**")
     if cls.get("off_topic"):
         st.warning("文本与智能制造典型场景关联度低，疑似偏题。")
     for s in cls.get("scenarios", [])[:5]:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.render import CSS, legend, shared_text
-from app_pages.resources import get_kb, open_detail, require, show_error
+from app_pages.resources import get_kb, md, open_detail, require, show_error
 
 LEVELS = {
     "identical": "完全相同",
@@ -109,8 +109,8 @@ if pair:
     left, right = st.columns(2)
     for col, side, s in ((left, "a", a), (right, "b", b)):
         with col:
-            st.markdown(f"**#{s['id']} {s['title']}**")
-            st.caption(s["source"])
+            st.markdown(f"**#{s['id']} {md(s['title'])}**")
+            st.caption(md(s["source"]))
             if st.button("打开详情", key=f"detail_{side}"):
                 open_detail(s["id"])
             marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"]} for x in matches]

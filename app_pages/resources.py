@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import threading
 from typing import Any
 
@@ -39,6 +40,14 @@ def _warm_summaries(kb: KB) -> None:
 def esc(text: object) -> str:
     """Escape user text for st.markdown/unsafe HTML."""
     return html.escape(str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Escape user text for st.markdown / st.caption (no links, images, emphasis or HTML from user input)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def edition_banner() -> None:

@@ -16,7 +16,18 @@ import click
 from kb.config import DATA_DIR, REPO_ROOT, SETTINGS
 from kb.errors import KBError
 
-LIST_FIELDS = ("id", "title", "source", "kind", "region", "region_type", "industry", "claimed", "year", "applicant")
+LIST_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "kind",
+    "region",
+    "region_type",
+    "industry",
+    "claimed",
+    "year",
+    "applicant",
+)
 
 
 def _echo_json(data: Any) -> None:
@@ -55,7 +66,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="SCENARIO_KB_DB", help="数据库文件路径或 SQLAlchemy URL（也可用环境变量 SCENARIO_KB_DB）。")
+@click.option(
+    "--db", envvar="SCENARIO_KB_DB", help="数据库文件路径或 SQLAlchemy URL（也可用环境变量 SCENARIO_KB_DB）。"
+)
 @click.option("--config", "config_file", envvar="SCENARIO_KB_CONFIG", help="TOML 配置文件。")
 @click.version_option(package_name="scenario-kb")
 @click.pass_context
@@ -85,7 +98,10 @@ def config_cmd(c: Ctx, as_json: bool) -> None:
     from kb.config import load_config
 
     cfg = load_config(c.config_file, db=c.db)
-    rows = [{"name": s.name, "value": getattr(cfg, s.name), "default": s.default, "help": s.help} for s in SETTINGS]
+    rows = [
+        {"name": s.name, "value": getattr(cfg, s.name), "default": s.default, "help": s.help}
+        for s in SETTINGS
+    ]
     if as_json:
         _echo_json(rows)
         return
@@ -115,8 +131,14 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
 @pass_ctx
 @handle_errors
 def ingest(
-    c: Ctx, paths: tuple[Path, ...], dry_run: bool, maps: tuple[str, ...], year: int | None, kind: str | None,
-    no_analyze: bool, as_json: bool,
+    c: Ctx,
+    paths: tuple[Path, ...],
+    dry_run: bool,
+    maps: tuple[str, ...],
+    year: int | None,
+    kind: str | None,
+    no_analyze: bool,
+    as_json: bool,
 ) -> None:
     """Ingest files and folders (.txt .md .docx .pdf .csv .xlsx), idempotently by content hash."""
     from kb.ingest import collect_inputs
@@ -148,7 +170,9 @@ def ingest(
             click.echo(f"注意  {o.path}：{o.reason}")
     d = report.to_dict()
     verb = "将新增" if dry_run else "新增"
-    click.echo(f"完成：{verb} {d['added']} 份，重复 {d['duplicates']} 份，跳过 {d['skipped']} 份（批次 {report.batch_id}）")
+    click.echo(
+        f"完成：{verb} {d['added']} 份，重复 {d['duplicates']} 份，跳过 {d['skipped']} 份（批次 {report.batch_id}）"
+    )
 
 
 class _Null:
@@ -174,13 +198,25 @@ class _Null:
 @pass_ctx
 @handle_errors
 def list_cmd(
-    c: Ctx, kind: str | None, region: str | None, industry: str | None, year: int | None, query: str | None,
-    limit: int | None, as_json: bool,
+    c: Ctx,
+    kind: str | None,
+    region: str | None,
+    industry: str | None,
+    year: int | None,
+    query: str | None,
+    limit: int | None,
+    as_json: bool,
 ) -> None:
     """List stored submissions."""
     from kb.models import KINDS
 
-    filters = {"kind": KINDS.get(kind or ""), "region": region, "industry": industry, "year": year, "q": query}
+    filters = {
+        "kind": KINDS.get(kind or ""),
+        "region": region,
+        "industry": industry,
+        "year": year,
+        "q": query,
+    }
     subs = c.kb.list_submissions(filters, limit=limit)
     rows = [{k: s.summary()[k] for k in LIST_FIELDS} for s in subs]
     if as_json:
@@ -188,7 +224,9 @@ def list_cmd(
         return
     for r in rows:
         kind_label = "示范工厂" if r["kind"] == "factory" else "优秀场景"
-        click.echo(f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {r['region']:<8} {r['industry']:<14} {r['title']}")
+        click.echo(
+            f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {r['region']:<8} {r['industry']:<14} {r['title']}"
+        )
     click.echo(f"共 {len(rows)} 份")
 
 
@@ -229,12 +267,16 @@ def reference_list(c: Ctx, as_json: bool) -> None:
         return
     for r in rows:
         mark = "*" if r["active"] else " "
-        click.echo(f"{mark} {r['list_kind']:<6} {r['edition']}  {r['variant']:<15} {r['status']:<14} {r['entries']:>3} 条  {r['title']}")
+        click.echo(
+            f"{mark} {r['list_kind']:<6} {r['edition']}  {r['variant']:<15} {r['status']:<14} {r['entries']:>3} 条  {r['title']}"
+        )
     click.echo("（* 为当前使用的版本）")
 
 
 @reference_grp.command("show")
-@click.option("--kind", "list_kind", type=click.Choice(["guide", "tasks"]), default="guide", show_default=True)
+@click.option(
+    "--kind", "list_kind", type=click.Choice(["guide", "tasks"]), default="guide", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 @handle_errors
@@ -275,7 +317,9 @@ def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool
 
 @reference_grp.command("use")
 @click.argument("edition")
-@click.option("--kind", "list_kind", type=click.Choice(["guide", "tasks"]), default="guide", show_default=True)
+@click.option(
+    "--kind", "list_kind", type=click.Choice(["guide", "tasks"]), default="guide", show_default=True
+)
 @click.option("--variant", type=click.Choice(["official", "reconstruction"]), default=None)
 @pass_ctx
 @handle_errors
@@ -298,7 +342,9 @@ def demo(c: Ctx, reset: bool) -> None:
     kb.init()
     report = kb.ingest([DATA_DIR / "demo"])
     d = report.to_dict()
-    click.echo(f"演示知识库：新增 {d['added']} 份，已存在 {d['duplicates']} 份，跳过 {d['skipped']} 份 → {kb.config.db_url}")
+    click.echo(
+        f"演示知识库：新增 {d['added']} 份，已存在 {d['duplicates']} 份，跳过 {d['skipped']} 份 → {kb.config.db_url}"
+    )
     kb.ensure_demo_users()
     click.echo("演示账号：reviewer / analyst / admin，密码均为 demo（首次登录后请在“管理”页修改）")
 
@@ -318,9 +364,19 @@ def serve(c: Ctx, port: int, host: str, with_demo: bool) -> None:
     if c.config_file:
         env["SCENARIO_KB_CONFIG"] = c.config_file
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app_streamlit.py"),
-        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "app_streamlit.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     click.echo(f"打开 http://{host}:{port}")
     raise SystemExit(subprocess.call(cmd, env=env))
@@ -337,7 +393,9 @@ def _target_kind(sub: Any, kind: str | None) -> str:
 
 @cli.command()
 @click.argument("target")
-@click.option("--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of a file target (default 优秀场景).")
+@click.option(
+    "--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of a file target (default 优秀场景)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 @handle_errors
@@ -348,8 +406,13 @@ def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
     if as_json:
         _echo_json(res)
         return
-    click.echo(f"字数 {res['zishu']}（按字处理软件规则计）  字符 {res['chars']}  薄弱度 {res['weakness']}/100")
-    parts = [(s.get("part") or s.get("heading")) + ("（推断）" if s.get("inferred") else "") for s in res["sections"]]
+    click.echo(
+        f"字数 {res['zishu']}（按字处理软件规则计）  字符 {res['chars']}  薄弱度 {res['weakness']}/100"
+    )
+    parts = [
+        (s.get("part") or s.get("heading")) + ("（推断）" if s.get("inferred") else "")
+        for s in res["sections"]
+    ]
     click.echo("结构：" + "、".join(p for p in parts if p))
     for f in res["findings"]:
         spans = ",".join(f"{a}-{b}" for a, b in f["spans"][:3])
@@ -359,12 +422,16 @@ def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
         for m in res["metrics"]:
             ch = m.get("change")
             ch_s = "" if ch is None else f"（变化 {ch:+.1f}{m.get('change_unit') or ''}）"
-            click.echo(f"  {m.get('indicator')}：{m.get('before')} → {m.get('after')} {m.get('unit') or ''}{ch_s}")
+            click.echo(
+                f"  {m.get('indicator')}：{m.get('before')} → {m.get('after')} {m.get('unit') or ''}{ch_s}"
+            )
 
 
 @cli.command()
 @click.argument("target")
-@click.option("--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of a file target (default 优秀场景).")
+@click.option(
+    "--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of a file target (default 优秀场景)."
+)
 @click.option("--edition", help="Classify against this guide edition (e.g. 2025) instead of the active one.")
 @click.option("--top", type=int, default=5, show_default=True, help="How many scenarios to show.")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
@@ -432,7 +499,9 @@ def similar(c: Ctx, target: str, k: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--threshold", type=float, default=None, help="Similarity (0–1, boilerplate excluded) that makes a pair.")
+@click.option(
+    "--threshold", type=float, default=None, help="Similarity (0–1, boilerplate excluded) that makes a pair."
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 @handle_errors
@@ -461,13 +530,26 @@ def dupes(c: Ctx, threshold: float | None, as_json: bool) -> None:
 @pass_ctx
 @handle_errors
 def search(
-    c: Ctx, query: str, k: int, year: int | None, region: str | None, industry: str | None, kind: str | None,
-    scenario: str | None, as_json: bool,
+    c: Ctx,
+    query: str,
+    k: int,
+    year: int | None,
+    region: str | None,
+    industry: str | None,
+    kind: str | None,
+    scenario: str | None,
+    as_json: bool,
 ) -> None:
     """Hybrid keyword + semantic search over submissions and reference entries."""
     from kb.models import KINDS
 
-    filters = {"year": year, "region": region, "industry": industry, "kind": KINDS.get(kind or ""), "scenario": scenario}
+    filters = {
+        "year": year,
+        "region": region,
+        "industry": industry,
+        "kind": KINDS.get(kind or ""),
+        "scenario": scenario,
+    }
     hits = c.kb.search(query, k=k, filters={a: b for a, b in filters.items() if b})
     if as_json:
         _echo_json(hits)
@@ -493,7 +575,9 @@ def index_verify(c: Ctx, as_json: bool) -> None:
     if as_json:
         _echo_json(rep)
     else:
-        click.echo(f"数据库 {rep['db_count']} 份，索引 {rep['index_count']} 份；缺失 {len(rep['missing'])}，多余 {len(rep['extra'])}")
+        click.echo(
+            f"数据库 {rep['db_count']} 份，索引 {rep['index_count']} 份；缺失 {len(rep['missing'])}，多余 {len(rep['extra'])}"
+        )
     if not rep["ok"]:
         if not as_json:
             click.echo("索引与数据库不一致：请运行 `scenario-kb index rebuild`。", err=True)
@@ -514,7 +598,10 @@ def index_rebuild(c: Ctx) -> None:
 @click.argument("sid", type=int)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default dossier_ID.html|pdf)."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default dossier_ID.html|pdf).",
 )
 @pass_ctx
 @handle_errors
@@ -539,7 +626,10 @@ def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option(
-    "--charts/--no-charts", default=True, show_default=True, help="coverage: also write heatmap PNGs beside the output."
+    "--charts/--no-charts",
+    default=True,
+    show_default=True,
+    help="coverage: also write heatmap PNGs beside the output.",
 )
 @pass_ctx
 @handle_errors
@@ -563,9 +653,13 @@ def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool) -
 @cli.command("quota")
 @click.argument("list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--kind", type=click.Choice(["优秀场景", "示范工厂"]), help="Kind of every row when the list has no 类型 column."
+    "--kind",
+    type=click.Choice(["优秀场景", "示范工厂"]),
+    help="Kind of every row when the list has no 类型 column.",
 )
-@click.option("--no-kb", is_flag=True, help="Check quotas and order only; do not look items up in the knowledge base.")
+@click.option(
+    "--no-kb", is_flag=True, help="Check quotas and order only; do not look items up in the knowledge base."
+)
 @click.option("--json", "as_json", is_flag=True, help="Output the report as JSON.")
 @pass_ctx
 @handle_errors

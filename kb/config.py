@@ -28,21 +28,49 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "var/scenario-kb.sqlite", "SQLite file path or SQLAlchemy URL (postgresql://…) of the knowledge base"),
-    Setting("index_dir", "", "Folder for vector/near-duplicate indexes and the embedding cache (default: beside the DB)"),
+    Setting(
+        "db",
+        "var/scenario-kb.sqlite",
+        "SQLite file path or SQLAlchemy URL (postgresql://…) of the knowledge base",
+    ),
+    Setting(
+        "index_dir",
+        "",
+        "Folder for vector/near-duplicate indexes and the embedding cache (default: beside the DB)",
+    ),
     Setting("encoder", "tfidf", "Sentence encoder: tfidf | use | e5 | sentence-transformers"),
-    Setting("encoder_model", "", "Local path or cached name of a sentence-transformers model (encoder=sentence-transformers)"),
+    Setting(
+        "encoder_model",
+        "",
+        "Local path or cached name of a sentence-transformers model (encoder=sentence-transformers)",
+    ),
     Setting("index_backend", "faiss", "Vector index backend: faiss | numpy"),
     Setting("guide_edition", "2021", "Active edition of the typical-scenario guide"),
     Setting("tasks_edition", "2021", "Active edition of the demo-factory task list"),
     Setting("max_upload_mb", 20, "Largest file accepted for ingest or self-check, in MB"),
-    Setting("max_text_chars", 200_000, "Longest extracted text accepted, in characters (longer texts are truncated and marked)"),
-    Setting("max_docx_uncompressed_mb", 200, "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB"),
+    Setting(
+        "max_text_chars",
+        200_000,
+        "Longest extracted text accepted, in characters (longer texts are truncated and marked)",
+    ),
+    Setting(
+        "max_docx_uncompressed_mb",
+        200,
+        "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB",
+    ),
     Setting("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
-    Setting("dup_threshold", 0.30, "Similarity (0–1, boilerplate excluded) from which a pair is reported as a duplicate"),
-    Setting("min_match_chars", 13, "Shortest shared passage counted by the alignment, in normalised characters"),
+    Setting(
+        "dup_threshold",
+        0.30,
+        "Similarity (0–1, boilerplate excluded) from which a pair is reported as a duplicate",
+    ),
+    Setting(
+        "min_match_chars", 13, "Shortest shared passage counted by the alignment, in normalised characters"
+    ),
     Setting("session_ttl_min", 480, "Minutes after which a UI login expires"),
-    Setting("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
+    Setting(
+        "users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -105,9 +133,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         ) from exc
 
 
-def load_config(
-    file: str | Path | None = None, env: Mapping[str, str] | None = None, **flags: Any
-) -> Config:
+def load_config(file: str | Path | None = None, env: Mapping[str, str] | None = None, **flags: Any) -> Config:
     """Resolve the settings once.
 
     Args:

@@ -49,7 +49,9 @@ entries_t = sa.Table(
     "reference_entries",
     md,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("edition_id", sa.Integer, sa.ForeignKey("reference_editions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "edition_id", sa.Integer, sa.ForeignKey("reference_editions.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("code", sa.String(32), nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON of nlp.types.ReferenceEntry
     sa.UniqueConstraint("edition_id", "code"),
@@ -84,7 +86,9 @@ submissions_t = sa.Table(
 analyses_t = sa.Table(
     "analyses",
     md,
-    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("kind", sa.String(32), primary_key=True),  # check | classify | similarity
     sa.Column("version", sa.String(64), nullable=False),
     sa.Column("result", sa.Text, nullable=False),
@@ -96,7 +100,9 @@ decisions_t = sa.Table(
     "decisions",
     md,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("reviewer", sa.String(64), nullable=False),
     sa.Column("status", sa.String(8), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
@@ -108,7 +114,9 @@ labels_t = sa.Table(
     "labels",
     md,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "submission_id", sa.Integer, sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("label_kind", sa.String(16), nullable=False),  # scenario | task | link
     sa.Column("code", sa.String(32), nullable=False),
     sa.Column("edition", sa.String(16), nullable=False, default=""),
@@ -155,7 +163,17 @@ def _now() -> str:
 
 
 def _migrate_1(conn: Connection) -> None:
-    for t in (meta_t, editions_t, entries_t, submissions_t, analyses_t, decisions_t, labels_t, users_t, ingest_log_t):
+    for t in (
+        meta_t,
+        editions_t,
+        entries_t,
+        submissions_t,
+        analyses_t,
+        decisions_t,
+        labels_t,
+        users_t,
+        ingest_log_t,
+    ):
         t.create(conn, checkfirst=True)
 
 
@@ -197,7 +215,9 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
             # Reads take a deferred snapshot (WAL readers never wait for the writer); writes queue for the lock.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("kb_read_only") else "BEGIN IMMEDIATE")
+            conn.exec_driver_sql(
+                "BEGIN" if conn.get_execution_options().get("kb_read_only") else "BEGIN IMMEDIATE"
+            )
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -252,7 +272,9 @@ class Storage:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise StorageError(f"数据库操作失败（{self.url}）：{exc.orig}。请稍后重试或检查磁盘与权限。") from exc
+            raise StorageError(
+                f"数据库操作失败（{self.url}）：{exc.orig}。请稍后重试或检查磁盘与权限。"
+            ) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -261,7 +283,9 @@ class Storage:
                 conn.execution_options(kb_read_only=True)
                 yield conn
         except OperationalError as exc:
-            raise StorageError(f"读取数据库失败（{self.url}）：{exc.orig}。请运行 `scenario-kb init`。") from exc
+            raise StorageError(
+                f"读取数据库失败（{self.url}）：{exc.orig}。请运行 `scenario-kb init`。"
+            ) from exc
 
     def schema_version(self) -> int:
         with self._read() as conn:
@@ -344,7 +368,10 @@ class Storage:
             if entries:
                 conn.execute(
                     sa.insert(entries_t),
-                    [{"edition_id": eid, "code": e["code"], "data": json.dumps(e, ensure_ascii=False)} for e in entries],
+                    [
+                        {"edition_id": eid, "code": e["code"], "data": json.dumps(e, ensure_ascii=False)}
+                        for e in entries
+                    ],
                 )
         return int(eid)
 
@@ -365,7 +392,9 @@ class Storage:
     def edition_entries(self, edition_id: int) -> list[dict[str, Any]]:
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(entries_t.c.data).where(entries_t.c.edition_id == edition_id).order_by(entries_t.c.id)
+                sa.select(entries_t.c.data)
+                .where(entries_t.c.edition_id == edition_id)
+                .order_by(entries_t.c.id)
             ).all()
         return [json.loads(r[0]) for r in rows]
 
@@ -499,13 +528,17 @@ class Storage:
     def count_submissions(self, filters: dict[str, Any] | None = None) -> int:
         with self._read() as conn:
             return int(
-                conn.execute(sa.select(sa.func.count()).select_from(submissions_t).where(*self._where(filters))).scalar()
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(submissions_t).where(*self._where(filters))
+                ).scalar()
                 or 0
             )
 
     def submission_ids(self) -> list[int]:
         with self._read() as conn:
-            return [int(r[0]) for r in conn.execute(sa.select(submissions_t.c.id).order_by(submissions_t.c.id))]
+            return [
+                int(r[0]) for r in conn.execute(sa.select(submissions_t.c.id).order_by(submissions_t.c.id))
+            ]
 
     def iter_texts(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
         stmt = sa.select(submissions_t.c.id, submissions_t.c.text).order_by(submissions_t.c.id)
@@ -520,14 +553,18 @@ class Storage:
             raise StorageError(f"不支持的列 {column!r}。")
         col = submissions_t.c[column]
         with self._read() as conn:
-            return [r[0] for r in conn.execute(sa.select(col).distinct().order_by(col)) if r[0] not in (None, "")]
+            return [
+                r[0] for r in conn.execute(sa.select(col).distinct().order_by(col)) if r[0] not in (None, "")
+            ]
 
     # ----- analyses ------------------------------------------------------------------------------
     def save_analysis(
         self, sid: int, kind: str, version: str, result: dict[str, Any], summary: dict[str, Any] | None = None
     ) -> None:
         with self._tx() as conn:
-            conn.execute(sa.delete(analyses_t).where(analyses_t.c.submission_id == sid, analyses_t.c.kind == kind))
+            conn.execute(
+                sa.delete(analyses_t).where(analyses_t.c.submission_id == sid, analyses_t.c.kind == kind)
+            )
             conn.execute(
                 sa.insert(analyses_t).values(
                     submission_id=sid,
@@ -572,7 +609,9 @@ class Storage:
         done = sa.select(analyses_t.c.submission_id).where(analyses_t.c.kind == kind)
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(submissions_t.c.id).where(submissions_t.c.id.not_in(done)).order_by(submissions_t.c.id)
+                sa.select(submissions_t.c.id)
+                .where(submissions_t.c.id.not_in(done))
+                .order_by(submissions_t.c.id)
             ).all()
         return [int(r[0]) for r in rows]
 
@@ -616,7 +655,9 @@ class Storage:
         with self._tx() as conn:
             exists = conn.execute(
                 sa.select(labels_t.c.id).where(
-                    labels_t.c.submission_id == sid, labels_t.c.label_kind == label_kind, labels_t.c.code == code
+                    labels_t.c.submission_id == sid,
+                    labels_t.c.label_kind == label_kind,
+                    labels_t.c.code == code,
                 )
             ).scalar()
             if exists is None:
@@ -642,12 +683,16 @@ class Storage:
         with self._tx() as conn:
             conn.execute(sa.delete(family_reviews_t).where(family_reviews_t.c.family_key == key))
             conn.execute(
-                sa.insert(family_reviews_t).values(family_key=key, reviewer=reviewer, note=note, created_at=_now())
+                sa.insert(family_reviews_t).values(
+                    family_key=key, reviewer=reviewer, note=note, created_at=_now()
+                )
             )
 
     def family_reviews(self) -> dict[str, dict[str, Any]]:
         with self._read() as conn:
-            return {r._mapping["family_key"]: dict(r._mapping) for r in conn.execute(sa.select(family_reviews_t))}
+            return {
+                r._mapping["family_key"]: dict(r._mapping) for r in conn.execute(sa.select(family_reviews_t))
+            }
 
     # ----- users ---------------------------------------------------------------------------------
     def upsert_user(self, username: str, role: str, pw_hash: str, active: bool = True) -> None:
@@ -676,11 +721,18 @@ class Storage:
             conn.execute(sa.delete(users_t).where(users_t.c.username == username))
 
     # ----- ingest log ----------------------------------------------------------------------------
-    def log_ingest(self, batch_id: str, path: str, status: str, reason: str = "", sid: int | None = None) -> None:
+    def log_ingest(
+        self, batch_id: str, path: str, status: str, reason: str = "", sid: int | None = None
+    ) -> None:
         with self._tx() as conn:
             conn.execute(
                 sa.insert(ingest_log_t).values(
-                    batch_id=batch_id, path=path, status=status, reason=reason, submission_id=sid, created_at=_now()
+                    batch_id=batch_id,
+                    path=path,
+                    status=status,
+                    reason=reason,
+                    submission_id=sid,
+                    created_at=_now(),
                 )
             )
 

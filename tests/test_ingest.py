@@ -119,7 +119,12 @@ def test_service_batch_skips_bad_files_and_is_idempotent(kb, tmp_path):
     (folder / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     report = kb.ingest([folder])
     status = {Path(o.path).name: o.status for o in report.outcomes}
-    assert status == {"good.txt": "added", "empty.txt": "error", "corrupt.docx": "error", "notes.doc": "error"}
+    assert status == {
+        "good.txt": "added",
+        "empty.txt": "error",
+        "corrupt.docx": "error",
+        "notes.doc": "error",
+    }
     reasons = {Path(o.path).name: o.reason for o in report.outcomes}
     assert "空" in reasons["empty.txt"] and ".docx" in reasons["notes.doc"]
     [row] = kb.list_submissions()

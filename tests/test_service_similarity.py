@@ -31,9 +31,13 @@ def corpus(kb, tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     (d / "a.txt").write_text(BASE.format(co="江南精工有限公司"), encoding="utf-8")
-    (d / "b.txt").write_text(BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8")
+    (d / "b.txt").write_text(
+        BASE.format(co="北方齿轮有限公司").replace("两天", "两个工作日"), encoding="utf-8"
+    )
     (d / "c.txt").write_text(OTHER.format(co="东海石化有限公司"), encoding="utf-8")
-    (d / "_metadata.csv").write_text("文件,年度,地区\na.txt,2021,浙江\nb.txt,2022,江苏\nc.txt,2021,山东\n", encoding="utf-8")
+    (d / "_metadata.csv").write_text(
+        "文件,年度,地区\na.txt,2021,浙江\nb.txt,2022,江苏\nc.txt,2021,山东\n", encoding="utf-8"
+    )
     kb.ingest([d])
     ids = {s.source: s.id for s in kb.list_submissions()}
     return kb, ids
@@ -70,7 +74,9 @@ def test_similar_for_new_text_and_filters(corpus):
     hits = kb.search("能耗 蒸汽 优化", k=5, filters={"year": 2021})
     assert hits and hits[0]["id"] == ids["c.txt"]
     assert all(h["type"] == "submission" for h in hits)
-    assert not [h for h in kb.search("能耗 蒸汽 优化", filters={"region": "浙江省"}) if h["id"] == ids["c.txt"]]
+    assert not [
+        h for h in kb.search("能耗 蒸汽 优化", filters={"region": "浙江省"}) if h["id"] == ids["c.txt"]
+    ]
 
 
 def test_verify_detects_drift_and_rebuild_repairs(corpus):

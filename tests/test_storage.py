@@ -10,7 +10,12 @@ from kb.storage import SCHEMA_VERSION, Storage
 
 def _add(st: Storage, h: str, **meta) -> tuple[int, bool]:
     return st.add_submission(
-        content_hash=h, source=f"{h}.txt", source_path="", fmt="txt", text="正文" + h, norm_text="正文" + h,
+        content_hash=h,
+        source=f"{h}.txt",
+        source_path="",
+        fmt="txt",
+        text="正文" + h,
+        norm_text="正文" + h,
         meta=Metadata(**meta),
     )
 
@@ -66,7 +71,10 @@ def test_add_is_idempotent_by_hash_and_filters_work(tmp_path):
     _add(st, "h2", region="江苏省", year=2022, kind="factory", title="乙")
     assert st.count_submissions() == 2
     assert [s.meta.title for s in st.list_submissions({"region": "江苏省"})] == ["乙"]
-    assert [s.id for s in st.list_submissions({"year": [2021, 2022]}, order_by="year", descending=True)] == [2, 1]
+    assert [s.id for s in st.list_submissions({"year": [2021, 2022]}, order_by="year", descending=True)] == [
+        2,
+        1,
+    ]
     assert st.list_submissions({"q": "甲"})[0].id == a
     assert st.list_submissions(limit=1, offset=1)[0].id == 2
     assert st.distinct_values("region") == ["江苏省", "浙江省"]

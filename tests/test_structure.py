@@ -23,7 +23,9 @@ def test_nlp_never_imports_kb_ui_cli_or_sql():
     for path in (REPO / "nlp").rglob("*.py"):
         for name in _imports(path):
             top = name.split(".")[0]
-            assert top not in {"kb", "streamlit", "click", "sqlite3", "sqlalchemy", "app_pages"}, f"{path}: {name}"
+            assert top not in {"kb", "streamlit", "click", "sqlite3", "sqlalchemy", "app_pages"}, (
+                f"{path}: {name}"
+            )
 
 
 def test_only_service_imports_nlp_beyond_records():
@@ -33,7 +35,9 @@ def test_only_service_imports_nlp_beyond_records():
             continue
         for name in _imports(path):
             if name.startswith("nlp") and name != "nlp.types":
-                raise AssertionError(f"{rel} imports {name}: only kb/service may import nlp (besides nlp.types)")
+                raise AssertionError(
+                    f"{rel} imports {name}: only kb/service may import nlp (besides nlp.types)"
+                )
 
 
 def test_only_storage_speaks_sql():

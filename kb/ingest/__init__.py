@@ -32,14 +32,23 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not is_skipped(f)
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and not is_skipped(f)
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+            )
         else:
             out.append(p)
     return out
 
 
-_HEADING = re.compile(r"^\s*(第?[一二三四五六七八九十]+[、.．章部分]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[、.．\s]|【)")
+_HEADING = re.compile(
+    r"^\s*(第?[一二三四五六七八九十]+[、.．章部分]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[、.．\s]|【)"
+)
 
 
 def _title_from_text(text: str, fallback: str) -> str:
@@ -74,12 +83,16 @@ def read_path(
         raise IngestError(str(path), "文件不存在", "请检查路径")
     if suffix not in SUPPORTED:
         raise UnsupportedFormatError(
-            str(path), f"不支持的文件格式 {suffix or '（无扩展名）'}", "支持 .txt .md .docx .pdf .csv .xlsx；.doc 请另存为 .docx"
+            str(path),
+            f"不支持的文件格式 {suffix or '（无扩展名）'}",
+            "支持 .txt .md .docx .pdf .csv .xlsx；.doc 请另存为 .docx",
         )
     size = path.stat().st_size
     if size > max_upload_mb * 1024 * 1024:
         raise LimitExceededError(
-            str(path), f"文件大小 {size / 1e6:.1f} MB 超过上限 {max_upload_mb} MB", "请拆分文件，或调大 max_upload_mb"
+            str(path),
+            f"文件大小 {size / 1e6:.1f} MB 超过上限 {max_upload_mb} MB",
+            "请拆分文件，或调大 max_upload_mb",
         )
     if suffix in TABLE_SUFFIXES:
         from kb.ingest.table import iter_table_rows
@@ -125,7 +138,9 @@ def read_path(
     if not meta.title:
         meta.title = title or _title_from_text(text, path.stem)
 
-    yield _finish(IngestedDoc(path.name, str(path), suffix[1:], text, meta, warnings, partial), max_text_chars)
+    yield _finish(
+        IngestedDoc(path.name, str(path), suffix[1:], text, meta, warnings, partial), max_text_chars
+    )
 
 
 def read_document(
@@ -152,7 +167,9 @@ def read_document(
         text, pages = run_bounded("pdf", path, parse_timeout_s)
         notes = [f"PDF 共 {pages} 页，只读取了前 {MAX_PAGES} 页"] if pages > MAX_PAGES else []
         return text, "", notes
-    raise UnsupportedFormatError(str(path), f"不是 .docx 或 .pdf 文件（{path.suffix}）", "请上传 .docx 或 .pdf 文件")
+    raise UnsupportedFormatError(
+        str(path), f"不是 .docx 或 .pdf 文件（{path.suffix}）", "请上传 .docx 或 .pdf 文件"
+    )
 
 
 def _finish(doc: IngestedDoc, max_text_chars: int) -> IngestedDoc:

@@ -14,7 +14,9 @@ def check_zip(path: Path, max_uncompressed_mb: int) -> None:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestError(str(path), f"文件已损坏或不是有效的 Office 文档（{exc}）", "请用 Word/WPS 打开后重新另存") from exc
+        raise IngestError(
+            str(path), f"文件已损坏或不是有效的 Office 文档（{exc}）", "请用 Word/WPS 打开后重新另存"
+        ) from exc
     if total > max_uncompressed_mb * 1024 * 1024:
         raise LimitExceededError(
             str(path),
@@ -38,7 +40,11 @@ def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
 
         document = docx.Document(str(path))
     except Exception as exc:
-        raise IngestError(str(path), f"无法解析 Word 文档（{type(exc).__name__}: {exc}）", "请用 Word/WPS 打开后另存为 .docx") from exc
+        raise IngestError(
+            str(path),
+            f"无法解析 Word 文档（{type(exc).__name__}: {exc}）",
+            "请用 Word/WPS 打开后另存为 .docx",
+        ) from exc
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():

@@ -77,10 +77,18 @@ def build_metadata(raw: dict[str, Any], source: str, warnings: list[str]) -> Met
             warnings.append(f"年度 {meta.year} 超出常见范围")
     rtype = s("region_type")
     if rtype:
-        rtype = {"省": "省级", "自治区": "省级", "直辖市": "省级", "省/自治区/直辖市": "省级", "央企": "中央企业",
-                 "新疆生产建设兵团": "兵团"}.get(rtype, rtype)
+        rtype = {
+            "省": "省级",
+            "自治区": "省级",
+            "直辖市": "省级",
+            "省/自治区/直辖市": "省级",
+            "央企": "中央企业",
+            "新疆生产建设兵团": "兵团",
+        }.get(rtype, rtype)
         if rtype not in REGION_TYPES:
-            raise MetadataError(source, f"地区类型 {rtype!r} 无效", "地区类型应为 省级、计划单列市、兵团 或 中央企业")
+            raise MetadataError(
+                source, f"地区类型 {rtype!r} 无效", "地区类型应为 省级、计划单列市、兵团 或 中央企业"
+            )
     region = s("region")
     if region and rtype != "中央企业":
         found = reference.resolve_region(region)
@@ -108,7 +116,11 @@ def _read_csv_rows(path: Path) -> list[dict[str, str]]:
     mapping = map_headers(rows[0])
     if "file" not in mapping.values():
         raise MetadataError(str(path), "元数据表缺少“文件”列", "第一行表头需包含 文件（或 file）列")
-    return [{mapping[i]: v for i, v in enumerate(r) if i in mapping} for r in rows[1:] if any(c.strip() for c in r)]
+    return [
+        {mapping[i]: v for i, v in enumerate(r) if i in mapping}
+        for r in rows[1:]
+        if any(c.strip() for c in r)
+    ]
 
 
 class FolderMetadata:
@@ -132,7 +144,9 @@ class FolderMetadata:
                 try:
                     data = json.loads(side.read_text(encoding="utf-8"))
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise MetadataError(str(side), f"元数据文件不是合法的 UTF-8 JSON（{exc}）", "请修正 JSON 格式") from exc
+                    raise MetadataError(
+                        str(side), f"元数据文件不是合法的 UTF-8 JSON（{exc}）", "请修正 JSON 格式"
+                    ) from exc
                 mapping = map_headers(list(data.keys()))
                 keys = list(data.keys())
                 raw.update({mapping[i]: data[keys[i]] for i in mapping})

@@ -13,7 +13,9 @@ def _is_encryption_error(exc: BaseException) -> bool:
     for e in seen:
         if "password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower():
             return True
-        seen.extend(x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException) and x not in seen)
+        seen.extend(
+            x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException) and x not in seen
+        )
     return False
 
 
@@ -52,8 +54,12 @@ def read_pdf_pages(path: Path, max_pages: int = MAX_PAGES) -> tuple[str, int]:
     except Exception as exc:
         name = type(exc).__name__
         if _is_encryption_error(exc):
-            raise IngestError(str(path), "PDF 已加密（需要密码才能打开）", "请提供未加密的 PDF 或导出为 Word") from exc
-        raise IngestError(str(path), f"无法解析 PDF（{name}: {exc}）", "请重新导出 PDF 或提供 Word 版本") from exc
+            raise IngestError(
+                str(path), "PDF 已加密（需要密码才能打开）", "请提供未加密的 PDF 或导出为 Word"
+            ) from exc
+        raise IngestError(
+            str(path), f"无法解析 PDF（{name}: {exc}）", "请重新导出 PDF 或提供 Word 版本"
+        ) from exc
     text = "\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise ScannedPdfError(

@@ -20,7 +20,9 @@ def _rows_xlsx(path: Path, max_uncompressed_mb: int) -> list[list[Any]]:
 
         wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:
-        raise IngestError(str(path), f"无法读取 Excel 文件（{type(exc).__name__}: {exc}）", "请用 Excel/WPS 另存为 .xlsx") from exc
+        raise IngestError(
+            str(path), f"无法读取 Excel 文件（{type(exc).__name__}: {exc}）", "请用 Excel/WPS 另存为 .xlsx"
+        ) from exc
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]

@@ -105,7 +105,13 @@ class KBCore:
             if existing:
                 continue
             self.storage.save_edition(
-                ed.kind, ed.edition, variant, ed.title, ed.status, ed.source, [e.to_dict() for e in ed.entries]
+                ed.kind,
+                ed.edition,
+                variant,
+                ed.title,
+                ed.status,
+                ed.source,
+                [e.to_dict() for e in ed.entries],
             )
             loaded.append(f"{ed.kind}:{ed.edition}")
         for list_kind in LIST_KINDS:
@@ -141,7 +147,14 @@ class KBCore:
             row = self.storage.get_edition(int(eid))
             entries = [_entry_from_dict(d) for d in self.storage.edition_entries(int(eid))]
             ed = ActiveEdition(
-                row["id"], list_kind, row["edition"], row["variant"], row["title"], row["status"], row["source"], entries
+                row["id"],
+                list_kind,
+                row["edition"],
+                row["variant"],
+                row["title"],
+                row["status"],
+                row["source"],
+                entries,
             )
             self._editions[list_kind] = ed
             return ed
@@ -154,7 +167,9 @@ class KBCore:
 
     def use_edition(self, list_kind: str, edition: str, variant: str | None = None) -> ActiveEdition:
         """Make an edition active (``variant`` official wins over reconstruction when not given)."""
-        cands = [e for e in self.storage.list_editions() if e["list_kind"] == list_kind and e["edition"] == edition]
+        cands = [
+            e for e in self.storage.list_editions() if e["list_kind"] == list_kind and e["edition"] == edition
+        ]
         if variant:
             cands = [e for e in cands if e["variant"] == variant]
         if not cands:
@@ -167,13 +182,17 @@ class KBCore:
         self._invalidate()
         return self.active_edition(list_kind)
 
-    def preview_reference_import(self, path: str | Path, list_kind: str, edition: str) -> tuple[list[ReferenceEntry], Any]:
+    def preview_reference_import(
+        self, path: str | Path, list_kind: str, edition: str
+    ) -> tuple[list[ReferenceEntry], Any]:
         """Parse an official attachment and diff it against the edition in use. Nothing is stored."""
         text = reference.read_official_file(Path(path))
         entries = reference.parse_official_text(text, "guide" if list_kind == "guide" else "tasks", edition)
         if not entries:
             raise IngestError(
-                str(path), "没有识别出任何条目", "官方格式应有“一、工厂设计”式的环节标题和“1. 场景名称。说明”式的条目"
+                str(path),
+                "没有识别出任何条目",
+                "官方格式应有“一、工厂设计”式的环节标题和“1. 场景名称。说明”式的条目",
             )
         diff = reference.diff_editions(self.active_edition(list_kind).entries, entries)
         return entries, diff
@@ -239,10 +258,14 @@ class KBCore:
                 items = [exc]
             except Exception as exc:  # an unexpected parser failure must not abort the batch
                 log.exception("unexpected error reading %s", path)
-                items = [IngestError(str(path), f"读取失败（{type(exc).__name__}: {exc}）", "请检查文件是否完好")]
+                items = [
+                    IngestError(str(path), f"读取失败（{type(exc).__name__}: {exc}）", "请检查文件是否完好")
+                ]
             for item in items:
                 if isinstance(item, IngestError):
-                    report.outcomes.append(IngestOutcome(item.path, "error", f"{item.reason}；{item.fix}".rstrip("；")))
+                    report.outcomes.append(
+                        IngestOutcome(item.path, "error", f"{item.reason}；{item.fix}".rstrip("；"))
+                    )
                     if not dry_run:
                         self.storage.log_ingest(report.batch_id, item.path, "error", item.reason)
                     continue
@@ -259,11 +282,19 @@ class KBCore:
                 existing = self.storage.find_by_hash(h)
                 if existing is not None:
                     report.outcomes.append(
-                        IngestOutcome(doc.source, "duplicate", f"内容与 #{existing} 相同，未重复导入", existing, doc.meta.title)
+                        IngestOutcome(
+                            doc.source,
+                            "duplicate",
+                            f"内容与 #{existing} 相同，未重复导入",
+                            existing,
+                            doc.meta.title,
+                        )
                     )
                     continue
                 if dry_run:
-                    report.outcomes.append(IngestOutcome(doc.source, "would_add", "; ".join(doc.warnings), None, doc.meta.title))
+                    report.outcomes.append(
+                        IngestOutcome(doc.source, "would_add", "; ".join(doc.warnings), None, doc.meta.title)
+                    )
                     continue
                 sid, created = self.storage.add_submission(
                     content_hash=h,
@@ -278,7 +309,9 @@ class KBCore:
                     batch_id=report.batch_id,
                 )
                 status = "added" if created else "duplicate"
-                report.outcomes.append(IngestOutcome(doc.source, status, "; ".join(doc.warnings), sid, doc.meta.title))
+                report.outcomes.append(
+                    IngestOutcome(doc.source, status, "; ".join(doc.warnings), sid, doc.meta.title)
+                )
                 self.storage.log_ingest(report.batch_id, doc.source, status, "; ".join(doc.warnings), sid)
                 if created:
                     new_ids.append(sid)
@@ -286,8 +319,11 @@ class KBCore:
                 progress(i + 1, len(files), str(path))
         if analyze and not dry_run:
             # rows stored by an interrupted earlier run have no analysis yet: finish them too
-            todo = sorted(set(new_ids) | set(self.storage.ids_without_analysis("check"))
-                          | set(self.storage.ids_without_analysis("classify")))
+            todo = sorted(
+                set(new_ids)
+                | set(self.storage.ids_without_analysis("check"))
+                | set(self.storage.ids_without_analysis("classify"))
+            )
             if todo:
                 self.analyze_many(todo)
             if new_ids or todo or self.index_stale():
@@ -438,7 +474,9 @@ class KBCore:
         try:
             items = load_labeled(labeled)
         except (ValueError, KeyError) as exc:
-            raise KBError(f"{labeled}: 标注文件格式不对（{exc}）：每行一个 JSON 对象，含 text、scenarios、link。") from exc
+            raise KBError(
+                f"{labeled}: 标注文件格式不对（{exc}）：每行一个 JSON 对象，含 text、scenarios、link。"
+            ) from exc
         return evaluate(self.classifier(), items)
 
     # ------------------------------------------------------------------ review
@@ -453,11 +491,11 @@ class KBCore:
     def confirm_label(self, sid: int, code: str, reviewer: str, label_kind: str = "scenario") -> None:
         ed = self.active_edition("guide" if label_kind == "scenario" else "tasks")
         if code not in {e.code for e in ed.entries}:
-            raise NotFoundError(f"编码 {code} 不在当前参考版本中：请用 `scenario-kb reference show` 查看编码。")
+            raise NotFoundError(
+                f"编码 {code} 不在当前参考版本中：请用 `scenario-kb reference show` 查看编码。"
+            )
         self.get(sid)
         self.storage.add_label(int(sid), label_kind, code, ed.edition, reviewer)
-
-
 
 
 class AuthMixin:

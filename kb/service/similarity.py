@@ -126,7 +126,9 @@ class SimilarityMixin:
         except Exception:
             log.exception("similarity index at %s is unreadable; rebuilding", d)
             return None
-        if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(self.config.encoder, self.config.encoder):
+        if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(
+            self.config.encoder, self.config.encoder
+        ):
             return None
         return eng
 
@@ -198,7 +200,9 @@ class SimilarityMixin:
         return rep
 
     # ------------------------------------------------------------------ questions
-    def similar(self, target: int | str, k: int = 10, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    def similar(
+        self, target: int | str, k: int = 10, filters: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Sources of a stored submission (id) or a new text: overall %, largest source, matches with spans."""
         eng = self.similarity_engine()
         if isinstance(target, int) and target not in eng:
@@ -274,8 +278,16 @@ class SimilarityMixin:
         out = []
         for h in hits:
             e = entries[h.id]
-            out.append({"code": e.code, "name": e.name, "link": e.link, "kind": e.kind, "scope": e.scope,
-                        "score": round(float(h.cosine or 0.0), 4)})
+            out.append(
+                {
+                    "code": e.code,
+                    "name": e.name,
+                    "link": e.link,
+                    "kind": e.kind,
+                    "scope": e.scope,
+                    "score": round(float(h.cosine or 0.0), 4),
+                }
+            )
         return out
 
     def search(self, query: str, k: int = 20, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -285,7 +297,9 @@ class SimilarityMixin:
         f = dict(filters or {})
         scen = f.pop("scenario", None)
         if scen:
-            codes = {e.code for e in self.active_edition("guide").entries if scen in (e.code, e.name)} or {scen}
+            codes = {e.code for e in self.active_edition("guide").entries if scen in (e.code, e.name)} or {
+                scen
+            }
             f["scenario"] = lambda have, codes=codes: bool(set(have or []) & codes)
             f["_claimed_or"] = None
         f.pop("_claimed_or", None)
@@ -295,14 +309,33 @@ class SimilarityMixin:
             for h in eng.search(query, k=k, filters=f or None):
                 text = eng.texts[h.id]
                 snip = text[h.passage[0] : h.passage[1]][:120] if h.passage else text[:80]
-                out.append({"type": "submission", "id": h.id, "ref": f"#{h.id}", "score": h.score,
-                            "title": h.meta.get("title", ""), "source": h.meta.get("source", ""),
-                            "snippet": snip, "passage": list(h.passage) if h.passage else None})
+                out.append(
+                    {
+                        "type": "submission",
+                        "id": h.id,
+                        "ref": f"#{h.id}",
+                        "score": h.score,
+                        "title": h.meta.get("title", ""),
+                        "source": h.meta.get("source", ""),
+                        "snippet": snip,
+                        "passage": list(h.passage) if h.passage else None,
+                    }
+                )
         if not filters:
             entries = self._reference_entries()
             for h in self._reference_engine().search(query, k=max(3, k // 4)):
                 e = entries[h.id]
-                out.append({"type": "reference", "id": None, "ref": e.code, "score": h.score, "title": e.name,
-                            "source": e.link, "snippet": e.scope[:120], "passage": None})
+                out.append(
+                    {
+                        "type": "reference",
+                        "id": None,
+                        "ref": e.code,
+                        "score": h.score,
+                        "title": e.name,
+                        "source": e.link,
+                        "snippet": e.scope[:120],
+                        "passage": None,
+                    }
+                )
         out.sort(key=lambda x: -x["score"])
         return out[:k]

@@ -17,6 +17,7 @@ from typing import Any
 
 from kb.config import DATA_DIR
 from kb.errors import IngestError, KBError, LimitExceededError, UnsupportedFormatError
+from kb.export import safe_cell
 from kb.models import KIND_LABELS, REVIEW_STATUSES
 from kb.quota import QUOTA_LIMITS
 
@@ -94,13 +95,6 @@ def summarize_analyses(check: dict[str, Any] | None, classify: dict[str, Any] | 
                 flags.append(f.get("code"))
     row["flags"] = [f for f in flags if f]
     return row
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ (or tab/CR) gets a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def highlight_segments(text: str, marks: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -432,17 +426,16 @@ class ViewsMixin:
 
             text, _enc = decode_bytes(data, filename)
         else:
+            from kb.ingest import read_document
+
             with tempfile.TemporaryDirectory(prefix="kb-selfcheck-") as tmp:
                 path = Path(tmp) / ("draft" + suffix)
                 path.write_bytes(data)
-                if suffix == ".docx":
-                    from kb.ingest.docx import read_docx
-
-                    text, _title = read_docx(path, int(self.config.max_docx_uncompressed_mb))
-                else:
-                    from kb.ingest.pdf import read_pdf
-
-                    text = read_pdf(path)
+                text, _title, _warnings = read_document(
+                    path,
+                    max_uncompressed_mb=int(self.config.max_docx_uncompressed_mb),
+                    parse_timeout_s=float(self.config.parse_timeout_s),
+                )
         text = normalize_display(text)
         if not text.strip():
             raise IngestError(filename, "文件中没有可用正文", "请检查文件，或直接粘贴正文")
