@@ -486,7 +486,7 @@ def _demo_texts():
 
 
 def _reference_texts():
-    """What the service passes as boilerplate: guide and task scopes, the notice's clauses."""
+    """What the service passes as boilerplate: guide and task scopes, the notice's verbatim clauses."""
     import csv
     import tomllib
 
@@ -495,7 +495,9 @@ def _reference_texts():
         with open(DATA / name / "entries.csv", encoding="utf-8", newline="") as fh:
             texts += [r["scope"] for r in csv.DictReader(fh) if r.get("scope")]
     clauses = tomllib.loads((DATA / "notice_2021" / "clauses.toml").read_text(encoding="utf-8"))
-    texts += [c["text"] for c in clauses["clauses"].values() if c.get("text")]
+    texts += [
+        c["text"] for c in clauses["clauses"].values() if c.get("quote") == "verbatim" and c.get("text")
+    ]
     return texts
 
 
