@@ -441,10 +441,8 @@ def classify(c: Ctx, target: str, kind: str | None, edition: str | None, top: in
     """Rank the 典型场景, 环节 and 揭榜 tasks a submission (ID) or file (PATH) fits, with evidence."""
     kb = c.kb
     sub, text = kb.resolve(target)
-    if edition:
-        kb.use_edition("guide", edition)
     claimed = sub.meta.claimed if sub is not None else None
-    res = kb.classify_text(text, _target_kind(sub, kind), claimed)
+    res = kb.classify_text(text, _target_kind(sub, kind), claimed, edition=edition)
     if as_json:
         _echo_json(res)
         return

@@ -62,6 +62,22 @@ def _map_char(ch: str) -> str:
     return res
 
 
+class _TranslateTable(dict):
+    """``str.translate`` table filled on demand: code point -> code point, string, or None (drop)."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        m = _map_char(chr(code))
+        res: int | str | None = None if not m else (ord(m) if len(m) == 1 else m)
+        if len(self) < 200_000:
+            self[code] = res
+        return res
+
+
+_TABLE = _TranslateTable()
+# Normalised length of each code point (-1: not seen yet), for the offset map without a Python loop.
+_LEN = np.full(0x110000, -1, dtype=np.int8)
+
+
 def normalize(text: str) -> str:
     """Normalised text for matching, without the offset map (faster).
 
@@ -71,8 +87,7 @@ def normalize(text: str) -> str:
     Returns:
         The normalised string (letters and digits only, folded).
     """
-    cache = _char_cache
-    return "".join([cache[c] if c in cache else _map_char(c) for c in text])
+    return text.translate(_TABLE)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
@@ -84,19 +99,47 @@ def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
     Returns:
         ``(norm, offsets)`` with ``len(offsets) == len(norm)`` and ``offsets`` non-decreasing int32.
     """
-    cache = _char_cache
-    parts: list[str] = []
-    offs: list[int] = []
-    for i, c in enumerate(text):
-        m = cache[c] if c in cache else _map_char(c)
-        if not m:
-            continue
-        parts.append(m)
-        if len(m) == 1:
-            offs.append(i)
-        else:
-            offs.extend([i] * len(m))
-    return "".join(parts), np.asarray(offs, dtype=np.int32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lens = _LEN[codes]
+    if len(lens) and lens.min() < 0:
+        for c in np.unique(codes[lens < 0]).tolist():
+            m = _TABLE[c]
+            _LEN[c] = 0 if m is None else (1 if isinstance(m, int) else len(m))
+        lens = _LEN[codes]
+    norm = text.translate(_TABLE)
+    if len(norm) == len(codes) and (not len(lens) or lens.min() == 1):  # nothing dropped or expanded
+        return norm, np.arange(len(codes), dtype=np.int32)
+    return norm, np.repeat(np.arange(len(codes), dtype=np.int32), lens)
+
+
+_CP_BITS = 21  # bits of one code point (+1) in an n-gram key
+
+
+def ngram_keys(norm: str, lo: int = 1, hi: int = 2) -> np.ndarray:
+    """int64 keys of every character n-gram (``lo ≤ n ≤ hi ≤ 3``) of a normalised string, repeats kept.
+
+    A key packs the n code points (+1, 21 bits each), so n-grams of different lengths never share a
+    key and the mapping is exact (no hashing collisions).
+
+    Args:
+        norm: normalised text.
+        lo: shortest n-gram.
+        hi: longest n-gram (at most 3).
+
+    Returns:
+        The keys, in no particular order.
+    """
+    c = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
+    parts = []
+    for n in range(lo, hi + 1):
+        m = len(c) - n + 1
+        if m <= 0:
+            break
+        k = c[:m]
+        for j in range(1, n):
+            k = (k << _CP_BITS) | c[j : j + m]
+        parts.append(k)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def to_original(offsets: np.ndarray, start: int, end: int) -> SpanT:

@@ -14,10 +14,20 @@ where ``chars_x`` counts the normalised characters (letters, digits, CJK) of tex
 the normalised characters inside shared spans. With boilerplate excluded, the boilerplate characters
 of each text leave both the numerator and the denominator.
 
-Match level (:func:`match_level`), from the boilerplate-excluded symmetric similarity ``s`` and the
-optional embedding cosine ``c``: ``identical`` if the normalised texts are equal or s ≥ 0.98;
-``minor_edits`` if s ≥ 0.6; ``paraphrase`` if c ≥ the paraphrase cosine threshold; ``partial`` if
-s ≥ 0.2 (passages copied); otherwise ``unrelated``. Thresholds are :class:`Levels` fields.
+Match level (:func:`match_level`), from the boilerplate-excluded symmetric similarity ``s``:
+``identical`` if the normalised texts are equal or s ≥ 0.98; ``minor_edits`` if s ≥ 0.6;
+``paraphrase`` (see below); ``partial`` if s ≥ 0.2 (passages copied); otherwise ``unrelated``.
+Thresholds are :class:`Levels` fields.
+
+Paraphrase of DOCUMENTS is decided from sentence-level semantic coverage
+(:func:`semantic_coverage`), never from a document-mean cosine (documents of one domain have high
+mean cosines whether or not one rewrites the other). Sentences of each text are paired one-to-one,
+best cosine first, keeping pairs with cosine ≥ ``paraphrase_cos``; ``coverage_x`` is the share of
+x's sentence characters (boilerplate and short sentences left out) that found a partner. A pair is
+a paraphrase when ``min(coverage_a, coverage_b) ≥ paraphrase_coverage`` (most of each text has a
+counterpart) and ``min(coverage) − s ≥ paraphrase_margin`` (the counterparts are rewritten, not
+copied: a section copy has coverage ≈ s). For two single sentences or short passages a plain
+cosine may be given instead, compared with ``paraphrase_cos``.
 """
 
 from __future__ import annotations
@@ -43,22 +53,156 @@ class Levels:
     identical: float = 0.98
     minor_edits: float = 0.6
     partial: float = 0.2
-    paraphrase_cos: float = 0.9
+    paraphrase_cos: float = 0.9  # SENTENCE-level cosine of a paraphrased sentence pair
+    paraphrase_coverage: float = 0.5  # share of each text with a paraphrased counterpart
+    paraphrase_margin: float = 0.2  # coverage beyond the lexically copied share
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.__dict__)
 
 
+@dataclass
+class SemanticCoverage:
+    """Sentence-level semantic coverage of two texts (see :func:`semantic_coverage`).
+
+    ``coverage_a`` / ``coverage_b``: share of each text's counted sentence characters whose sentence
+    has a partner (one-to-one, cosine ≥ ``threshold``) in the other text; ``pairs`` holds the
+    partners as ``(span_a, span_b, cosine)`` in original-text offsets.
+    """
+
+    coverage_a: float
+    coverage_b: float
+    threshold: float
+    sentences_a: int = 0
+    sentences_b: int = 0
+    pairs: list[tuple[SpanT, SpanT, float]] = field(default_factory=list)
+    encoder: str = ""
+
+    @property
+    def coverage(self) -> float:
+        """The smaller of the two coverages (both texts must be covered)."""
+        return min(self.coverage_a, self.coverage_b)
+
+    def swapped(self) -> SemanticCoverage:
+        """The same coverage seen from b's side."""
+        return SemanticCoverage(
+            self.coverage_b,
+            self.coverage_a,
+            self.threshold,
+            self.sentences_b,
+            self.sentences_a,
+            [(sb, sa, c) for sa, sb, c in self.pairs],
+            self.encoder,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "coverage": round(self.coverage, 4),
+            "coverage_a": round(self.coverage_a, 4),
+            "coverage_b": round(self.coverage_b, 4),
+            "threshold": self.threshold,
+            "sentences_a": self.sentences_a,
+            "sentences_b": self.sentences_b,
+            "encoder": self.encoder,
+            "pairs": [{"a": list(sa), "b": list(sb), "cosine": round(c, 4)} for sa, sb, c in self.pairs],
+        }
+
+
+def semantic_coverage(
+    vecs_a: Any,
+    vecs_b: Any,
+    weights_a: np.ndarray,
+    weights_b: np.ndarray,
+    threshold: float,
+    *,
+    spans_a: list[SpanT] | None = None,
+    spans_b: list[SpanT] | None = None,
+    encoder: str = "",
+) -> SemanticCoverage:
+    """Pair the sentences of two texts one-to-one by cosine and measure how much of each is covered.
+
+    Candidate sentence pairs with cosine ≥ ``threshold`` (and weight > 0 on both sides) are taken
+    greedily, best cosine first, each sentence used at most once. ``coverage_x`` = Σ weights of x's
+    paired sentences / Σ weights of x's sentences.
+
+    Args:
+        vecs_a: L2-normalised sentence vectors of a (dense array or scipy sparse matrix).
+        vecs_b: those of b.
+        weights_a: one weight per sentence of a (normalised characters; 0 = not counted, e.g.
+            boilerplate or too short).
+        weights_b: those of b.
+        threshold: sentence cosine that counts as a paraphrase.
+        spans_a: original-text spans of a's sentences (for ``pairs``), optional.
+        spans_b: those of b.
+        encoder: name of the sentence encoder, for display.
+
+    Returns:
+        A :class:`SemanticCoverage`.
+    """
+    wa = np.asarray(weights_a, dtype=np.float64)
+    wb = np.asarray(weights_b, dtype=np.float64)
+    na, nb = int((wa > 0).sum()), int((wb > 0).sum())
+    empty = SemanticCoverage(0.0, 0.0, threshold, na, nb, [], encoder)
+    if na == 0 or nb == 0:
+        return empty
+    sim = vecs_a @ vecs_b.T
+    sim = np.asarray(sim.toarray() if hasattr(sim, "toarray") else sim, dtype=np.float64)
+    sim[wa <= 0, :] = -1.0
+    sim[:, wb <= 0] = -1.0
+    ii, jj = np.nonzero(sim >= threshold)
+    if not len(ii):
+        return empty
+    order = np.argsort(-sim[ii, jj], kind="stable")
+    used_a = np.zeros(len(wa), dtype=bool)
+    used_b = np.zeros(len(wb), dtype=bool)
+    pairs: list[tuple[int, int, float]] = []
+    for o in order:
+        i, j = int(ii[o]), int(jj[o])
+        if used_a[i] or used_b[j]:
+            continue
+        used_a[i] = used_b[j] = True
+        pairs.append((i, j, float(sim[i, j])))
+    cov_a = float(wa[used_a].sum() / wa.sum())
+    cov_b = float(wb[used_b].sum() / wb.sum())
+    out: list[tuple[SpanT, SpanT, float]] = []
+    if spans_a is not None and spans_b is not None:
+        out = [(spans_a[i], spans_b[j], c) for i, j, c in sorted(pairs)]
+    return SemanticCoverage(cov_a, cov_b, threshold, na, nb, out, encoder)
+
+
+def is_paraphrase(sim: float, coverage: SemanticCoverage | float, levels: Levels = Levels()) -> bool:
+    """Whether a pair below ``minor_edits`` is a paraphrase (see the module docstring).
+
+    Args:
+        sim: symmetric lexical similarity (boilerplate excluded).
+        coverage: a :class:`SemanticCoverage` or its ``coverage`` value.
+        levels: thresholds.
+
+    Returns:
+        True when most of both texts has a rewritten counterpart in the other.
+    """
+    c = coverage.coverage if isinstance(coverage, SemanticCoverage) else float(coverage)
+    return c >= levels.paraphrase_coverage and c - sim >= levels.paraphrase_margin
+
+
 def match_level(
-    sim: float, cosine: float | None = None, *, equal: bool = False, levels: Levels = Levels()
+    sim: float,
+    cosine: float | None = None,
+    *,
+    equal: bool = False,
+    levels: Levels = Levels(),
+    coverage: SemanticCoverage | float | None = None,
 ) -> str:
-    """Level of a pair from its lexical similarity and (optional) embedding cosine.
+    """Level of a pair from its lexical similarity and (optional) semantic evidence.
 
     Args:
         sim: symmetric lexical similarity (boilerplate excluded when known), in [0, 1].
-        cosine: embedding cosine of the two texts, or None when no semantic layer is used.
+        cosine: embedding cosine of two SENTENCES or short passages (compared with
+            ``paraphrase_cos``); ignored when ``coverage`` is given. Do not pass a document-mean
+            cosine: it does not separate paraphrases from same-domain texts.
         equal: True when the normalised texts are equal.
         levels: thresholds.
+        coverage: sentence-level semantic coverage of two documents (decides ``paraphrase``).
 
     Returns:
         One of :data:`LEVELS`.
@@ -67,7 +211,10 @@ def match_level(
         return "identical"
     if sim >= levels.minor_edits:
         return "minor_edits"
-    if cosine is not None and cosine >= levels.paraphrase_cos:
+    if coverage is not None:
+        if is_paraphrase(sim, coverage, levels):
+            return "paraphrase"
+    elif cosine is not None and cosine >= levels.paraphrase_cos:
         return "paraphrase"
     if sim >= levels.partial:
         return "partial"
@@ -150,7 +297,7 @@ class Alignment:
             equal=self.equal,
             cosine=self.cosine,
             level=self.level,
-            extra=dict(self.extra),
+            extra={k: (v.swapped() if isinstance(v, SemanticCoverage) else v) for k, v in self.extra.items()},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,7 +317,18 @@ class Alignment:
             "longest": self.longest,
             "cosine": None if self.cosine is None else round(float(self.cosine), 4),
             "spans": [s.to_dict() for s in self.spans],
+            "semantic": None if self.semantic is None else self.semantic.to_dict(),
         }
+
+    @property
+    def semantic(self) -> SemanticCoverage | None:
+        """The sentence-level semantic coverage, when the engine computed it."""
+        return self.extra.get("semantic")
+
+    def set_semantic(self, cov: SemanticCoverage, levels: Levels = Levels()) -> None:
+        """Attach a semantic coverage and re-decide the level with it."""
+        self.extra["semantic"] = cov
+        self.level = match_level(self.sim_excl, equal=self.equal, levels=levels, coverage=cov)
 
 
 class NormText:

@@ -33,14 +33,24 @@ from typing import Any
 
 import numpy as np
 
-from nlp.similarity._text import normalize, windows
-from nlp.similarity.align import LEVELS, Alignment, Levels, NormText, SharedSpan, align_norm
+from nlp.similarity._text import ngram_keys, norm_range, normalize, windows
+from nlp.similarity.align import (
+    LEVELS,
+    Alignment,
+    Levels,
+    NormText,
+    SemanticCoverage,
+    SharedSpan,
+    align_norm,
+    semantic_coverage,
+)
 from nlp.similarity.boilerplate import Boilerplate
 from nlp.similarity.encoders import (
     ChunkCache,
     Encoder,
     TfidfEncoder,
     backend_of,
+    embed_document,
     embed_documents,
     get_encoder,
 )
@@ -52,9 +62,15 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 
-# Paraphrase cosine thresholds per encoder backend, calibrated on STS-B (score ≥ 4 vs the rest,
-# max F1; see bench/bench_encoders.py and docs/similarity.md). Used when the config leaves it None.
-PARAPHRASE_COS = {"tfidf": 0.85, "e5": 0.96, "use": 0.8, "sentence-transformers": 0.8}
+# SENTENCE-level paraphrase cosine per sentence-encoder backend, calibrated on Chinese STS-B (pairs
+# scored ≥ 4 vs the rest, max F1; bench/bench_demo_dupes.py --calibrate, bench/bench_encoders.py).
+# tfidf here means the raw char 1–2-gram TF-IDF of the fitted encoder (no LSA) on single sentences.
+# Used when ``paraphrase_cos`` is None. The paraphrase LEVEL of documents comes from the share of
+# sentences paired at this cosine (``semantic_coverage``), never from the document-mean cosine.
+PARAPHRASE_COS = {"tfidf": 0.5, "e5": 0.96, "use": 0.8, "sentence-transformers": 0.8}
+# DOCUMENT-level cosine gate of semantic candidate pairs (top ``semantic_k`` neighbours per text);
+# a recall gate only — every candidate is then decided by alignment + sentence coverage.
+CANDIDATE_COS = {"tfidf": 0.5, "e5": 0.9, "use": 0.8, "sentence-transformers": 0.75}
 
 
 @dataclass
@@ -72,7 +88,12 @@ class SimilarityConfig:
     identical: float = 0.98
     minor_edits: float = 0.6
     partial: float = 0.2
-    paraphrase_cos: float | None = None  # None: per-encoder default (PARAPHRASE_COS)
+    paraphrase_cos: float | None = None  # sentence cosine; None: per-encoder default (PARAPHRASE_COS)
+    paraphrase_coverage: float = 0.5  # share of each text's sentences with a paraphrased partner
+    paraphrase_margin: float = 0.2  # coverage minus lexical similarity (rewritten, not copied)
+    paraphrase_min_chars: int = 12  # shorter sentences (headings) do not count in the coverage
+    paraphrase_encoder: str | None = None  # sentence encoder of the paraphrase layer; None: main
+    semantic_candidate_cos: float | None = None  # doc-cosine gate of candidates; None: CANDIDATE_COS
     boilerplate_auto: bool = True  # learn boilerplate from the collection before sweeps
     boilerplate_min_docs: int = 3  # floor of the recurrence count
     boilerplate_min_frac: float = 0.02  # fraction of the collection in the recurrence count
@@ -116,6 +137,7 @@ class Match:
     cosine: float | None
     spans: list[SharedSpan]  # a = query, b = this source
     meta: dict[str, Any] = field(default_factory=dict)
+    coverage: float | None = None  # sentence-level semantic coverage, when computed
 
     @property
     def longest(self) -> int:
@@ -132,6 +154,7 @@ class Match:
             "longest": self.longest,
             "spans": [s.to_dict() for s in self.spans],
             "meta": dict(self.meta),
+            "semantic_coverage": None if self.coverage is None else round(self.coverage, 4),
         }
 
 
@@ -250,14 +273,63 @@ TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+def _bigram_keys(norm: str) -> np.ndarray:
+    """int64 keys of the character bigrams of a normalised string (one key for a single char)."""
+    return ngram_keys(norm, 2, 2) if len(norm) >= 2 else ngram_keys(norm, 1, 1)
+
+
+def _token_key(token: str) -> int:
+    """The key of one bigram (or single-character) token, as :func:`_bigram_keys` makes it."""
+    k = 0
+    for ch in token[:3]:
+        k = (k << 21) | (ord(ch) + 1)
+    return k
+
+
+class _Segment:
+    """Postings of a set of documents, grouped by term key (an immutable inverted-index block)."""
+
+    __slots__ = ("docs", "indptr", "slots", "terms", "tfs")
+
+    def __init__(self, keys: np.ndarray, slots: np.ndarray, tfs: np.ndarray, docs: int) -> None:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        self.slots = slots[order].astype(np.int32)
+        self.tfs = tfs[order].astype(np.uint16)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        self.terms = keys[starts]
+        self.indptr = np.r_[starts, len(keys)].astype(np.int64)
+        self.docs = docs
+
+    def expand(self, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(keys, slots, tfs) of the postings of live documents."""
+        keys = np.repeat(self.terms, np.diff(self.indptr))
+        keep = alive[self.slots]
+        return keys[keep], self.slots[keep], self.tfs[keep]
+
+    def postings(self, key: int) -> tuple[np.ndarray, np.ndarray] | None:
+        i = int(np.searchsorted(self.terms, key))
+        if i >= len(self.terms) or self.terms[i] != key:
+            return None
+        s, e = self.indptr[i], self.indptr[i + 1]
+        return self.slots[s:e], self.tfs[s:e]
+
+
 class BM25:
-    """Okapi BM25 over jieba words with a sparse term matrix; incremental add/remove.
+    """Okapi BM25 as an inverted index (NumPy postings in segments); incremental add/remove.
+
+    A query touches only the postings of its own terms, so its cost grows with how many texts
+    contain the query words, not with the collection. Documents are buffered and written as
+    segments of ``segment_docs`` texts (small trailing segments are merged); removal marks a
+    document dead, and document frequencies count live postings only.
 
     Args:
         k1: term-frequency saturation.
         b: length normalisation.
         tokenizer: text -> tokens, or a name in :data:`TOKENIZERS` (default ``jieba``: jieba
-            words, normalised; ``bigram``: normalised character bigrams, ~30× faster).
+            words, normalised; ``bigram``: normalised character bigrams as integer keys, ~30×
+            faster and with no vocabulary to keep).
+        segment_docs: documents per segment.
     """
 
     def __init__(
@@ -265,78 +337,205 @@ class BM25:
         k1: float = 1.5,
         b: float = 0.75,
         tokenizer: Callable[[str], list[str]] | str | None = None,
+        segment_docs: int = 4096,
     ) -> None:
         self.k1, self.b = k1, b
         if isinstance(tokenizer, str):
             tokenizer = TOKENIZERS[tokenizer]
         self.tokenizer = tokenizer or _jieba_tokens
-        self.vocab: dict[str, int] = {}
-        self.docs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._mat: Any = None
-        self._rows = np.zeros(0, dtype=np.int64)
-        self._idf = np.zeros(0, dtype=np.float32)
+        self.segment_docs = segment_docs
+        self._reset()
+
+    def _reset(self) -> None:
+        self.vocab: dict[str, int] = {}  # string tokens -> keys (not used by the bigram tokenizer)
+        self._slot_of: dict[int, int] = {}
+        self._ids = np.zeros(0, dtype=np.int64)  # id of each slot
+        self._alive = np.zeros(0, dtype=bool)
+        self._lens = np.zeros(0, dtype=np.float32)
+        self._nslots = 0
+        self._len_sum = 0.0
+        self._segments: list[_Segment] = []
+        self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []  # (slot, keys, tfs)
+
+    @property
+    def numeric(self) -> bool:
+        """Whether tokens are character bigrams kept as integer keys."""
+        return self.tokenizer is _bigram_tokens
 
     def __getstate__(self) -> dict[str, Any]:
+        self._flush()
         d = dict(self.__dict__)
-        d["_mat"] = None
         for name, fn in TOKENIZERS.items():
             if d.get("tokenizer") is fn:
                 d["tokenizer"] = name
         return d
 
     def __setstate__(self, d: dict[str, Any]) -> None:
+        tok = d.get("tokenizer")
+        if isinstance(tok, str) or tok is None:
+            d["tokenizer"] = TOKENIZERS[tok or "jieba"]
+        if "docs" in d:  # pickled by the sparse-matrix version: re-index its term counts
+            old_docs, old_vocab = d["docs"], d.get("vocab", {})
+            self.k1, self.b, self.tokenizer = d["k1"], d["b"], d["tokenizer"]
+            self.segment_docs = 4096
+            self._reset()
+            inv = {v: t for t, v in old_vocab.items()}
+            for id, (tids, tfs) in old_docs.items():
+                toks = [inv[int(t)] for t in tids]
+                self._add_counts(int(id), self._keys_of_tokens(toks), np.asarray(tfs))
+            return
         self.__dict__.update(d)
-        if isinstance(self.tokenizer, str) or self.tokenizer is None:
-            self.tokenizer = TOKENIZERS[self.tokenizer or "jieba"]
 
-    def add(self, id: int, text: str, tokens: list[str] | None = None) -> None:
-        """Index a text (replacing the old one of the id); ``tokens`` skips tokenisation."""
-        counts = Counter(self.tokenizer(text) if tokens is None else tokens)
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def _keys_of_tokens(self, tokens: list[str]) -> np.ndarray:
+        if self.numeric:
+            return np.fromiter((_token_key(t) for t in tokens), dtype=np.int64, count=len(tokens))
         vocab = self.vocab
-        tids = [vocab.setdefault(t, len(vocab)) for t in counts]
-        self.docs[int(id)] = (
-            np.asarray(tids, dtype=np.int32),
-            np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
-        )
-        self._mat = None
+        return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int64, len(tokens))
+
+    def add(self, id: int, text: str, tokens: list[str] | None = None, *, norm: str | None = None) -> None:
+        """Index a text (replacing the old one of the id).
+
+        Args:
+            id: integer id.
+            text: original text.
+            tokens: tokens if already segmented (skips tokenisation).
+            norm: the normalised text, if already computed (bigram tokenizer only).
+        """
+        if tokens is None and self.numeric:
+            keys = _bigram_keys(normalize(text) if norm is None else norm)
+        else:
+            keys = self._keys_of_tokens(self.tokenizer(text) if tokens is None else list(tokens))
+        u, c = np.unique(keys, return_counts=True)
+        self._add_counts(int(id), u, c)
+
+    def _add_counts(self, id: int, keys: np.ndarray, tfs: np.ndarray) -> None:
+        self.remove(id)
+        slot = self._nslots
+        if slot >= len(self._ids):
+            cap = max(1024, 2 * len(self._ids))
+            self._ids = np.resize(self._ids, cap)
+            self._alive = np.concatenate([self._alive, np.zeros(cap - len(self._alive), dtype=bool)])
+            self._lens = np.resize(self._lens, cap)
+        n = float(tfs.sum())
+        self._ids[slot], self._alive[slot], self._lens[slot] = id, True, n
+        self._nslots += 1
+        self._len_sum += n
+        self._slot_of[id] = slot
+        self._pending.append((slot, keys.astype(np.int64), np.minimum(tfs, 65535)))
+        if len(self._pending) >= self.segment_docs:
+            self._flush()
 
     def remove(self, id: int) -> None:
         """Forget a text."""
-        if self.docs.pop(int(id), None) is not None:
-            self._mat = None
-
-    def _build(self) -> None:
-        from scipy.sparse import csc_matrix
-
-        rows = np.fromiter(self.docs.keys(), dtype=np.int64, count=len(self.docs))
-        nv = len(self.vocab)
-        if not len(rows):
-            self._mat, self._rows = csc_matrix((0, nv), dtype=np.float32), rows
+        slot = self._slot_of.pop(int(id), None)
+        if slot is None:
             return
-        tids = [self.docs[int(r)][0] for r in rows]
-        tfs = [self.docs[int(r)][1] for r in rows]
-        lens = np.array([int(t.sum()) for t in tfs], dtype=np.float32)
-        avg = float(lens.mean()) or 1.0
-        r_idx = np.repeat(np.arange(len(rows)), [len(t) for t in tids])
-        c_idx = np.concatenate(tids)
-        tf = np.concatenate(tfs).astype(np.float32)
-        df = np.bincount(c_idx, minlength=nv).astype(np.float32)
-        n = float(len(rows))
-        idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        denom = tf + self.k1 * (1 - self.b + self.b * lens[r_idx] / avg)
-        w = idf[c_idx] * tf * (self.k1 + 1) / denom
-        self._mat = csc_matrix((w, (r_idx, c_idx)), shape=(len(rows), nv), dtype=np.float32)
-        self._rows, self._idf = rows, idf
+        self._alive[slot] = False
+        self._len_sum -= float(self._lens[slot])
+        if self._nslots > 4096 and len(self._slot_of) < self._nslots // 2:
+            self._compact()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        keys = np.concatenate([k for _, k, _ in self._pending])
+        slots = np.repeat(
+            np.array([s for s, _, _ in self._pending], dtype=np.int32),
+            [len(k) for _, k, _ in self._pending],
+        )
+        tfs = np.concatenate([t for _, _, t in self._pending])
+        seg = _Segment(keys, slots, tfs, len(self._pending))
+        self._pending = []
+        while self._segments and self._segments[-1].docs < self.segment_docs:
+            last = self._segments.pop()
+            k0, s0, t0 = last.expand(self._alive)
+            k1, s1, t1 = seg.expand(self._alive)
+            seg = _Segment(np.r_[k0, k1], np.r_[s0, s1], np.r_[t0, t1], last.docs + seg.docs)
+        self._segments.append(seg)
+
+    def _compact(self) -> None:
+        """Renumber live documents into fresh slots (after many removals)."""
+        self._flush()
+        live = [(int(self._ids[s]), s) for s in range(self._nslots) if self._alive[s]]
+        parts = [seg.expand(self._alive) for seg in self._segments]
+        new_slot = np.full(self._nslots, -1, dtype=np.int64)
+        new_slot[[s for _, s in live]] = np.arange(len(live))
+        lens = self._lens[[s for _, s in live]]
+        self._ids = np.array([i for i, _ in live], dtype=np.int64)
+        self._alive = np.ones(len(live), dtype=bool)
+        self._lens = lens.astype(np.float32)
+        self._nslots = len(live)
+        self._slot_of = {i: n for n, (i, _) in enumerate(live)}
+        self._segments = []
+        if parts:
+            keys = np.concatenate([p[0] for p in parts])
+            slots = new_slot[np.concatenate([p[1] for p in parts])]
+            tfs = np.concatenate([p[2] for p in parts])
+            self._segments = [_Segment(keys, slots, tfs, len(live))]
+
+    def query_keys(self, query: str) -> np.ndarray:
+        """Distinct term keys of a query that some indexed text may contain."""
+        if self.numeric:
+            return np.unique(_bigram_keys(normalize(query)))
+        toks = {t for t in self.tokenizer(query) if t in self.vocab}
+        return np.array(sorted(self.vocab[t] for t in toks), dtype=np.int64)
+
+    def _slot_scores(self, query: str) -> np.ndarray:
+        self._flush()
+        n = self._nslots
+        scores = np.zeros(n, dtype=np.float32)
+        live = len(self._slot_of)
+        if not live:
+            return scores
+        avg = (self._len_sum / live) or 1.0
+        k1, b = self.k1, self.b
+        for key in self.query_keys(query).tolist():
+            found = [p for seg in self._segments if (p := seg.postings(key)) is not None]
+            if not found:
+                continue
+            slots = np.concatenate([p[0] for p in found])
+            tfs = np.concatenate([p[1] for p in found]).astype(np.float32)
+            keep = self._alive[slots]
+            slots, tfs = slots[keep], tfs[keep]
+            df = len(slots)
+            if not df:
+                continue
+            idf = np.log1p((live - df + 0.5) / (df + 0.5))
+            denom = tfs + k1 * (1 - b + b * self._lens[slots] / avg)
+            scores[slots] += (idf * tfs * (k1 + 1) / denom).astype(np.float32)
+        return scores
 
     def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """``(ids, scores)`` of every indexed text for a query (unsorted)."""
-        if self._mat is None:
-            self._build()
-        q = sorted({self.vocab[t] for t in self.tokenizer(query) if t in self.vocab})
-        if not q or self._mat.shape[0] == 0:
-            return self._rows, np.zeros(len(self._rows), dtype=np.float32)
-        s = np.asarray(self._mat[:, q].sum(axis=1)).ravel()
-        return self._rows, s
+        s = self._slot_scores(query)
+        alive = self._alive[: self._nslots]
+        return self._ids[: self._nslots][alive], s[alive]
+
+    def top(
+        self, query: str, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best texts with a positive score, best first (ties by insertion order).
+
+        Args:
+            query: free text.
+            k: how many.
+            allowed: sorted ids to choose from (None: all).
+
+        Returns:
+            ``(ids, scores)``.
+        """
+        s = self._slot_scores(query)
+        pos = np.flatnonzero(s > 0)  # dead slots never score
+        if allowed is not None:
+            pos = pos[np.isin(self._ids[pos], allowed, assume_unique=False)]
+        if len(pos) > k:
+            part = np.argpartition(-s[pos], k - 1)[:k]
+            pos = np.sort(pos[part])
+        pos = pos[np.argsort(-s[pos], kind="stable")]
+        return self._ids[pos], s[pos]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -415,17 +614,20 @@ class SimilarityEngine:
         self._version = 0
         self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
+        self._sent_cache: OrderedDict[int, tuple[str, list[tuple[int, int]], Any]] = OrderedDict()
+        self._para_enc: Encoder | None = None
+        self._para_failed = False
         self.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
     # -- properties -----------------------------------------------------------------------------
     @property
     def levels(self) -> Levels:
-        """Match-level thresholds in force (paraphrase cosine resolved for the encoder)."""
+        """Match-level thresholds in force (sentence paraphrase cosine resolved for the encoder)."""
         c = self.config
         pc = c.paraphrase_cos
         if pc is None:
-            pc = PARAPHRASE_COS.get(backend_of(self.encoder), 0.85)
-        return Levels(c.identical, c.minor_edits, c.partial, pc)
+            pc = PARAPHRASE_COS.get(backend_of(self._sentence_encoder()), 0.8)
+        return Levels(c.identical, c.minor_edits, c.partial, pc, c.paraphrase_coverage, c.paraphrase_margin)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -482,6 +684,7 @@ class SimilarityEngine:
             self.index.remove([id])
         self._norm_cache.pop(id, None)
         self._mask_cache.pop(id, None)
+        self._sent_cache.pop(id, None)
         self._version += 1
         return True
 
@@ -500,14 +703,16 @@ class SimilarityEngine:
     def learn_boilerplate(self) -> Boilerplate:
         """Learn boilerplate from the whole collection and the reference texts (see boilerplate.py)."""
         c = self.config
+        texts = [self.texts[i] for i in self.ids()]
         self.boilerplate = Boilerplate.learn(
-            [self.texts[i] for i in self.ids()],
+            texts,
             self.reference_texts,
             min_docs_floor=c.boilerplate_min_docs,
             min_frac=c.boilerplate_min_frac,
             min_len=c.min_len,
             min_sentence_chars=c.min_sentence_chars,
         )
+        _drop_copied_sentences(self.boilerplate, texts, c.min_sentence_chars)
         self._bp_version = self._version
         self._mask_cache.clear()
         return self.boilerplate
@@ -609,6 +814,103 @@ class SimilarityEngine:
             self._mask_cache[id] = m
         return m
 
+    # -- paraphrase layer: sentence-level semantic coverage ----------------------------------------
+    def _sentence_encoder(self) -> Encoder:
+        """Encoder of the paraphrase layer: ``config.paraphrase_encoder`` when set and loadable,
+        else the main encoder (TF-IDF then gives raw char n-gram sentence vectors)."""
+        name = self.config.paraphrase_encoder
+        if not name or name == backend_of(self.encoder) or self._para_failed:
+            return self.encoder
+        if self._para_enc is None:
+            try:
+                self._para_enc = get_encoder(name)
+            except ImportError as exc:
+                log.warning("paraphrase encoder %s unavailable (%s): using the main encoder", name, exc)
+                self._para_failed = True
+                return self.encoder
+        return self._para_enc
+
+    def _sentence_vectors(self, id: int | None, text: str) -> tuple[list[tuple[int, int]], Any]:
+        """Sentence spans (long sentences cut at the window size) and their L2-normalised vectors."""
+        enc = self._sentence_encoder()
+        if id is not None:
+            hit = self._sent_cache.get(id)
+            if hit is not None and hit[0] == enc.name:
+                self._sent_cache.move_to_end(id)
+                return hit[1], hit[2]
+        mc = getattr(enc, "max_chars", None) or self.config.window_chars
+        if isinstance(enc, TfidfEncoder):
+            if not enc.fitted:
+                self._ensure_vectors()
+            spans = list(windows(text, 1, mc))
+            # raw char n-gram TF-IDF rows (sparse, L2-normalised): LSA blurs single sentences
+            vecs: Any = _tfidf_rows(enc, [text[s:e] for s, e in spans])
+        else:
+            d = embed_document(enc, text, self.cache, max_sentences=1, max_chars=mc)
+            spans, vecs = d.spans, d.chunk_vectors
+        if id is not None:
+            self._sent_cache[id] = (enc.name, spans, vecs)
+            if len(self._sent_cache) > 4096:
+                self._sent_cache.popitem(last=False)
+        return spans, vecs
+
+    def _sentence_weights(
+        self, id: int | None, text: str, nt: NormText, spans: list[tuple[int, int]]
+    ) -> np.ndarray:
+        """Normalised characters of each sentence; 0 for short and boilerplate sentences."""
+        masked = np.zeros(len(text) + 1, dtype=np.int32)
+        for s, e in self._mask(id, text):
+            masked[s:e] = 1
+        csum = np.concatenate(([0], np.cumsum(masked)))
+        w = np.zeros(len(spans), dtype=np.float64)
+        for n, (s, e) in enumerate(spans):
+            lo, hi = norm_range(nt.offsets, s, e)
+            if hi - lo < self.config.paraphrase_min_chars or 2 * (csum[e] - csum[s]) > e - s:
+                continue
+            w[n] = hi - lo
+        return w
+
+    def _coverage(
+        self, a: tuple[int | None, str, NormText], b: tuple[int | None, str, NormText]
+    ) -> SemanticCoverage:
+        sa, va = self._sentence_vectors(a[0], a[1])
+        sb, vb = self._sentence_vectors(b[0], b[1])
+        return semantic_coverage(
+            va,
+            vb,
+            self._sentence_weights(*a, sa),
+            self._sentence_weights(*b, sb),
+            self.levels.paraphrase_cos,
+            spans_a=sa,
+            spans_b=sb,
+            encoder=self._sentence_encoder().name,
+        )
+
+    def _decide(
+        self, al: Alignment, a: tuple[int | None, str, NormText], b: tuple[int | None, str, NormText]
+    ) -> SemanticCoverage | None:
+        """Upgrade a pair below ``minor_edits`` to ``paraphrase`` when its sentence coverage says so."""
+        if al.level in ("identical", "minor_edits"):
+            return None
+        cov = self._coverage(a, b)
+        al.set_semantic(cov, self.levels)
+        return cov
+
+    def semantic_coverage(self, a: int | str, b: int | str) -> SemanticCoverage:
+        """Sentence-level semantic coverage of two texts (ids or texts), boilerplate excluded.
+
+        Args:
+            a: id or text.
+            b: id or text.
+
+        Returns:
+            A :class:`~nlp.similarity.align.SemanticCoverage` (sentence pairs with their spans).
+        """
+        self._ensure_boilerplate()
+        ia, ta, na, _ = self._query(a)
+        ib, tb, nb, _ = self._query(b)
+        return self._coverage((ia, ta, na), (ib, tb, nb))
+
     def _query(self, id_or_text: int | str) -> tuple[int | None, str, NormText, np.ndarray]:
         self._ensure_vectors()
         assert self.index is not None
@@ -633,15 +935,17 @@ class SimilarityEngine:
         self._ensure_boilerplate()
         ia, ta, na, va = self._query(a)
         ib, tb, nb, vb = self._query(b)
-        return align_norm(
+        al = align_norm(
             na,
             nb,
             min_len=self.config.min_len,
             mask_a=self._mask(ia, ta),
             mask_b=self._mask(ib, tb),
-            cosine=float(va @ vb),
             levels=self.levels,
         )
+        al.cosine = float(va @ vb)  # document cosine: shown, never decides the level
+        self._decide(al, (ia, ta, na), (ib, tb, nb))
+        return al
 
     # -- similar --------------------------------------------------------------------------------
     def similar(
@@ -674,15 +978,17 @@ class SimilarityEngine:
         lv = self.levels
         out: list[Match] = []
         for cid, c in zip(cl, cos, strict=True):
+            nc = self._norm(cid)
             al = align_norm(
                 nq,
-                self._norm(cid),
+                nc,
                 min_len=self.config.min_len,
                 mask_a=mask_q,
                 mask_b=self._mask(cid, self.texts[cid]),
-                cosine=float(c),
                 levels=lv,
             )
+            al.cosine = float(c)
+            sem = self._decide(al, (qid, text, nq), (cid, self.texts[cid], nc))
             if al.level == "unrelated" and not al.spans:
                 continue
             out.append(
@@ -695,8 +1001,10 @@ class SimilarityEngine:
                     float(c),
                     al.spans,
                     dict(self.meta.get(cid, {})),
+                    None if sem is None else sem.coverage,
                 )
             )
+        self.cache.flush()
         out.sort(key=lambda m: (LEVELS.index(m.level), -m.similarity_excl_boilerplate, -(m.cosine or 0)))
         return out[:k]
 
@@ -735,15 +1043,17 @@ class SimilarityEngine:
 
     # -- dupes ----------------------------------------------------------------------------------
     def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """Lexical (LSH, MinHash Jaccard ≥ ``min_jaccard``) and semantic (neighbours with cosine ≥
-        the paraphrase threshold) candidate pairs."""
+        """Lexical (LSH, MinHash Jaccard ≥ ``min_jaccard``) and semantic (top ``semantic_k``
+        neighbours with document cosine ≥ ``semantic_candidate_cos``) candidate pairs."""
         self._ensure_vectors()
         assert self.index is not None
         mj = self.config.min_jaccard
         lex = {p for p in self.neardup.all_candidate_pairs() if self.neardup.jaccard(*p) >= mj}
         sem: set[tuple[int, int]] = set()
         ids = np.array(self.ids(), dtype=np.int64)
-        thr = self.levels.paraphrase_cos
+        thr = self.config.semantic_candidate_cos
+        if thr is None:
+            thr = CANDIDATE_COS.get(backend_of(self.encoder), 0.8)
         k = self.config.semantic_k + 1
         step = 1024
         for s in range(0, len(ids), step):
@@ -787,17 +1097,20 @@ class SimilarityEngine:
                 if x not in vec_cache:
                     vec_cache[x] = self.index.get([x])[0]
             cos = float(vec_cache[a] @ vec_cache[b])
+            na, nb = self._norm(a), self._norm(b)
             al = align_norm(
-                self._norm(a),
-                self._norm(b),
+                na,
+                nb,
                 min_len=self.config.min_len,
                 mask_a=self._mask(a, self.texts[a]),
                 mask_b=self._mask(b, self.texts[b]),
-                cosine=cos,
                 levels=lv,
             )
+            al.cosine = cos
+            scov = self._decide(al, (a, self.texts[a], na), (b, self.texts[b], nb))
             if al.sim_excl >= thr or al.level in linking:
-                pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos))
+                cov = None if scov is None else scov.coverage
+                pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos, cov))
             if progress and n % 1000 == 0:
                 progress(n, len(cands))
         meta = {
@@ -805,6 +1118,7 @@ class SimilarityEngine:
             for p in pairs
             for i in (p.a, p.b)
         }
+        self.cache.flush()
         fams = build_families(pairs, thr, levels=linking, meta=meta)
         pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
         stats = {
@@ -812,6 +1126,8 @@ class SimilarityEngine:
             "candidates_lexical": len(lex),
             "candidates_semantic": len(sem),
             "candidates": len(cands),
+            "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
+            "paraphrase_encoder": self._sentence_encoder().name,
             "pairs": len(pairs),
             "families": len(fams),
             "threshold": thr,
@@ -1036,6 +1352,43 @@ class SimilarityEngine:
             extra=sorted(mine - db),
             unindexed=sorted((mine - indexed) - self._pending) if self.index is not None else [],
         )
+
+
+def _tfidf_rows(enc: TfidfEncoder, texts: list[str]) -> Any:
+    """Raw (no LSA) L2-normalised TF-IDF rows of a fitted encoder, sparse."""
+    vec = getattr(enc, "_vec", None)
+    if vec is not None:  # encoder saved by an older version (scikit-learn vectorizer)
+        return vec.transform(texts)
+    return enc._tfidf(texts)
+
+
+def _drop_copied_sentences(bp: Boilerplate, texts: list[str], min_chars: int) -> None:
+    """Unlearn recurring sentences that recur only because whole texts were copied.
+
+    A template sentence recurs in many texts between different neighbours; a sentence of a copied
+    text recurs between the same neighbours in every copy. A learned sentence stays boilerplate only
+    when it occurs in at least ``min_docs`` distinct (previous, next) sentence contexts; sentences of
+    the reference texts always stay.
+    """
+    from nlp.similarity.boilerplate import _sentence_keys
+
+    learned = bp.hashes - Boilerplate((), bp.reference_texts, min_sentence_chars=min_chars).hashes
+    if not learned:
+        return
+    contexts: dict[int, set[tuple[int, int]]] = {}
+    for t in texts:
+        keys = [h for h, _ in _sentence_keys(t, min_chars)]
+        for n, h in enumerate(keys):
+            if h in learned:
+                ctx = (keys[n - 1] if n else 0, keys[n + 1] if n + 1 < len(keys) else 0)
+                contexts.setdefault(h, set()).add(ctx)
+    need = int(bp.stats.get("min_docs", 3))
+    copied = {h for h in learned if len(contexts.get(h, ())) < need}
+    if copied:
+        bp.hashes -= copied
+        bp.stats["learned_sentences"] = int(bp.stats.get("learned_sentences", 0)) - len(copied)
+        bp.stats["copied_sentences_dropped"] = len(copied)
+        bp.examples = [e for e in bp.examples if bp.is_boilerplate(e)]
 
 
 def rrf(rankings: Iterable[Mapping[int, int]], k: int = 60) -> list[tuple[int, float]]:

@@ -1,5 +1,9 @@
 """Duplicate families: connected components of the pairs whose similarity reaches a threshold.
 
+A pair links when its level is ``identical``, ``minor_edits`` or ``paraphrase`` (the paraphrase
+level comes from sentence-level semantic coverage, see ``align``) or its lexical similarity reaches
+the threshold; template text never links, because boilerplate is excluded before both decisions.
+
 A family is reported rather than its pairs because copying spreads: A→B, B→C makes one family
 {A, B, C} even when A and C share less. Each member carries the union of the spans it shares with
 other members (original-text offsets), so the UI can highlight every copied passage at once.
@@ -32,6 +36,7 @@ class Pair:
     spans: list[SharedSpan] = field(default_factory=list)
     similarity_all: float | None = None
     cosine: float | None = None
+    coverage: float | None = None  # sentence-level semantic coverage (min of both sides), if computed
 
     def to_dict(self, with_spans: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -44,6 +49,8 @@ class Pair:
             d["similarity_all"] = round(self.similarity_all, 4)
         if self.cosine is not None:
             d["cosine"] = round(float(self.cosine), 4)
+        if self.coverage is not None:
+            d["semantic_coverage"] = round(float(self.coverage), 4)
         if with_spans:
             d["spans"] = [s.to_dict() for s in self.spans]
         return d
