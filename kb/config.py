@@ -44,6 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Local path or cached name of a sentence-transformers model (encoder=sentence-transformers)",
     ),
+    Setting(
+        "paraphrase_encoder",
+        "",
+        "Encoder for the sentence-level paraphrase test (e.g. use); empty = the main encoder",
+    ),
     Setting("index_backend", "faiss", "Vector index backend: faiss | numpy"),
     Setting("guide_edition", "2021", "Active edition of the typical-scenario guide"),
     Setting("tasks_edition", "2021", "Active edition of the demo-factory task list"),

@@ -59,6 +59,7 @@ class SimilarityMixin:
             dupe_threshold=float(cfg.dup_threshold),
             index_backend=cfg.index_backend,
             meta_keys=("source", "title", "year", "region", "kind"),
+            paraphrase_encoder=cfg.paraphrase_encoder or None,
         )
         try:
             return SimilarityEngine(
