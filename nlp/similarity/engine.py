@@ -6,7 +6,7 @@
 * ``dupes(threshold)``: duplicate families over the whole collection. Candidates come from MinHash
   LSH (lexical) and from the vector index (semantic neighbours); each candidate pair is aligned, so
   no all-pairs loop is ever run.
-* ``search(query)``: hybrid BM25 (jieba words) + semantic search fused by reciprocal rank fusion,
+* ``search(query)``: hybrid BM25 (character bigrams or jieba words) + semantic search fused by RRF,
   with filters on metadata (year, region, industry, kind, scenario …).
 * ``save(dir)`` / ``load(dir)`` with the config and build metadata; ``verify(ids_in_db)``.
 
@@ -105,7 +105,9 @@ class SimilarityConfig:
     ann_threshold: int = 200_000
     rrf_k: int = 60
     search_depth: int = 100  # candidates per retriever before fusion
-    keyword_tokenizer: str = "jieba"  # jieba | bigram (BM25 tokens)
+    # BM25 tokens: bigram (normalised character bigrams) | jieba (words). bigram by measurement:
+    # on the demo corpus it matches jieba (MRR 1.00 vs 0.98, P@5 0.57 vs 0.56) at 0.6 vs 17 ms/text
+    keyword_tokenizer: str = "bigram"
     meta_keys: tuple[str, ...] = ("source",)  # metadata copied into family members
 
     def to_dict(self) -> dict[str, Any]:
@@ -246,7 +248,7 @@ class VerifyReport:
 
 
 # ------------------------------------------------------------------------------------------------
-# BM25 over jieba words
+# BM25 (inverted index over character bigrams or jieba words)
 # ------------------------------------------------------------------------------------------------
 def _jieba_tokens(text: str) -> list[str]:
     import jieba
@@ -614,6 +616,8 @@ class SimilarityEngine:
         self._version = 0
         self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
+        # metadata key -> (version, {value key: (a value, sorted ids)}) for filters (see _allowed)
+        self._meta_cols: dict[str, tuple[int, dict[Any, tuple[Any, np.ndarray]]]] = {}
         self._sent_cache: OrderedDict[int, tuple[str, list[tuple[int, int]], Any]] = OrderedDict()
         self._para_enc: Encoder | None = None
         self._para_failed = False
@@ -660,8 +664,9 @@ class SimilarityEngine:
             self.remove(id)
         self.texts[id] = text
         self.meta[id] = dict(meta or {})
-        self.neardup.add(id, text)
-        self.bm25.add(id, text, tokens)
+        norm = normalize(text)  # once for the sketch and the keyword index
+        self.neardup.add(id, text, norm=norm)
+        self.bm25.add(id, text, tokens, norm=norm)
         self._pending.add(id)
         self._version += 1
 
@@ -1047,22 +1052,24 @@ class SimilarityEngine:
         neighbours with document cosine ≥ ``semantic_candidate_cos``) candidate pairs."""
         self._ensure_vectors()
         assert self.index is not None
-        mj = self.config.min_jaccard
-        lex = {p for p in self.neardup.all_candidate_pairs() if self.neardup.jaccard(*p) >= mj}
-        sem: set[tuple[int, int]] = set()
+        lex_arr = self.neardup.candidate_pairs(self.config.min_jaccard)
+        lex = set(zip(lex_arr[:, 0].tolist(), lex_arr[:, 1].tolist(), strict=True))
         ids = np.array(self.ids(), dtype=np.int64)
         thr = self.config.semantic_candidate_cos
         if thr is None:
             thr = CANDIDATE_COS.get(backend_of(self.encoder), 0.8)
         k = self.config.semantic_k + 1
-        step = 1024
+        step = 2048
+        codes: list[np.ndarray] = []
         for s in range(0, len(ids), step):
             part = ids[s : s + step]
             nb, sc = self.index.batch_search(self.index.get(part), k)
-            for a, row, srow in zip(part, nb, sc, strict=True):
-                for b, c in zip(row, srow, strict=True):
-                    if b >= 0 and b != a and c >= thr:
-                        sem.add((int(min(a, b)), int(max(a, b))))
+            a = np.broadcast_to(part[:, None], nb.shape)
+            ok = (nb >= 0) & (nb != a) & (sc >= thr)
+            lo, hi = np.minimum(a[ok], nb[ok]), np.maximum(a[ok], nb[ok])
+            codes.append(np.stack([lo, hi], axis=1))
+        sem_arr = np.unique(np.concatenate(codes), axis=0) if codes else np.zeros((0, 2), np.int64)
+        sem = set(zip(sem_arr[:, 0].tolist(), sem_arr[:, 1].tolist(), strict=True))
         return lex, sem
 
     def dupes(
@@ -1138,34 +1145,52 @@ class SimilarityEngine:
         return DupeReport(fams, pairs, stats)
 
     # -- search ---------------------------------------------------------------------------------
-    def _allowed(self, filters: Mapping[str, Any] | None) -> set[int] | None:
+    def _meta_column(self, key: str) -> dict[Any, tuple[Any, np.ndarray]]:
+        """Ids grouped by their value of one metadata key (rebuilt after the collection changed)."""
+        hit = self._meta_cols.get(key)
+        if hit is not None and hit[0] == self._version:
+            return hit[1]
+        groups: dict[Any, tuple[Any, list[int]]] = {}
+        for i, m in self.meta.items():
+            v = m.get(key)
+            try:
+                gk = (type(v), v) if v is not None else None
+                hash(gk)
+            except TypeError:  # lists (e.g. scenario codes): group by their printed form
+                gk = (type(v), repr(v))
+            g = groups.get(gk)
+            if g is None:
+                groups[gk] = (v, [i])
+            else:
+                g[1].append(i)
+        col = {gk: (v, np.array(sorted(ids), dtype=np.int64)) for gk, (v, ids) in groups.items()}
+        self._meta_cols[key] = (self._version, col)
+        return col
+
+    def _allowed(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:
+        """Sorted ids whose metadata pass the filters (None: no filter).
+
+        Each key is matched once per distinct value (same rule as :func:`_match_filters`), not
+        once per text, so a filter costs the same at 10⁵ texts as at 10³ once the column is built.
+        """
         if not filters:
             return None
-        return {i for i, m in self.meta.items() if _match_filters(m, filters)}
+        out: np.ndarray | None = None
+        for key, want in filters.items():
+            col = self._meta_column(key)
+            parts = [ids for v, ids in col.values() if _match_filters({key: v}, {key: want})]
+            ids = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            out = ids if out is None else np.intersect1d(out, ids, assume_unique=True)
+        return out
 
     def _semantic_ranked(
-        self, qv: np.ndarray, depth: int, allowed: set[int] | None
+        self, qv: np.ndarray, depth: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
         assert self.index is not None
-        n = len(self.index)
-        if allowed is not None and len(allowed) <= max(2000, n // 20):
-            ids = sorted(allowed)
-            if not ids:
-                return []
-            s = self.index.get(ids) @ qv
-            order = np.argsort(-s)[:depth]
-            return [(ids[o], float(s[o])) for o in order]
-        want = depth
-        while True:
-            ids, sc = self.index.search(qv, want)
-            res = [
-                (int(i), float(s))
-                for i, s in zip(ids, sc, strict=True)
-                if allowed is None or int(i) in allowed
-            ]
-            if len(res) >= depth or want >= n:
-                return res[:depth]
-            want *= 4
+        if allowed is not None and not len(allowed):
+            return []
+        ids, sc = self.index.search(qv, depth, allowed=allowed)  # the filter acts inside the index
+        return list(zip(ids.tolist(), sc.tolist(), strict=True))
 
     def _passage(self, text: str, terms: set[str]) -> tuple[int, int] | None:
         best, best_score = None, -1
@@ -1206,12 +1231,8 @@ class SimilarityEngine:
         sem_rank: dict[int, int] = {}
         cosines: dict[int, float] = {}
         if mode in ("hybrid", "keyword"):
-            rows, sc = self.bm25.scores(query)
-            if allowed is not None and len(rows):
-                sc = np.where(np.isin(rows, list(allowed)), sc, 0.0)
-            pos = np.nonzero(sc > 0)[0]
-            top = pos[np.argsort(-sc[pos], kind="stable")[:depth]]
-            kw_rank = {int(rows[t]): r for r, t in enumerate(top, 1)}
+            top, _ = self.bm25.top(query, depth, allowed)
+            kw_rank = {i: r for r, i in enumerate(top.tolist(), 1)}
         if mode in ("hybrid", "semantic") and len(self.texts):
             qv = self.encoder.encode_queries([query])[0]
             for r, (i, c) in enumerate(self._semantic_ranked(qv, depth, allowed), 1):

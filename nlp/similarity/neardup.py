@@ -1,10 +1,14 @@
-"""Near-duplicate candidates: MinHash LSH (datasketch) over normalised character shingles.
+"""Near-duplicate candidates: MinHash LSH over normalised character shingles.
 
 Texts are normalised (``_text.normalize``: width/case/homoglyph folding, no spaces or punctuation),
 cut into overlapping ``k``-character shingles (k=5 by default), hashed in NumPy and sketched with
-``num_perm`` affine permutations; datasketch's ``MinHashLSH`` buckets the sketches so that
-``candidates`` and ``all_candidate_pairs`` never loop over all pairs. Candidates are only
-candidates: confirm them with :func:`nlp.similarity.align.align`.
+``num_perm`` affine permutations. The sketches are split into ``b`` bands of ``r`` rows, with the
+``(b, r)`` that datasketch's ``MinHashLSH`` chooses for the Jaccard ``threshold``; two texts are
+candidates when one band is equal. Bands are kept as NumPy arrays (one 64-bit hash per text and
+band, sorted per band), not in per-bucket Python sets: at 10⁵ texts that is ~30 MB instead of
+~1.8 GB, and :meth:`NearDupIndex.candidate_pairs` groups equal bands with a sort, so
+``candidates`` and ``candidate_pairs`` never loop over all pairs. Candidates are only candidates:
+confirm them with :func:`nlp.similarity.align.align`.
 
 Usage::
 
@@ -12,6 +16,7 @@ Usage::
     idx.add(1, text1); idx.add(2, text2)
     idx.candidates(1)            # -> [2] if their shingle sets are similar
     idx.all_candidate_pairs()    # -> {(1, 2)}
+    idx.candidate_pairs(min_jaccard=0.15)   # -> array([[1, 2]]) with the MinHash estimate filter
     idx.save(path); NearDupIndex.load(path)
 """
 
@@ -66,17 +71,36 @@ def shingle_hashes(norm: str, k: int = 5) -> np.ndarray:
     return np.unique(_fmix32(h))
 
 
-class _Sketch:
-    """The part of a datasketch MinHash that MinHashLSH reads (hash values, length, scheme)."""
+_EMPTY = 0xFFFFFFFF
+_MIX1 = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX3 = np.uint64(0x94D049BB133111EB)
 
-    __slots__ = ("hashvalues",)
-    scheme = "affine32"
 
-    def __init__(self, hashvalues: np.ndarray) -> None:
-        self.hashvalues = hashvalues
+def _mix64(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a bijection of uint64 that spreads every input bit."""
+    with np.errstate(over="ignore"):
+        h = (h ^ (h >> np.uint64(30))) * _MIX2
+        h = (h ^ (h >> np.uint64(27))) * _MIX3
+        return h ^ (h >> np.uint64(31))
 
-    def __len__(self) -> int:
-        return len(self.hashvalues)
+
+def _band_hashes(sigs: np.ndarray, b: int, r: int) -> np.ndarray:
+    """One 64-bit hash per row and band of MinHash signatures ``(n, num_perm)`` -> ``(n, b)``.
+
+    The first two values of a band are packed exactly (64 bits) before mixing, and every further
+    value is spread over 64 bits before it is combined, so unequal bands collide only by chance
+    (≈ 2⁻⁶⁴ per pair).
+    """
+    v = sigs[:, : b * r].reshape(len(sigs), b, r).astype(np.uint64)
+    h = v[:, :, 0] << np.uint64(32)
+    if r > 1:
+        h |= v[:, :, 1]
+    h = _mix64(h)
+    with np.errstate(over="ignore"):
+        for j in range(2, r):
+            h = _mix64(h ^ _mix64(v[:, :, j] + _MIX1 * np.uint64(j)))
+    return h
 
 
 class NearDupIndex:
@@ -87,7 +111,7 @@ class NearDupIndex:
         num_perm: MinHash permutations.
         threshold: Jaccard threshold the LSH bands are tuned for (candidates below it are rarer).
         seed: permutation seed (fixed so saved sketches stay comparable).
-        max_bucket: buckets with more members than this are skipped by ``all_candidate_pairs``
+        max_bucket: buckets with more members than this are skipped by ``candidate_pairs``
             (they come from template text shared by very many texts, not from duplicates).
     """
 
@@ -111,44 +135,99 @@ class NearDupIndex:
         gen = np.random.RandomState(seed)
         self._a = (gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[None, :]
         self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)[None, :]
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._sigs: dict[int, np.ndarray] = {}
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # only for its (b, r) choice
+        self.bands, self.rows = int(lsh.b), int(lsh.r)
+        self._init_storage()
+
+    def _init_storage(self) -> None:
+        self._slot_of: dict[int, int] = {}
+        self._n = 0  # slots used
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._banded = np.zeros(0, dtype=bool)  # alive and with a non-empty sketch
+        self._sig = np.zeros((0, self.num_perm), dtype=np.uint32)
+        self._bh = np.zeros((0, self.bands), dtype=np.uint64)
+        self._sorted_upto = 0  # slots below this are in the sorted band arrays
+        self._skeys = np.zeros((self.bands, 0), dtype=np.uint64)
+        self._sslots = np.zeros((self.bands, 0), dtype=np.int64)
+
+    def __getstate__(self) -> dict:
+        d = dict(self.__dict__)
+        n = self._n
+        for name in ("_ids", "_alive", "_banded", "_sig", "_bh"):
+            d[name] = d[name][:n].copy()
+        d["_sorted_upto"] = 0  # the sorted arrays are rebuilt on demand
+        d["_skeys"] = np.zeros((self.bands, 0), dtype=np.uint64)
+        d["_sslots"] = np.zeros((self.bands, 0), dtype=np.int64)
+        return d
+
+    def __setstate__(self, d: dict) -> None:
+        if "_lsh" in d:  # pickled by the datasketch-bucket version: re-band its signatures
+            sigs = d.pop("_sigs")
+            lsh = d.pop("_lsh")
+            self.__dict__.update(d)
+            self.bands, self.rows = int(lsh.b), int(lsh.r)
+            self._init_storage()
+            for id, sig in sigs.items():
+                self.add_signature(id, sig)
+            return
+        self.__dict__.update(d)
 
     # -- sketches -------------------------------------------------------------------------------
-    def signature(self, text: str) -> np.ndarray:
-        """MinHash signature (uint32, ``num_perm``) of an original text."""
-        hv = shingle_hashes(normalize(text), self.k)
+    def signature(self, text: str, *, norm: str | None = None) -> np.ndarray:
+        """MinHash signature (uint32, ``num_perm``) of an original text.
+
+        Args:
+            text: original text.
+            norm: its normalised form, if already computed (``text`` is then not read).
+        """
+        hv = shingle_hashes(normalize(text) if norm is None else norm, self.k)
+        out = np.full(self.num_perm, _EMPTY, dtype=np.uint32)
         if len(hv) == 0:
-            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        out = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+            return out
         step = 2048  # bound the (shingles × perms) temporary
         with np.errstate(over="ignore"):
             for s in range(0, len(hv), step):
-                part = hv[s : s + step, None] * self._a + self._b
+                part = hv[s : s + step, None] * self._a
+                part += self._b
                 np.minimum(out, part.min(axis=0), out=out)
         return out
 
-    def _minhash(self, sig: np.ndarray) -> _Sketch:
-        return _Sketch(sig)
-
     # -- mutation -------------------------------------------------------------------------------
-    def add(self, id: int, text: str) -> None:
+    def add(self, id: int, text: str, *, norm: str | None = None) -> None:
         """Index a text (replacing any previous text of the same id).
 
         Args:
             id: integer id.
             text: original text.
+            norm: its normalised form, if already computed.
         """
-        self.add_signature(id, self.signature(text))
+        self.add_signature(id, self.signature(text, norm=norm))
+
+    def _grow(self) -> None:
+        cap = max(1024, 2 * len(self._ids))
+        extra = cap - len(self._ids)
+        self._ids = np.concatenate([self._ids, np.zeros(extra, dtype=np.int64)])
+        self._alive = np.concatenate([self._alive, np.zeros(extra, dtype=bool)])
+        self._banded = np.concatenate([self._banded, np.zeros(extra, dtype=bool)])
+        self._sig = np.concatenate([self._sig, np.zeros((extra, self.num_perm), dtype=np.uint32)])
+        self._bh = np.concatenate([self._bh, np.zeros((extra, self.bands), dtype=np.uint64)])
 
     def add_signature(self, id: int, sig: np.ndarray) -> None:
         """Index a precomputed signature (see :meth:`signature`)."""
         id = int(id)
-        if id in self._sigs:
-            self.remove(id)
-        self._sigs[id] = sig
-        if not np.all(sig == 0xFFFFFFFF):
-            self._lsh.insert(id, self._minhash(sig), check_duplication=False)
+        self.remove(id)
+        if self._n >= len(self._ids):
+            self._grow()
+        slot = self._n
+        self._n += 1
+        sig = np.asarray(sig, dtype=np.uint32)
+        self._ids[slot] = id
+        self._alive[slot] = True
+        self._banded[slot] = not np.all(sig == _EMPTY)
+        self._sig[slot] = sig
+        self._bh[slot] = _band_hashes(sig[None, :], self.bands, self.rows)[0]
+        self._slot_of[id] = slot
 
     def add_many(self, items: Iterable[tuple[int, str]]) -> None:
         """Index many ``(id, text)`` pairs."""
@@ -157,20 +236,42 @@ class NearDupIndex:
 
     def remove(self, id: int) -> None:
         """Remove an id (no error if absent)."""
-        id = int(id)
-        if self._sigs.pop(id, None) is not None and id in self._lsh:
-            self._lsh.remove(id)
+        slot = self._slot_of.pop(int(id), None)
+        if slot is None:
+            return
+        self._alive[slot] = self._banded[slot] = False
+        if self._n > 4096 and len(self._slot_of) < self._n // 2:
+            self._compact()
+
+    def _compact(self) -> None:
+        keep = np.flatnonzero(self._alive[: self._n])
+        self._ids, self._alive = self._ids[keep], self._alive[keep]
+        self._banded, self._sig, self._bh = self._banded[keep], self._sig[keep], self._bh[keep]
+        self._n = len(keep)
+        self._slot_of = {int(i): n for n, i in enumerate(self._ids)}
+        self._sorted_upto = 0
+        self._skeys = np.zeros((self.bands, 0), dtype=np.uint64)
+        self._sslots = np.zeros((self.bands, 0), dtype=np.int64)
+
+    def _sort_bands(self) -> None:
+        """Sort each band's hashes (done lazily when many texts were added since the last sort)."""
+        slots = np.flatnonzero(self._banded[: self._n])
+        keys = self._bh[slots].T  # (bands, n)
+        order = np.argsort(keys, axis=1, kind="stable")
+        self._skeys = np.take_along_axis(keys, order, axis=1)
+        self._sslots = slots[order]
+        self._sorted_upto = self._n
 
     # -- queries --------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._sigs)
+        return len(self._slot_of)
 
     def __contains__(self, id: object) -> bool:
-        return id in self._sigs
+        return id in self._slot_of
 
     def ids(self) -> list[int]:
         """Indexed ids, sorted."""
-        return sorted(self._sigs)
+        return sorted(self._slot_of)
 
     def candidates(self, id_or_text: int | str) -> list[int]:
         """Ids whose sketches collide with an indexed id or a new text.
@@ -186,41 +287,86 @@ class NearDupIndex:
             me = None
         else:
             me = int(id_or_text)
-            sig = self._sigs[me]
-        if np.all(sig == 0xFFFFFFFF):
+            sig = self._sig[self._slot_of[me]]
+        if np.all(sig == _EMPTY):
             return []
-        return sorted(int(x) for x in self._lsh.query(self._minhash(sig)) if x != me)
+        if self._n - self._sorted_upto > max(2048, self._n // 8):
+            self._sort_bands()
+        q = _band_hashes(sig[None, :], self.bands, self.rows)[0]
+        found: list[np.ndarray] = []
+        for j in range(self.bands):
+            keys = self._skeys[j]
+            lo, hi = np.searchsorted(keys, q[j], "left"), np.searchsorted(keys, q[j], "right")
+            if hi > lo:
+                found.append(self._sslots[j, lo:hi])
+        tail = np.arange(self._sorted_upto, self._n)
+        if len(tail):
+            hit = (self._bh[tail] == q[None, :]).any(axis=1)
+            found.append(tail[hit])
+        if not found:
+            return []
+        slots = np.unique(np.concatenate(found))
+        slots = slots[self._banded[slots]]
+        return sorted(int(x) for x in self._ids[slots] if x != me)
 
     def jaccard(self, a: int | np.ndarray, b: int | np.ndarray) -> float:
         """MinHash estimate of the shingle Jaccard similarity of two ids (or signatures)."""
-        sa = self._sigs[int(a)] if not isinstance(a, np.ndarray) else a
-        sb = self._sigs[int(b)] if not isinstance(b, np.ndarray) else b
+        sa = self._sig[self._slot_of[int(a)]] if not isinstance(a, np.ndarray) else a
+        sb = self._sig[self._slot_of[int(b)]] if not isinstance(b, np.ndarray) else b
         return float(np.count_nonzero(sa == sb)) / self.num_perm
 
+    def candidate_pairs(self, min_jaccard: float = 0.0) -> np.ndarray:
+        """Every pair of ids ``(a, b)``, ``a < b``, that shares an LSH bucket, as an ``(n, 2)`` array.
+
+        Buckets larger than ``max_bucket`` are skipped (logged): they hold template text.
+
+        Args:
+            min_jaccard: drop pairs whose MinHash Jaccard estimate is below this.
+
+        Returns:
+            Sorted int64 pairs of ids.
+        """
+        self._sort_bands()
+        codes: list[np.ndarray] = []
+        skipped = 0
+        for j in range(self.bands):
+            keys, slots = self._skeys[j], self._sslots[j]
+            if len(keys) < 2:
+                continue
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            sizes = np.diff(np.r_[starts, len(keys)])
+            skipped += int((sizes > self.max_bucket).sum())
+            for size in np.unique(sizes[(sizes >= 2) & (sizes <= self.max_bucket)]).tolist():
+                st = starts[sizes == size]
+                members = slots[st[:, None] + np.arange(size)[None, :]]  # (groups, size)
+                x, y = np.triu_indices(size, 1)
+                a, b = members[:, x].ravel(), members[:, y].ravel()
+                codes.append(np.minimum(a, b) * (1 << 32) + np.maximum(a, b))
+        if skipped:
+            log.info("neardup: skipped %d oversized LSH buckets (> %d)", skipped, self.max_bucket)
+        if not codes:
+            return np.zeros((0, 2), dtype=np.int64)
+        uc = np.unique(np.concatenate(codes))
+        sa, sb = uc >> 32, uc & 0xFFFFFFFF
+        if min_jaccard > 0:
+            keep = np.zeros(len(uc), dtype=bool)
+            step = 65536
+            for s in range(0, len(uc), step):
+                eq = self._sig[sa[s : s + step]] == self._sig[sb[s : s + step]]
+                keep[s : s + step] = eq.sum(axis=1) >= min_jaccard * self.num_perm - 1e-9
+            sa, sb = sa[keep], sb[keep]
+        ia, ib = self._ids[sa], self._ids[sb]
+        pairs = np.stack([np.minimum(ia, ib), np.maximum(ia, ib)], axis=1)
+        if len(pairs):
+            pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        return pairs
+
     def all_candidate_pairs(self) -> set[tuple[int, int]]:
-        """Every pair ``(a, b)``, ``a < b``, that shares at least one LSH bucket.
+        """Every pair ``(a, b)``, ``a < b``, that shares at least one LSH bucket (as a set).
 
         Buckets larger than ``max_bucket`` are skipped (logged): they hold template text.
         """
-        pairs: set[tuple[int, int]] = set()
-        skipped = 0
-        for table in self._lsh.hashtables:
-            for key in table.keys():
-                members = table.get(key)
-                n = len(members)
-                if n < 2:
-                    continue
-                if n > self.max_bucket:
-                    skipped += 1
-                    continue
-                ms = sorted(members)
-                for x in range(n):
-                    mx = ms[x]
-                    for y in range(x + 1, n):
-                        pairs.add((mx, ms[y]))
-        if skipped:
-            log.info("neardup: skipped %d oversized LSH buckets (> %d)", skipped, self.max_bucket)
-        return pairs
+        return {(int(a), int(b)) for a, b in self.candidate_pairs()}
 
     # -- persistence ----------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
