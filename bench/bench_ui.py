@@ -75,6 +75,8 @@ def build(n: int, tmp: Path) -> object:
     t = time.perf_counter()
     kb.ingest([batch], analyze=False)
     print(f"ingest {n} rows (analyze=False): {time.perf_counter() - t:.1f} s")
+    from kb.service.core import summarize
+
     ids = kb.storage.submission_ids()
     t = time.perf_counter()
     kb.analyze_many(ids[:20])
@@ -83,8 +85,8 @@ def build(n: int, tmp: Path) -> object:
     ]
     for j, sid in enumerate(ids[20:]):
         ch, cl = samples[j % 20]
-        kb.storage.save_analysis(sid, "check", ch[0], ch[1])
-        kb.storage.save_analysis(sid, "classify", cl[0], cl[1])
+        kb.storage.save_analysis(sid, "check", ch[0], ch[1], summarize("check", ch[1]))
+        kb.storage.save_analysis(sid, "classify", cl[0], cl[1], summarize("classify", cl[1]))
     print(f"analyse 20 + copy stored analyses to {n - 20}: {time.perf_counter() - t:.1f} s")
     return kb
 
