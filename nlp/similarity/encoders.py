@@ -204,30 +204,36 @@ class TfidfEncoder:
         return u, c
 
     def _tfidf(self, texts: Sequence[str]) -> Any:
-        """Sparse L2-normalised TF-IDF rows ``(len(texts), V)`` (CSR, float32)."""
+        """Sparse L2-normalised TF-IDF rows ``(len(texts), V)`` (CSR, float32).
+
+        One vectorised pass over all n-grams of the batch (per text only normalisation and key
+        packing run in Python), so a batch of short sentences costs little more than one text.
+        """
         from scipy.sparse import csr_matrix
 
-        keys, idf = self._keys, self._idf
-        nv = len(keys)
-        cols, vals, indptr = [], [], [0]
-        for t in texts:
-            u, c = self._doc_counts(t)
-            pos = np.searchsorted(keys, u)
+        vocab, idf = self._keys, self._idf
+        nv, n = len(vocab), len(texts)
+        lo, hi = self.ngram_range
+        per = [ngram_keys(normalize(t), lo, hi) for t in texts]
+        lens = np.fromiter((len(k) for k in per), dtype=np.int64, count=n)
+        allk = np.concatenate(per) if n else np.zeros(0, dtype=np.int64)
+        if nv and len(allk):
+            pos = np.searchsorted(vocab, allk)
             pos[pos >= nv] = 0
-            hit = keys[pos] == u if nv else np.zeros(len(u), dtype=bool)
-            cols.append(pos[hit].astype(np.int32))
-            vals.append(c[hit])
-            indptr.append(indptr[-1] + int(hit.sum()))
-        col = np.concatenate(cols) if cols else np.zeros(0, np.int32)
-        tf = np.concatenate(vals).astype(np.float32) if vals else np.zeros(0, np.float32)
+            hit = vocab[pos] == allk
+            doc = np.repeat(np.arange(n, dtype=np.int64), lens)[hit]
+            u, tf = np.unique(doc * nv + pos[hit], return_counts=True)  # sorted: row, then column
+        else:
+            u, tf = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        row, col = u // max(nv, 1), (u % max(nv, 1)).astype(np.int32)
+        w = tf.astype(np.float32)
         if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        w = tf * idf[col]
-        ptr = np.asarray(indptr, dtype=np.int64)
-        row = np.repeat(np.arange(len(texts)), np.diff(ptr))
-        norms = np.sqrt(np.bincount(row, weights=w * w, minlength=len(texts)))
+            w = np.log(w) + 1.0
+        w *= idf[col]
+        norms = np.sqrt(np.bincount(row, weights=w * w, minlength=n))
         w = (w / np.maximum(norms, 1e-12)[row]).astype(np.float32)
-        return csr_matrix((w, col, ptr), shape=(len(texts), nv), dtype=np.float32)
+        ptr = np.searchsorted(row, np.arange(n + 1))
+        return csr_matrix((w, col, ptr), shape=(n, nv), dtype=np.float32)
 
     def fit(self, corpus: Sequence[str]) -> TfidfEncoder:
         """Fit the vocabulary, IDF and LSA on a corpus.
