@@ -19,6 +19,9 @@ PAGES_DIR = "app_pages"
 STATUS_ICONS = {"待审": "⏳", "通过": "✅", "存疑": "❓", "退回": "↩️"}
 
 
+log = logging.getLogger(__name__)
+
+
 @st.cache_resource(show_spinner="正在加载知识库…")
 def get_kb() -> KB:
     """The knowledge base of this server process (DB from SCENARIO_KB_DB / config), shared by all sessions."""
@@ -166,5 +169,11 @@ def build_navigation() -> Any:
     ]
     nav = st.navigation(sections)
     if sess is not None:
-        st.sidebar.caption(f"当前用户：{sess.username}（{ROLE_LABELS.get(sess.role, sess.role)}）")
+        st.sidebar.caption(f"当前用户：{md(sess.username)}（{ROLE_LABELS.get(sess.role, sess.role)}）")
+    try:
+        guide = get_kb().active_edition("guide")
+        label = "官方正式文本" if guide.variant == "official" else "重构版，非官方原文"
+        st.sidebar.caption(f"参考指引：{guide.edition} 年版（{label}）")
+    except Exception as exc:  # a missing DB must not hide the navigation
+        log.warning("edition unavailable: %s", exc)
     return nav
