@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--brute-sample", type=int, default=3000)
     ap.add_argument(
-        "--ivf", action=argparse.BooleanOptionalAction, default=None,
+        "--ivf",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="measure IVF recall on our vectors (default: only up to 20,000 texts)",
     )
     ap.add_argument("--demo-search", action="store_true", help="search quality on data/demo instead")

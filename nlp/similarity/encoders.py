@@ -209,8 +209,12 @@ class TfidfEncoder:
         One vectorised pass over all n-grams of the batch (per text only normalisation and key
         packing run in Python), so a batch of short sentences costs little more than one text.
         """
-        from scipy.sparse import csr_matrix
+        from scipy.sparse import csr_matrix, vstack
 
+        step = 1024  # bound the per-n-gram temporaries (~100 bytes per n-gram of the batch)
+        if len(texts) > step:
+            parts = [self._tfidf(texts[s : s + step]) for s in range(0, len(texts), step)]
+            return vstack(parts, format="csr", dtype=np.float32)
         vocab, idf = self._keys, self._idf
         nv, n = len(vocab), len(texts)
         lo, hi = self.ngram_range
