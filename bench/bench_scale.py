@@ -127,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--demo-search", action="store_true", help="search quality on data/demo instead")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--candidate-cos",
+        type=float,
+        default=None,
+        help="document-cosine gate of semantic sweep candidates (default: the engine's per-encoder value)",
+    )
     a = ap.parse_args(argv)
     if a.demo_search:
         res = demo_search()
@@ -144,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(recs)} texts, {out['avg_chars']} chars on average", flush=True)
 
     eng = SimilarityEngine(
-        "tfidf", config=SimilarityConfig(keyword_tokenizer=a.tokenizer), encoder_options={"dim": 256}
+        "tfidf",
+        config=SimilarityConfig(keyword_tokenizer=a.tokenizer, semantic_candidate_cos=a.candidate_cos),
+        encoder_options={"dim": 256},
     )
     out["corpus_rss_mb"] = round(peak_mb())
     t = time.perf_counter()

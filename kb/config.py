@@ -49,6 +49,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Encoder for the sentence-level paraphrase test (e.g. use); empty = the main encoder",
     ),
+    Setting(
+        "semantic_candidate_cos",
+        0.0,
+        "Document-cosine gate of semantic duplicate candidates (0 = per-encoder default; 0.8 for archive-scale sweeps)",
+    ),
     Setting("index_backend", "faiss", "Vector index backend: faiss | numpy"),
     Setting("guide_edition", "2021", "Active edition of the typical-scenario guide"),
     Setting("tasks_edition", "2021", "Active edition of the demo-factory task list"),

@@ -60,6 +60,7 @@ class SimilarityMixin:
             index_backend=cfg.index_backend,
             meta_keys=("source", "title", "year", "region", "kind"),
             paraphrase_encoder=cfg.paraphrase_encoder or None,
+            semantic_candidate_cos=float(cfg.semantic_candidate_cos) or None,
         )
         try:
             return SimilarityEngine(
