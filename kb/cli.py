@@ -291,7 +291,7 @@ def reference_show(c: Ctx, list_kind: str, as_json: bool) -> None:
     for e in ed.entries:
         if e.link != link:
             link = e.link
-            click.echo(f"\n【{link}{(' / ' + e.subsector) if False else ''}】")
+            click.echo(f"\n【{link}】")
         extra = f"（{e.subsector}）" if e.subsector else ""
         click.echo(f"  {e.code}  {e.name}{extra}  [{e.status}]")
 

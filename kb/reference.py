@@ -566,95 +566,27 @@ def read_official_file(path: Path) -> str:
     if not path.is_file():
         raise ReferenceDataError("文件不存在；请检查路径。", path=path)
     suffix = path.suffix.lower()
-    if suffix in (".txt", ".md", ".text", ""):
-        return _decode_text(path.read_bytes(), path)
-    if suffix == ".docx":
-        return _read_docx(path)
-    if suffix == ".pdf":
-        return _read_pdf(path)
     if suffix == ".doc":
         raise ReferenceDataError(
             "不支持旧版 .doc 格式；请在 Word/WPS 中另存为 .docx 后导入，或直接粘贴文本。", path=path
         )
-    raise ReferenceDataError(
-        f"不支持的文件类型 {suffix}；请使用 .txt、.docx 或 .pdf，或直接粘贴文本。", path=path
-    )
-
-
-def _decode_text(data: bytes, path: Path | None = None) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc).replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ReferenceDataError("无法识别文本编码；请另存为 UTF-8 编码的文本文件后重试。", path=path)
-    return str(best).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _read_docx(path: Path) -> str:
-    try:
-        import docx  # python-docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    if suffix not in (".txt", ".md", ".text", "", ".docx", ".pdf"):
         raise ReferenceDataError(
-            "读取 .docx 需要 python-docx；请运行 pip install python-docx。", path=path
-        ) from exc
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several unrelated types for bad files
-        raise ReferenceDataError(
-            f"无法打开 .docx（{exc.__class__.__name__}）；文件可能已损坏，请重新保存后导入。", path=path
-        ) from exc
-    lines: list[str] = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells, last = [], None
-                for cell in row.cells:
-                    if last is not None and cell._tc is last:  # horizontally merged cell
-                        continue
-                    last = cell._tc
-                    cells.append(cell.text.replace("\n", "").replace("\t", " ").strip())
-                lines.append("\t".join(cells))
-    return "\n".join(lines)
-
-
-def _read_pdf(path: Path) -> str:
-    pages: list[str] = []
-    try:
-        import pdfplumber
-
-        with pdfplumber.open(str(path)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-    except ImportError:
-        try:
-            from pypdf import PdfReader
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ReferenceDataError(
-                "读取 .pdf 需要 pdfplumber；请运行 pip install pdfplumber。", path=path
-            ) from exc
-        pages = [p.extract_text() or "" for p in PdfReader(str(path)).pages]
-    except Exception as exc:
-        raise ReferenceDataError(
-            f"无法打开 .pdf（{exc.__class__.__name__}）；文件可能已损坏或加密。", path=path
-        ) from exc
-    text = "\n".join(pages)
-    if not text.strip():
-        raise ReferenceDataError(
-            "PDF 没有文本层（可能是扫描件）；请先进行文字识别（OCR），或打开原文复制文本后粘贴导入。",
-            path=path,
+            f"不支持的文件类型 {suffix}；请使用 .txt、.docx 或 .pdf，或直接粘贴文本。", path=path
         )
-    return text
+    # The same readers as submission ingest (encoding detection, bounded .docx/.pdf parsing).
+    from kb.errors import IngestError
+    from kb.ingest import read_document
+    from kb.ingest.text import decode_bytes
+
+    try:
+        if suffix in (".docx", ".pdf"):
+            text = read_document(path)[0]
+        else:
+            text = decode_bytes(path.read_bytes(), str(path))[0]
+    except IngestError as exc:
+        raise ReferenceDataError(f"{exc.reason}；{exc.fix}", path=path) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --------------------------------------------------------------------------------------------

@@ -398,7 +398,7 @@ def test_read_pdf_without_text_layer_and_unknown_types(tmp_path: Path) -> None:
     blank = tmp_path / "scan.pdf"
     with blank.open("wb") as f:
         writer.write(f)
-    with pytest.raises(ReferenceDataError, match="没有文本层"):
+    with pytest.raises(ReferenceDataError, match="没有文字层"):
         read_official_file(blank)
     old = tmp_path / "guide.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0")

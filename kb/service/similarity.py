@@ -303,8 +303,6 @@ class SimilarityMixin:
                 scen
             }
             f["scenario"] = lambda have, codes=codes: bool(set(have or []) & codes)
-            f["_claimed_or"] = None
-        f.pop("_claimed_or", None)
         out: list[dict[str, Any]] = []
         eng = self.similarity_engine()
         if len(eng):
