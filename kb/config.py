@@ -52,7 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "semantic_candidate_cos",
         0.0,
-        "Document-cosine gate of semantic duplicate candidates (0 = per-encoder default; 0.8 for archive-scale sweeps)",
+        "Document-cosine floor of semantic duplicate candidates (0 = per-encoder default)",
+    ),
+    Setting(
+        "semantic_margin",
+        0.0,
+        "Ratio margin of semantic duplicate candidates: cosine over the pair's mean neighbourhood cosine "
+        "(0 = per-encoder default; 0.01 keeps every neighbour above the cosine floor)",
     ),
     Setting("index_backend", "faiss", "Vector index backend: faiss | numpy"),
     Setting("guide_edition", "2021", "Active edition of the typical-scenario guide"),

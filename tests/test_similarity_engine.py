@@ -171,3 +171,40 @@ def test_boilerplate_learn_thresholds() -> None:
     assert bp.stats["min_docs"] == 5 and len(bp) == 1
     assert bp.mask(texts[0]) == [(0, len(TEMPLATE[0]))]
     assert len(Boilerplate.learn(texts[:2])) == 0  # below the floor of 3 documents
+
+
+def _generated(n: int) -> list[dict]:
+    """Records of bench/gen_corpus.py: same-genre texts with planted copies (seeded)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "gen_corpus.py"
+    spec = importlib.util.spec_from_file_location("gen_corpus", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return list(mod.generate(n, seed=3, dup_frac=0.15))
+
+
+def test_margin_gate_keeps_planted_pairs_and_drops_the_crowd() -> None:
+    recs = _generated(300)
+    eng = SimilarityEngine("tfidf", encoder_options={"dim": 64})
+    for r in recs:
+        eng.add(r["id"], r["text"], r["meta"])
+    eng.build()
+    planted = {(min(r["id"], r["source"]), max(r["id"], r["source"])) for r in recs if r["source"]}
+    planted_full = {
+        (min(r["id"], r["source"]), max(r["id"], r["source"]))
+        for r in recs
+        if r["source"] and r["variant"] in ("verbatim", "light", "paraphrase")
+    }
+    assert len(planted_full) >= 10
+    lex, gated = eng.candidate_pairs()
+    eng.config.semantic_margin = 0.0
+    _, crowd = eng.candidate_pairs()
+    # same-genre texts: nearly every text has semantic_k neighbours above the cosine floor
+    assert len(crowd) > 5 * len(gated)
+    assert gated <= crowd
+    assert planted_full <= lex | gated
+    # the gate keeps the planted pairs among the semantic candidates themselves
+    assert len(planted & gated) >= 0.9 * len(planted & crowd)

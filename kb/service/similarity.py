@@ -61,6 +61,7 @@ class SimilarityMixin:
             meta_keys=("source", "title", "year", "region", "kind"),
             paraphrase_encoder=cfg.paraphrase_encoder or None,
             semantic_candidate_cos=float(cfg.semantic_candidate_cos) or None,
+            semantic_margin=float(cfg.semantic_margin) or None,
         )
         try:
             return SimilarityEngine(
