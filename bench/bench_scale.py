@@ -29,6 +29,7 @@ import json
 import random
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -276,6 +277,18 @@ def main(argv: list[str] | None = None) -> int:
         ivf.add(all_ids, eng.index.get(all_ids))
         out["ivf_check"] = ivf.optimize(sample=300)
         print(f"IVF recall@10 on our vectors: {out['ivf_check']}", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        eng.save(Path(tmp) / "engine")
+        out["save_s"] = round(time.perf_counter() - t, 1)
+        out["saved_mb"] = round(sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20)
+        t = time.perf_counter()
+        back = SimilarityEngine.load(Path(tmp) / "engine")
+        out["load_s"] = round(time.perf_counter() - t, 1)
+        assert len(back) == len(eng)
+        del back
+    print(f"save {out['save_s']} s ({out['saved_mb']} MB on disk), load {out['load_s']} s", flush=True)
 
     out["peak_rss_mb"] = round(peak_mb())
     print(f"peak memory (ru_maxrss): {out['peak_rss_mb']} MB", flush=True)

@@ -540,6 +540,12 @@ class Storage:
                 int(r[0]) for r in conn.execute(sa.select(submissions_t.c.id).order_by(submissions_t.c.id))
             ]
 
+    def submission_hashes(self) -> dict[int, str]:
+        """``{id: content_hash}`` of every stored submission."""
+        with self._read() as conn:
+            stmt = sa.select(submissions_t.c.id, submissions_t.c.content_hash)
+            return {int(r[0]): str(r[1]) for r in conn.execute(stmt)}
+
     def iter_texts(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
         stmt = sa.select(submissions_t.c.id, submissions_t.c.text).order_by(submissions_t.c.id)
         if ids is not None:

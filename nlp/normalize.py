@@ -4,6 +4,11 @@
 only letters and digits after NFKC, width folding, lowercasing and homoglyph folding, so that inserted
 spaces, punctuation changes, full-width/half-width swaps, zero-width characters and look-alike letters do
 not hide copied text. Each kept character remembers the index of the original character it came from.
+
+This module is the ONE matching normaliser of the project: the content hash of ingest, the checks and
+the similarity package (shingles, alignment, boilerplate) all read it. ``match_text`` and
+``normalize_with_offsets`` are its fast forms (a lazily filled ``str.translate`` table and a NumPy offset
+map) with exactly the output of ``normalize_for_match``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from nlp.types import SpanT
 
@@ -37,6 +44,14 @@ _HOMOGLYPHS: dict[str, str] = {
     # Katakana and other characters that look like common CJK ideographs
     "ロ": "口", "エ": "工", "カ": "力", "タ": "夕", "ニ": "二", "ハ": "八", "ト": "卜", "ー": "一",
     "ㄧ": "一", "〡": "一", "〢": "二", "〣": "三",
+    # CJK radical forms that NFKC leaves alone
+    "⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀", "⺐": "尢",
+    "⺓": "幺", "⺕": "彐", "⺗": "心", "⺝": "月", "⺟": "母", "⺠": "民", "⺢": "水", "⺣": "火",
+    "⺤": "爪", "⺦": "丬", "⺧": "牛", "⺩": "王", "⺫": "目", "⺬": "示", "⺮": "竹", "⺲": "网",
+    "⺶": "羊", "⺷": "羊", "⺺": "聿", "⺼": "肉", "⻁": "虎", "⻄": "西", "⻅": "见", "⻆": "角",
+    "⻉": "贝", "⻋": "车", "⻓": "长", "⻔": "门", "⻖": "阝", "⻘": "青", "⻙": "韦", "⻚": "页",
+    "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟",
+    "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻯": "龙", "⻳": "龟",
 }  # fmt: skip
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad"
@@ -106,19 +121,56 @@ def normalize_for_match(text: str) -> Normalized:
     Returns:
         ``Normalized`` with ``text`` and ``offsets`` (original index of each normalised character).
     """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            if ch.isalnum():
-                chars.append(ch.lower())
-                offsets.append(i)
-            continue
-        folded = _fold_char(ch)
-        for c in folded:
-            chars.append(c)
-            offsets.append(i)
-    return Normalized("".join(chars), offsets)
+    norm, offsets = normalize_with_offsets(text)
+    return Normalized(norm, offsets.tolist())
+
+
+class _TranslateTable(dict[int, "int | str | None"]):
+    """``str.translate`` table filled on demand from :func:`_fold_char`."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        m = _fold_char(chr(code))
+        res: int | str | None = None if not m else (ord(m) if len(m) == 1 else m)
+        if len(self) < 200_000:
+            self[code] = res
+        return res
+
+
+_TABLE = _TranslateTable()
+# Normalised length of each code point (-1: not seen yet), for the offset map without a Python loop.
+_LEN = np.full(0x110000, -1, dtype=np.int8)
+
+
+def match_text(text: str) -> str:
+    """``normalize_for_match(text).text`` without the offset map (one ``str.translate``).
+
+    Args:
+        text: the original text.
+    Returns:
+        The normalised string (letters and digits only, folded).
+    """
+    return text.translate(_TABLE)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
+    """``normalize_for_match`` with the offset map as a NumPy array (fast path for alignment).
+
+    Args:
+        text: the original text.
+    Returns:
+        ``(norm, offsets)``: ``offsets`` is non-decreasing int32 with ``len(offsets) == len(norm)``.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lens = _LEN[codes]
+    if len(lens) and lens.min() < 0:
+        for c in np.unique(codes[lens < 0]).tolist():
+            m = _TABLE[c]
+            _LEN[c] = 0 if m is None else (1 if isinstance(m, int) else len(m))
+        lens = _LEN[codes]
+    norm = text.translate(_TABLE)
+    if len(norm) == len(codes) and (not len(lens) or lens.min() == 1):  # nothing dropped or expanded
+        return norm, np.arange(len(codes), dtype=np.int32)
+    return norm, np.repeat(np.arange(len(codes), dtype=np.int32), lens)
 
 
 _DISPLAY_TABLE = {ord(c): None for c in _ZERO_WIDTH if c != "\u00ad"}
@@ -147,4 +199,4 @@ def content_hash(text: str) -> str:
     Returns:
         Hex sha256 of ``normalize_for_match(text).text`` encoded as UTF-8.
     """
-    return hashlib.sha256(normalize_for_match(text).text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(match_text(text).encode("utf-8")).hexdigest()

@@ -66,3 +66,21 @@ def test_content_hash_ignores_layout_and_tricks():
     assert a == content_hash("生产效率 提升 ３０％")
     assert a != content_hash("生产效率提升31%。")
     assert len(a) == 64
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_fast_paths_equal_the_per_character_definition(text: str) -> None:
+    from nlp.normalize import _fold_char, match_text, normalize_with_offsets
+
+    chars = [(_fold_char(ch), i) for i, ch in enumerate(text)]
+    expected = "".join(f for f, _ in chars)
+    offsets = [i for f, i in chars for _ in f]
+    norm, offs = normalize_with_offsets(text)
+    assert norm == expected == match_text(text) == normalize_for_match(text).text
+    assert offs.tolist() == offsets == normalize_for_match(text).offsets
+
+
+def test_cjk_radicals_and_katakana_lookalikes_fold() -> None:
+    assert normalize_for_match("⻋间⻔禁").text == normalize_for_match("车间门禁").text
+    assert content_hash("エ厂数据") == content_hash("工厂数据")

@@ -89,6 +89,34 @@ def test_verify_detects_drift_and_rebuild_repairs(corpus):
     assert kb.index_verify()["ok"]
 
 
+def test_index_stale_sees_a_swap_with_the_same_count(corpus):
+    from kb.models import Metadata
+    from nlp.normalize import content_hash, normalize_for_match
+
+    kb, ids = corpus
+    assert not kb.index_stale()
+    kb.storage.delete_submission(ids["c.txt"])
+    text = OTHER.format(co="南山化工有限公司")
+    # stored without indexing (as by a process that stopped between the two steps): same count
+    kb.storage.add_submission(
+        content_hash=content_hash(text),
+        source="d.txt",
+        source_path="",
+        fmt="txt",
+        text=text,
+        norm_text=normalize_for_match(text).text,
+        meta=Metadata(year=2023),
+    )
+    assert kb.count() == 3
+    assert kb.index_stale()
+    # the next ingest brings the index in line: the swapped text is indexed under its id
+    kb.ingest([])
+    assert not kb.index_stale()
+    eng = kb.similarity_engine()
+    [new_id] = [s.id for s in kb.list_submissions() if s.source == "d.txt"]
+    assert eng.texts[new_id] == text
+
+
 def test_cli_dupes_json_shape(corpus, run_cli):
     r = run_cli("dupes", "--json")
     assert r.exit_code == 0, r.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import logging
 import shutil
 from collections.abc import Iterator, Sequence
@@ -85,14 +86,22 @@ class SimilarityMixin:
             "kind": sub.meta.kind,
             "claimed": sub.meta.claimed,
             "scenario": scen,
+            "content_hash": sub.content_hash,
         }
 
     def _sync(self, eng: Any) -> bool:
-        """Make the engine hold exactly the stored submissions. Returns True when it changed."""
-        db_ids = set(self.storage.submission_ids())
+        """Make the engine hold exactly the stored submissions. Returns True when it changed.
+
+        A text counts as held when its id is in the engine with the same content hash (SQLite can
+        give a new row the id of a deleted one).
+        """
+        stored = self.storage.submission_hashes()
         have = set(eng.ids())
-        extra = have - db_ids
-        missing = sorted(db_ids - have)
+        changed = {
+            i for i in have & stored.keys() if eng.meta.get(i, {}).get("content_hash", stored[i]) != stored[i]
+        }
+        extra = (have - stored.keys()) | changed
+        missing = sorted((stored.keys() - have) | changed)
         for i in extra:
             eng.remove(i)
         if missing:
@@ -108,6 +117,10 @@ class SimilarityMixin:
         old = d.with_name(d.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
         eng.save(tmp)
+        stored = self.storage.submission_hashes()
+        # hashes of the engine's texts as the database holds them now; an id deleted meanwhile gets ""
+        fp = self._fingerprint({i: stored.get(i, "") for i in eng.ids()})
+        (tmp / "db.json").write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
         shutil.rmtree(old, ignore_errors=True)
         if d.exists():
             d.rename(old)
@@ -171,18 +184,32 @@ class SimilarityMixin:
             self._engine = eng
         return {"count": len(eng), "encoder": eng.encoder.name}
 
-    def index_stale(self) -> bool:
-        """Cheap test: does the saved index hold a different number of texts than the database?"""
-        import json
+    @staticmethod
+    def _fingerprint(hashes: dict[int, str]) -> str:
+        """Digest of ``{id: content_hash}``: equal iff the same ids hold the same texts."""
+        h = hashlib.sha1()
+        for i in sorted(hashes):
+            h.update(f"{i}:{hashes[i]}\n".encode())
+        return h.hexdigest()
 
-        cfg = self._index_dir() / "config.json"
-        if not cfg.exists():
+    def index_stale(self) -> bool:
+        """Cheap test: does the saved index hold other texts than the database?
+
+        The index folder keeps ``db.json``: the fingerprint of (id, content hash) of the submissions
+        it holds, read from the database when it was saved. SQLite reuses the id of a deleted last
+        row, so ids alone (or counts) would miss a swap. Folders without it compare counts.
+        """
+        d = self._index_dir()
+        if not (d / "config.json").exists():
             return self.storage.count_submissions() > 0
         try:
-            count = json.loads(cfg.read_text(encoding="utf-8"))["build"]["count"]
-        except (ValueError, KeyError):
+            if (d / "db.json").exists():
+                saved = json.loads((d / "db.json").read_text(encoding="utf-8"))["fingerprint"]
+                return saved != self._fingerprint(self.storage.submission_hashes())
+            build = json.loads((d / "config.json").read_text(encoding="utf-8"))["build"]
+            return int(build["count"]) != self.storage.count_submissions()
+        except (ValueError, KeyError, TypeError):
             return True
-        return int(count) != self.storage.count_submissions()
 
     def index_verify(self) -> dict[str, Any]:
         """Compare the saved index with the database (what is on disk, not the in-memory copy)."""

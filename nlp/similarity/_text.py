@@ -1,115 +1,40 @@
-"""Private text helpers for matching: a trick-resistant normaliser with an offset map, and sentences.
+"""Private text helpers for matching: n-gram keys, offset mapping, sentences and windows.
 
-The normaliser keeps only letters and digits (CJK included), folds full-width forms, compatibility
-characters and case (NFKC + casefold), maps common look-alike letters (Cyrillic/Greek homoglyphs,
-CJK radical forms) to their usual form, and drops spaces, punctuation, symbols and invisible
-characters. ``offsets[i]`` is the index in the ORIGINAL text of normalised character ``i``, so any
-normalised span maps back with :func:`to_original`.
-
-A shared ``nlp.normalize.normalize_for_match`` may replace this later; until then this module is
-the single normaliser of the similarity package.
+Normalisation is :mod:`nlp.normalize` (the project's one matching normaliser): it keeps only letters
+and digits (CJK included), folds full-width forms, compatibility characters and case, maps look-alike
+letters (Cyrillic/Greek homoglyphs, katakana look-alikes, CJK radical forms) to their usual form, and
+drops spaces, punctuation, symbols and invisible characters. ``offsets[i]`` is the index in the
+ORIGINAL text of normalised character ``i``, so any normalised span maps back with
+:func:`to_original`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 
 import numpy as np
 
+from nlp.normalize import match_text, normalize_with_offsets
 from nlp.types import SpanT
 
-# Look-alike letters that NFKC does not fold (after casefold). Keys are lower-case.
-_HOMOGLYPHS: dict[str, str] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b", "п": "n", "г": "r",
-    # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
-    # Latin look-alikes
-    "ı": "i", "ɡ": "g", "ɑ": "a", "ʏ": "y", "ℓ": "l",
-    # CJK radical forms and look-alikes that NFKC leaves alone
-    "⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀", "⺐": "尢",
-    "⺓": "幺", "⺕": "彐", "⺗": "心", "⺝": "月", "⺟": "母", "⺠": "民", "⺢": "水", "⺣": "火",
-    "⺤": "爪", "⺦": "丬", "⺧": "牛", "⺩": "王", "⺫": "目", "⺬": "示", "⺮": "竹", "⺲": "网",
-    "⺶": "羊", "⺷": "羊", "⺺": "聿", "⺼": "肉", "⻁": "虎", "⻄": "西", "⻅": "见", "⻆": "角",
-    "⻉": "贝", "⻋": "车", "⻓": "长", "⻔": "门", "⻖": "阝", "⻘": "青", "⻙": "韦", "⻚": "页",
-    "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟",
-    "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻯": "龙", "⻳": "龟",
-}  # fmt: skip
-
-_KEEP_CATEGORIES = ("L", "N")
-_char_cache: dict[str, str] = {}
-
-
-def _map_char(ch: str) -> str:
-    """Normalised form of one character ('' when it is dropped)."""
-    hit = _char_cache.get(ch)
-    if hit is not None:
-        return hit
-    out = []
-    for c in unicodedata.normalize("NFKC", ch).casefold():
-        c = _HOMOGLYPHS.get(c, c)
-        if unicodedata.category(c)[0] in _KEEP_CATEGORIES:
-            out.append(c)
-    res = "".join(out)
-    if len(_char_cache) < 200_000:
-        _char_cache[ch] = res
-    return res
-
-
-class _TranslateTable(dict):
-    """``str.translate`` table filled on demand: code point -> code point, string, or None (drop)."""
-
-    def __missing__(self, code: int) -> int | str | None:
-        m = _map_char(chr(code))
-        res: int | str | None = None if not m else (ord(m) if len(m) == 1 else m)
-        if len(self) < 200_000:
-            self[code] = res
-        return res
-
-
-_TABLE = _TranslateTable()
-# Normalised length of each code point (-1: not seen yet), for the offset map without a Python loop.
-_LEN = np.full(0x110000, -1, dtype=np.int8)
+__all__ = [
+    "merge_spans",
+    "ngram_keys",
+    "norm_range",
+    "normalize",
+    "normalize_with_offsets",
+    "sentence_spans",
+    "stable_hash64",
+    "to_original",
+    "windows",
+]
 
 
 def normalize(text: str) -> str:
-    """Normalised text for matching, without the offset map (faster).
-
-    Args:
-        text: original text.
-
-    Returns:
-        The normalised string (letters and digits only, folded).
-    """
-    return text.translate(_TABLE)
-
-
-def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
-    """Normalise ``text`` and return the offset of every normalised char in the original.
-
-    Args:
-        text: original text.
-
-    Returns:
-        ``(norm, offsets)`` with ``len(offsets) == len(norm)`` and ``offsets`` non-decreasing int32.
-    """
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lens = _LEN[codes]
-    if len(lens) and lens.min() < 0:
-        for c in np.unique(codes[lens < 0]).tolist():
-            m = _TABLE[c]
-            _LEN[c] = 0 if m is None else (1 if isinstance(m, int) else len(m))
-        lens = _LEN[codes]
-    norm = text.translate(_TABLE)
-    if len(norm) == len(codes) and (not len(lens) or lens.min() == 1):  # nothing dropped or expanded
-        return norm, np.arange(len(codes), dtype=np.int32)
-    return norm, np.repeat(np.arange(len(codes), dtype=np.int32), lens)
+    """Normalised text for matching, without the offset map (:func:`nlp.normalize.match_text`)."""
+    return match_text(text)
 
 
 _CP_BITS = 21  # bits of one code point (+1) in an n-gram key
