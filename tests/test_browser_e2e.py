@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sample_texts import BASE, XSS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,25 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 PW = "e2e-pass"
 
-BASE = """一、企业概况
-{co}成立于2008年，主要生产汽车变速箱齿轮，年产值12亿元，员工一千二百人。
-二、场景概述
-车间质量数据分散在纸质记录中，一旦出现客户投诉，追溯一个批次需要两天时间，召回范围难以确定。
-三、实施内容
-公司部署制造执行系统与质量管理系统，为每个批次生成追溯码，采集热处理炉温、机加工参数和检测数据，实现从原材料到成品的正反向追溯。引入机器视觉检测设备对齿面缺陷进行在线检测。
-四、实施成效
-不良品率由2.1%降至0.8%，追溯时间由48小时缩短到10分钟，客户投诉下降40%。
-五、推广价值
-该模式可在汽车零部件行业推广。
-"""
-XSS = """<script>alert('x')</script>设备预测性维护
-一、场景概述
-关键设备突发故障导致停机。
-二、实施内容
-在主轴和电机上安装振动传感器，采集数据后建立故障预测模型，提前安排维修。
-三、实施成效
-设备故障停机时间降低20%，维修成本降低15%，管理水平显著提升。
-"""
 META = """文件,标题,申报单位,地区,行业,类型,年度
 a.txt,齿轮质量追溯,江南精工有限公司,浙江省,汽车制造业,优秀场景,2021
 b.txt,齿轮批次追溯,北方齿轮有限公司,江苏省,汽车制造业,优秀场景,2022
