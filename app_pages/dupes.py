@@ -23,8 +23,15 @@ if res["error"]:
     st.info(res["error"])
 fams = res["families"]
 st.caption(
-    "相似度 = 共享段落字数 ÷ 较短文本字数；“去套话后”不计从指南、通知中照抄的段落。阈值只用于提示复核，不直接否决。"
+    "相似度 = 两份材料中共享段落（连续 13 字以上相同）的字数之和 ÷ 两份材料的字数之和，"
+    "不计从指南、通知中照抄的套话段落。阈值只用于提示复核，不直接否决。"
 )
+stats = res.get("stats") or {}
+if stats.get("computed_at"):
+    st.caption(
+        f"查重结果计算于 {md(str(stats['computed_at']))}，共 {stats.get('texts', 0)} 份材料、"
+        f"{stats.get('candidates', 0)} 对候选；材料或设置变化后自动重新计算。"
+    )
 
 pair = st.session_state.get("pair")
 if fams:

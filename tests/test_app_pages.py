@@ -246,6 +246,7 @@ def test_dupes_family_pair_view_and_review_mark(app_kb):
     ids = ids_by_source(app_kb)
     at = goto(app(app_kb, "reviewer"), "dupes")
     fams = at.dataframe[0].value
+    assert "查重结果计算于" in texts(at)
     assert (
         len(fams) == 1
         and f"#{ids['a.txt']}" in fams["成员"].iloc[0]

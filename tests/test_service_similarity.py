@@ -109,6 +109,25 @@ def test_index_stale_sees_a_swap_with_the_same_count(corpus):
     assert eng.texts[new_id] == text
 
 
+def test_sweep_is_stored_and_redone_when_texts_or_threshold_change(corpus, tmp_path):
+    kb, ids = corpus
+    first = kb.dupes()
+    again = kb.dupes()
+    assert (first["stats"]["cached"], again["stats"]["cached"]) == (False, True)
+    assert [f["key"] for f in again["families"]] == [f["key"] for f in first["families"]]
+    # review marks are read fresh, not from the stored sweep
+    kb.storage.mark_family_reviewed(first["families"][0]["key"], "reviewer")
+    assert kb.dupes()["families"][0]["reviewed"]
+    assert kb.dupes(threshold=0.9)["stats"]["cached"] is False
+    d = tmp_path / "more"
+    d.mkdir()
+    (d / "e.txt").write_text(BASE.format(co="西岭齿轮有限公司"), encoding="utf-8")
+    kb.ingest([d])
+    after = kb.dupes()
+    assert after["stats"]["cached"] is False
+    assert len(after["families"][0]["members"]) == 3
+
+
 def test_cli_dupes_json_shape(corpus, run_cli):
     r = run_cli("dupes", "--json")
     assert r.exit_code == 0, r.output

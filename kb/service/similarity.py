@@ -12,7 +12,9 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,8 @@ class SimilarityMixin:
         changed = {
             i for i in have & stored.keys() if eng.meta.get(i, {}).get("content_hash", stored[i]) != stored[i]
         }
+        for i in have & stored.keys():  # engines saved before hashes were kept: adopt the stored ones
+            eng.meta.setdefault(i, {}).setdefault("content_hash", stored[i])
         extra = (have - stored.keys()) | changed
         missing = sorted((stored.keys() - have) | changed)
         for i in extra:
@@ -265,10 +269,55 @@ class SimilarityMixin:
     def family_key(member_ids: Sequence[int]) -> str:
         return hashlib.sha1(",".join(str(i) for i in sorted(member_ids)).encode()).hexdigest()[:12]
 
+    def _sweep_path(self, eng: Any, threshold: float) -> Path:
+        """File of the stored sweep for the engine's texts, its settings, the threshold and this version."""
+        from kb import __version__
+        from nlp.similarity.engine import FORMAT_VERSION
+
+        fp = self._fingerprint({i: str(eng.meta.get(i, {}).get("content_hash", "")) for i in eng.ids()})
+        key = json.dumps(
+            [fp, eng.config.to_dict(), eng.encoder.name, round(threshold, 6), __version__, FORMAT_VERSION],
+            sort_keys=True,
+            default=str,
+        )
+        return self._index_dir().with_name("sweeps") / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+    def _sweep(self, eng: Any, threshold: float | None) -> dict[str, Any]:
+        """``eng.dupes`` stored beside the index, keyed by the texts, settings and threshold.
+
+        A sweep of a 10⁵ archive takes minutes (docs/benchmarks.md); the stored result lets the pages
+        and the CLI reuse it until a text, a setting or the threshold changes. Only the latest few
+        results are kept.
+        """
+        thr = float(eng.config.dupe_threshold if threshold is None else threshold)
+        path = self._sweep_path(eng, thr)
+        if path.exists():
+            try:
+                rep = json.loads(path.read_text(encoding="utf-8"))
+                rep["stats"]["cached"] = True
+                return rep
+            except (ValueError, KeyError, TypeError):
+                log.warning("stored duplicate sweep %s is unreadable; sweeping again", path)
+        rep = eng.dupes(thr).to_dict()
+        rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(rep, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        old = sorted(path.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in old[4:]:
+            f.unlink(missing_ok=True)
+        rep["stats"]["cached"] = False
+        return rep
+
     def dupes(self, threshold: float | None = None) -> dict[str, Any]:
-        """Duplicate families (connected components) and the pairs that link them, across the whole KB."""
+        """Duplicate families (connected components) and the pairs that link them, across the whole KB.
+
+        The sweep is stored beside the index and reused until the texts, the settings or the threshold
+        change (``stats.cached``); review marks are read fresh every time.
+        """
         eng = self.similarity_engine()
-        rep = eng.dupes(threshold).to_dict()
+        rep = self._sweep(eng, threshold)
         reviewed = self.storage.family_reviews()
         for fam in rep["families"]:
             ids = [m["id"] for m in fam["members"]]
