@@ -208,3 +208,22 @@ def test_margin_gate_keeps_planted_pairs_and_drops_the_crowd() -> None:
     assert planted_full <= lex | gated
     # the gate keeps the planted pairs among the semantic candidates themselves
     assert len(planted & gated) >= 0.9 * len(planted & crowd)
+
+
+def test_lexical_candidates_rank_the_long_source_of_a_copied_passage_first() -> None:
+    recs = _generated(300)
+    # LSH tuned for low Jaccard: many same-genre texts collide with the query, as at archive scale
+    eng = SimilarityEngine("tfidf", config=SimilarityConfig(lsh_threshold=0.05), encoder_options={"dim": 64})
+    for r in recs:
+        eng.add(r["id"], r["text"], r["meta"])
+    eng.build()
+    src = max(recs, key=lambda r: len(r["text"]))
+    other = min(recs, key=lambda r: len(r["text"]))
+    # a short new text: 400 characters of the long source inside another text's words
+    query = other["text"][:300] + src["text"][1000:1400] + other["text"][300:500]
+    everything = eng.lexical_candidates(query, budget=0)
+    assert len(everything) > 20
+    top = eng.lexical_candidates(query, budget=3)
+    assert len(top) == 3 and top == everything[:3]
+    assert src["id"] in top and other["id"] in top
+    assert eng.similar(query, k=3)[0].id in (src["id"], other["id"])

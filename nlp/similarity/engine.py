@@ -92,6 +92,9 @@ class SimilarityConfig:
     max_bucket: int = 200  # larger LSH buckets are template text, skipped in sweeps
     min_jaccard: float = 0.15  # LSH candidates below this MinHash Jaccard estimate are not aligned
     semantic_k: int = 10  # semantic neighbours per text in sweeps and ``similar``
+    # ``similar``: at most this many LSH candidates are aligned, those with the most shared shingles
+    # by the MinHash estimate (a text of the 10⁵ archive can collide with ~1,000 others)
+    similar_lexical_budget: int = 64
     dupe_threshold: float = 0.5  # symmetric similarity (boilerplate excluded) that links a family
     identical: float = 0.98
     minor_edits: float = 0.6
@@ -977,7 +980,7 @@ class SimilarityEngine:
         """
         self._ensure_boilerplate()
         qid, text, nq, qv = self._query(id_or_text)
-        cands = set(self.neardup.candidates(qid if qid is not None else text))
+        cands = set(self.lexical_candidates(qid if qid is not None else text))
         assert self.index is not None
         ids, scores = self.index.search(qv, k + self.config.semantic_k + 1)
         cands.update(int(i) for i in ids)
@@ -1020,6 +1023,35 @@ class SimilarityEngine:
         self.cache.flush()
         out.sort(key=lambda m: (LEVELS.index(m.level), -m.similarity_excl_boilerplate, -(m.cosine or 0)))
         return out[:k]
+
+    def lexical_candidates(self, id_or_text: int | str, budget: int | None = None) -> list[int]:
+        """LSH candidates of an id or a new text, most shared shingles first.
+
+        The shared shingles are estimated as ``J / (1 + J) · (|q| + |c|)`` from the MinHash Jaccard
+        estimate ``J`` and the text lengths, so that the long source of a short copied passage still
+        ranks high (its Jaccard is small).
+
+        Args:
+            id_or_text: an id in the engine, or a new text (not stored).
+            budget: keep at most this many; default ``similar_lexical_budget`` (≤ 0: all).
+
+        Returns:
+            Candidate ids, best first.
+        """
+        qid = None if isinstance(id_or_text, str) else int(id_or_text)
+        text = id_or_text if isinstance(id_or_text, str) else self.texts[int(id_or_text)]
+        sig = self.neardup.query_signature(id_or_text)
+        cands = [c for c in self.neardup.candidates(sig) if c != qid and c in self.texts]
+        if not cands:
+            return []
+        j = self.neardup.jaccards(sig, cands)
+        lens = np.array([len(self.texts[c]) for c in cands], dtype=np.float64)
+        shared = j / (1.0 + j) * (len(text) + lens)  # original lengths: cheap, close to shingle counts
+        order = np.argsort(-shared, kind="stable")
+        budget = self.config.similar_lexical_budget if budget is None else budget
+        if budget > 0:
+            order = order[:budget]
+        return [cands[i] for i in order]
 
     def report(
         self, id_or_text: int | str, k: int = 20, filters: Mapping[str, Any] | None = None

@@ -273,16 +273,33 @@ class NearDupIndex:
         """Indexed ids, sorted."""
         return sorted(self._slot_of)
 
-    def candidates(self, id_or_text: int | str) -> list[int]:
-        """Ids whose sketches collide with an indexed id or a new text.
+    def query_signature(self, id_or_text: int | str) -> np.ndarray:
+        """Signature of an indexed id, or of a new text (computed, not added)."""
+        if isinstance(id_or_text, str):
+            return self.signature(id_or_text)
+        return self._sig[self._slot_of[int(id_or_text)]]
+
+    def jaccards(self, sig: np.ndarray, ids: list[int]) -> np.ndarray:
+        """MinHash Jaccard estimates of one signature against indexed ids (vectorised)."""
+        if not ids:
+            return np.zeros(0, dtype=np.float64)
+        slots = np.array([self._slot_of[int(i)] for i in ids], dtype=np.int64)
+        return np.count_nonzero(self._sig[slots] == sig[None, :], axis=1) / self.num_perm
+
+    def candidates(self, id_or_text: int | str | np.ndarray) -> list[int]:
+        """Ids whose sketches collide with an indexed id, a new text or a signature.
 
         Args:
-            id_or_text: an indexed id, or an original text (not added).
+            id_or_text: an indexed id, an original text (not added), or a signature from
+                :meth:`query_signature`.
 
         Returns:
             Candidate ids (sorted, without the id itself).
         """
-        if isinstance(id_or_text, str):
+        if isinstance(id_or_text, np.ndarray):
+            sig = id_or_text
+            me = None
+        elif isinstance(id_or_text, str):
             sig = self.signature(id_or_text)
             me = None
         else:
