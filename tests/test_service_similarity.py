@@ -128,6 +128,21 @@ def test_sweep_is_stored_and_redone_when_texts_or_threshold_change(corpus, tmp_p
     assert len(after["families"][0]["members"]) == 3
 
 
+def test_switching_the_guide_edition_moves_the_boilerplate_and_redoes_the_sweep(corpus):
+    import json as _json
+
+    kb, _ = corpus
+    assert kb.dupes()["stats"]["cached"] is False
+    before = kb.similarity_engine().reference_texts
+    kb.use_edition("guide", "2025")
+    eng = kb.similarity_engine()
+    assert eng.reference_texts == kb.boilerplate_texts() != before
+    saved = _json.loads((kb._index_dir() / "config.json").read_text(encoding="utf-8"))
+    assert saved["reference_texts"] == eng.reference_texts
+    assert kb.dupes()["stats"]["cached"] is False
+    assert kb.dupes()["stats"]["cached"] is True
+
+
 def test_cli_dupes_json_shape(corpus, run_cli):
     r = run_cli("dupes", "--json")
     assert r.exit_code == 0, r.output

@@ -131,6 +131,9 @@ class KBCore:
             self._classifier = None
             self._ref_engine = None
             self.__dict__.pop("_classifiers", None)
+            # the similarity engine's boilerplate comes from the active editions: reload and sync it
+            self._engine = None
+            self.__dict__.pop("_views_dupes", None)
 
     # ------------------------------------------------------------------ reference editions
     def active_edition(self, list_kind: str = "guide") -> ActiveEdition:

@@ -92,11 +92,16 @@ class SimilarityMixin:
         }
 
     def _sync(self, eng: Any) -> bool:
-        """Make the engine hold exactly the stored submissions. Returns True when it changed.
+        """Make the engine hold exactly the stored submissions and the active editions' reference texts
+        (its boilerplate). Returns True when it changed.
 
         A text counts as held when its id is in the engine with the same content hash (SQLite can
         give a new row the id of a deleted one).
         """
+        refs = [t for t in self.boilerplate_texts() if t]
+        ref_changed = list(eng.reference_texts) != refs
+        if ref_changed:  # another guide / task-list edition became active: its text is the boilerplate now
+            eng.set_reference_texts(refs)
         stored = self.storage.submission_hashes()
         have = set(eng.ids())
         changed = {
@@ -113,7 +118,7 @@ class SimilarityMixin:
             for sid in missing:
                 sub = self.storage.get_submission(sid)
                 eng.add(sid, sub.text, self._doc_meta(sub, classes.get(sid, (None, None))[1]))
-        return bool(extra or missing)
+        return bool(extra or missing or ref_changed)
 
     def _save_engine(self, eng: Any) -> None:
         d = self._index_dir()
@@ -270,13 +275,21 @@ class SimilarityMixin:
         return hashlib.sha1(",".join(str(i) for i in sorted(member_ids)).encode()).hexdigest()[:12]
 
     def _sweep_path(self, eng: Any, threshold: float) -> Path:
-        """File of the stored sweep for the engine's texts, its settings, the threshold and this version."""
+        """File of the stored sweep for the engine's texts, settings, reference texts, threshold and version."""
         from kb import __version__
         from nlp.similarity.engine import FORMAT_VERSION
 
         fp = self._fingerprint({i: str(eng.meta.get(i, {}).get("content_hash", "")) for i in eng.ids()})
         key = json.dumps(
-            [fp, eng.config.to_dict(), eng.encoder.name, round(threshold, 6), __version__, FORMAT_VERSION],
+            [
+                fp,
+                eng.config.to_dict(),
+                eng.encoder.name,
+                hashlib.sha1("\x00".join(eng.reference_texts).encode()).hexdigest(),
+                round(threshold, 6),
+                __version__,
+                FORMAT_VERSION,
+            ],
             sort_keys=True,
             default=str,
         )
