@@ -311,3 +311,18 @@ def test_generator_reproduces_committed_files(gen, tmp_path):
             assert gen.extract_xlsx(a) == gen.extract_xlsx(b), rel
         else:
             assert a.read_bytes() == b.read_bytes(), rel
+
+
+def test_product_reads_every_demo_file_at_the_manifest_zishu(manifest):
+    """What ingest extracts (docx tables included) has the 字数 the manifest states."""
+    from kb.ingest import read_path
+    from nlp.count import count_zishu
+
+    read: dict[str, str] = {}
+    for f in sorted({m["file"].split("#")[0] for m in manifest}):
+        for doc in read_path(DEMO / f, parse_timeout_s=0):
+            key = str(Path(f).parent / doc.source) if "#" in doc.source else f
+            read[key] = doc.text
+    assert set(read) == {m["file"] for m in manifest}
+    wrong = [(m["file"], m["zishu"], count_zishu(read[m["file"]])) for m in manifest]
+    assert [w for w in wrong if w[1] != w[2]] == []

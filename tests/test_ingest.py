@@ -48,6 +48,25 @@ def test_docx_keeps_paragraphs_headings_and_tables_in_order(tmp_path):
     assert doc.meta.title == "s"  # the first line is a section heading, so the file name is the title
 
 
+def test_docx_table_keeps_equal_neighbour_cells_and_reads_a_merged_cell_once(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=4)
+    for c, v in enumerate(["指标", "改造前", "改造后", "变化"]):
+        t.cell(0, c).text = v
+    for c, v in enumerate(["生产效率", "—", "—", "+35%"]):
+        t.cell(1, c).text = v
+    merged = t.cell(2, 1).merge(t.cell(2, 3))
+    t.cell(2, 0).text, merged.text = "说明", "改造前后均未单独统计"
+    p = tmp_path / "t.docx"
+    d.save(p)
+    [doc] = list(read_path(p))
+    assert doc.text.splitlines() == [
+        "指标\t改造前\t改造后\t变化",
+        "生产效率\t—\t—\t+35%",
+        "说明\t改造前后均未单独统计",
+    ]
+
+
 def test_corrupt_docx_and_scanned_pdf_are_reported(tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 this is not really a zip")

@@ -20,10 +20,13 @@ import io
 import json
 import random
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: nlp/
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "demo"
@@ -130,29 +133,9 @@ TEMPLATE_SENTENCES = {
     "T3": "下一步，企业将持续深化新一代信息技术与制造业融合发展，不断提升智能制造水平。",
 }
 
-# --------------------------------------------------------------------------------------
-# 字数 counting (Word-like): each CJK character and full-width punctuation mark is 1,
-# each run of other non-space characters (a Latin word, a number such as 2.1%) is 1.
-# --------------------------------------------------------------------------------------
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_FWP = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
-_RE_WIDE = re.compile(f"[{_CJK}{_FWP}]")
-_RE_NARROW = re.compile(f"[^\\s{_CJK}{_FWP}]+")
-
-
-def count_zishu(text: str) -> int:
-    """Count 字数 as Chinese word processors do.
-
-    Args:
-        text: any text.
-
-    Returns:
-        CJK characters and full-width punctuation count 1 each; every maximal run of
-        other non-space characters (a Latin word, a number like ``2.1%``) counts 1.
-    """
-    return len(_RE_WIDE.findall(text)) + len(_RE_NARROW.findall(text))
-
+# 字数 of the manifest: the product's own rule (nlp/count.py, documented in docs/checks.md), so that the
+# manifest and the checks never disagree on what a text's length is.
+from nlp.count import count_zishu  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # Companies (all invented) and submissions

@@ -60,9 +60,13 @@ def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
             table = Table(child, document)
             for row in table.rows:
                 cells: list[str] = []
+                seen: set[int] = set()
                 for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell appears once per grid column it spans
+                        continue
+                    seen.add(id(cell._tc))
                     t = cell.text.strip().replace("\n", " ")
-                    if t and (not cells or cells[-1] != t):  # merged cells repeat their text
+                    if t:  # equal neighbouring values ("—", "—") are distinct cells and stay
                         cells.append(t)
                 if cells:
                     lines.append("\t".join(cells))
