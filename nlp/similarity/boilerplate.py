@@ -93,7 +93,9 @@ class Boilerplate:
         """Learn boilerplate from a corpus of submissions and the reference texts.
 
         Args:
-            texts: submission texts (each counted once per distinct sentence).
+            texts: submission texts (each counted once per distinct sentence; a sentence must also
+                recur in ``min_docs`` distinct (previous, next) sentence contexts, so the sentences of
+                a text copied several times are not learned).
             reference_texts: guide / notice texts; all of their sentences are boilerplate.
             min_docs: fixed document count; default ``max(min_docs_floor, ceil(min_frac·len(texts)))``.
             min_docs_floor: lower bound of the default count.
@@ -107,9 +109,12 @@ class Boilerplate:
         """
         n = len(texts)
         threshold = min_docs if min_docs is not None else max(min_docs_floor, math.ceil(min_frac * n))
+        sequences: list[list[int]] = []  # each text's sentence keys in order
         per_doc = []
         for t in texts:
-            keys = {h for h, _ in _sentence_keys(t, min_sentence_chars)}
+            seq = [h for h, _ in _sentence_keys(t, min_sentence_chars)]
+            sequences.append(seq)
+            keys = set(seq)
             if keys:
                 per_doc.append(np.fromiter(keys, dtype=np.uint64, count=len(keys)))
         if per_doc:
@@ -119,6 +124,18 @@ class Boilerplate:
         else:
             common = np.zeros(0, dtype=np.uint64)
         hashes = {int(h) for h in common}
+        # Copies are not templates: a template sentence recurs between different neighbours, a
+        # sentence of a text copied k times recurs between the same neighbours k times. Keep a
+        # recurring sentence only when it stands in at least ``threshold`` distinct (previous, next)
+        # contexts. (Reference sentences are boilerplate regardless: added in __init__.)
+        contexts: dict[int, set[tuple[int, int]]] = {h: set() for h in hashes}
+        for seq in sequences:
+            for i, h in enumerate(seq):
+                ctx = contexts.get(h)
+                if ctx is not None:
+                    ctx.add((seq[i - 1] if i else 0, seq[i + 1] if i + 1 < len(seq) else 0))
+        copied = {h for h, ctx in contexts.items() if len(ctx) < threshold}
+        hashes -= copied
         examples: list[str] = []
         if hashes and max_examples:
             for t in texts:
@@ -127,7 +144,12 @@ class Boilerplate:
                         examples.append(t[s:e])
                 if len(examples) >= max_examples:
                     break
-        stats = {"documents": n, "min_docs": threshold, "learned_sentences": len(hashes)}
+        stats = {
+            "documents": n,
+            "min_docs": threshold,
+            "learned_sentences": len(hashes),
+            "copied_sentences_dropped": len(copied),
+        }
         return cls(
             hashes,
             reference_texts,

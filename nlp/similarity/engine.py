@@ -719,16 +719,14 @@ class SimilarityEngine:
     def learn_boilerplate(self) -> Boilerplate:
         """Learn boilerplate from the whole collection and the reference texts (see boilerplate.py)."""
         c = self.config
-        texts = [self.texts[i] for i in self.ids()]
         self.boilerplate = Boilerplate.learn(
-            texts,
+            [self.texts[i] for i in self.ids()],
             self.reference_texts,
             min_docs_floor=c.boilerplate_min_docs,
             min_frac=c.boilerplate_min_frac,
             min_len=c.min_len,
             min_sentence_chars=c.min_sentence_chars,
         )
-        _drop_copied_sentences(self.boilerplate, texts, c.min_sentence_chars)
         self._bp_version = self._version
         self._mask_cache.clear()
         return self.boilerplate
@@ -1447,35 +1445,6 @@ def _tfidf_rows(enc: TfidfEncoder, texts: list[str]) -> Any:
     if vec is not None:  # encoder saved by an older version (scikit-learn vectorizer)
         return vec.transform(texts)
     return enc._tfidf(texts)
-
-
-def _drop_copied_sentences(bp: Boilerplate, texts: list[str], min_chars: int) -> None:
-    """Unlearn recurring sentences that recur only because whole texts were copied.
-
-    A template sentence recurs in many texts between different neighbours; a sentence of a copied
-    text recurs between the same neighbours in every copy. A learned sentence stays boilerplate only
-    when it occurs in at least ``min_docs`` distinct (previous, next) sentence contexts; sentences of
-    the reference texts always stay.
-    """
-    from nlp.similarity.boilerplate import _sentence_keys
-
-    learned = bp.hashes - Boilerplate((), bp.reference_texts, min_sentence_chars=min_chars).hashes
-    if not learned:
-        return
-    contexts: dict[int, set[tuple[int, int]]] = {}
-    for t in texts:
-        keys = [h for h, _ in _sentence_keys(t, min_chars)]
-        for n, h in enumerate(keys):
-            if h in learned:
-                ctx = (keys[n - 1] if n else 0, keys[n + 1] if n + 1 < len(keys) else 0)
-                contexts.setdefault(h, set()).add(ctx)
-    need = int(bp.stats.get("min_docs", 3))
-    copied = {h for h in learned if len(contexts.get(h, ())) < need}
-    if copied:
-        bp.hashes -= copied
-        bp.stats["learned_sentences"] = int(bp.stats.get("learned_sentences", 0)) - len(copied)
-        bp.stats["copied_sentences_dropped"] = len(copied)
-        bp.examples = [e for e in bp.examples if bp.is_boilerplate(e)]
 
 
 def rrf(rankings: Iterable[Mapping[int, int]], k: int = 60) -> list[tuple[int, float]]:
