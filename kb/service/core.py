@@ -148,20 +148,35 @@ class KBCore:
                 eid = self.storage.get_meta(f"active_{list_kind}")
             if eid is None:
                 raise ReferenceNotFoundError(f"没有可用的{list_kind}参考版本：请运行 `scenario-kb init`。")
-            row = self.storage.get_edition(int(eid))
-            entries = [_entry_from_dict(d) for d in self.storage.edition_entries(int(eid))]
-            ed = ActiveEdition(
-                row["id"],
-                list_kind,
-                row["edition"],
-                row["variant"],
-                row["title"],
-                row["status"],
-                row["source"],
-                entries,
-            )
+            ed = self._edition_from_row(self.storage.get_edition(int(eid)), list_kind)
             self._editions[list_kind] = ed
             return ed
+
+    def _edition_from_row(self, row: dict[str, Any], list_kind: str) -> ActiveEdition:
+        """An edition row of the database with its entries."""
+        entries = [_entry_from_dict(d) for d in self.storage.edition_entries(int(row["id"]))]
+        return ActiveEdition(
+            row["id"],
+            list_kind,
+            row["edition"],
+            row["variant"],
+            row["title"],
+            row["status"],
+            row["source"],
+            entries,
+        )
+
+    def _pick_edition(
+        self, list_kind: str, edition: str, variant: str | None = None
+    ) -> dict[str, Any] | None:
+        """The stored edition row for ``list_kind`` / ``edition`` (official before reconstruction), or None."""
+        cands = [
+            e for e in self.storage.list_editions() if e["list_kind"] == list_kind and e["edition"] == edition
+        ]
+        if variant:
+            cands = [e for e in cands if e["variant"] == variant]
+        cands.sort(key=lambda e: e["variant"] != "official")
+        return cands[0] if cands else None
 
     def reference_list(self) -> list[dict[str, Any]]:
         """All editions in the database, marking the active ones."""
@@ -171,18 +186,13 @@ class KBCore:
 
     def use_edition(self, list_kind: str, edition: str, variant: str | None = None) -> ActiveEdition:
         """Make an edition active (``variant`` official wins over reconstruction when not given)."""
-        cands = [
-            e for e in self.storage.list_editions() if e["list_kind"] == list_kind and e["edition"] == edition
-        ]
-        if variant:
-            cands = [e for e in cands if e["variant"] == variant]
-        if not cands:
+        row = self._pick_edition(list_kind, edition, variant)
+        if row is None:
             raise ReferenceNotFoundError(
                 f"没有 {list_kind} {edition} 年版{f'（{variant}）' if variant else ''}：请用 `scenario-kb reference list` 查看，"
                 "或用 `scenario-kb reference import` 导入官方文本。"
             )
-        cands.sort(key=lambda e: e["variant"] != "official")
-        self.storage.set_meta(f"active_{list_kind}", str(cands[0]["id"]))
+        self.storage.set_meta(f"active_{list_kind}", str(row["id"]))
         self._invalidate()
         return self.active_edition(list_kind)
 
@@ -422,27 +432,13 @@ class KBCore:
         active = self.active_edition("guide")
         if not edition or edition == active.edition:
             return active.entries, active.to_dict()
-        cands = [
-            e for e in self.storage.list_editions() if e["list_kind"] == "guide" and e["edition"] == edition
-        ]
-        if not cands:
+        row = self._pick_edition("guide", edition)
+        if row is None:
             raise ReferenceNotFoundError(
                 f"没有 {edition} 年版的典型场景指引：请用 `scenario-kb reference list` 查看。"
             )
-        cands.sort(key=lambda e: e["variant"] != "official")
-        row = cands[0]
-        entries = [_entry_from_dict(d) for d in self.storage.edition_entries(row["id"])]
-        info = ActiveEdition(
-            row["id"],
-            "guide",
-            row["edition"],
-            row["variant"],
-            row["title"],
-            row["status"],
-            row["source"],
-            entries,
-        ).to_dict()
-        return entries, info
+        ed = self._edition_from_row(row, "guide")
+        return ed.entries, ed.to_dict()
 
     def confirmed_examples(self, codes: set[str]) -> dict[str, list[str]]:
         """Texts reviewers confirmed for each scenario code (used as extra examples by the classifier)."""

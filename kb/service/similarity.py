@@ -104,11 +104,11 @@ class SimilarityMixin:
             eng.set_reference_texts(refs)
         stored = self.storage.submission_hashes()
         have = set(eng.ids())
-        changed = {
-            i for i in have & stored.keys() if eng.meta.get(i, {}).get("content_hash", stored[i]) != stored[i]
-        }
-        for i in have & stored.keys():  # engines saved before hashes were kept: adopt the stored ones
-            eng.meta.setdefault(i, {}).setdefault("content_hash", stored[i])
+        changed = set()
+        for i in have & stored.keys():
+            # engines saved before hashes were kept adopt the stored one
+            if eng.meta.setdefault(i, {}).setdefault("content_hash", stored[i]) != stored[i]:
+                changed.add(i)
         extra = (have - stored.keys()) | changed
         missing = sorted((stored.keys() - have) | changed)
         for i in extra:
@@ -126,9 +126,7 @@ class SimilarityMixin:
         old = d.with_name(d.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
         eng.save(tmp)
-        stored = self.storage.submission_hashes()
-        # hashes of the engine's texts as the database holds them now; an id deleted meanwhile gets ""
-        fp = self._fingerprint({i: stored.get(i, "") for i in eng.ids()})
+        fp = self._engine_fingerprint(eng)
         (tmp / "db.json").write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
         shutil.rmtree(old, ignore_errors=True)
         if d.exists():
@@ -201,11 +199,15 @@ class SimilarityMixin:
             h.update(f"{i}:{hashes[i]}\n".encode())
         return h.hexdigest()
 
+    def _engine_fingerprint(self, eng: Any) -> str:
+        """Fingerprint of the texts an engine holds (their content hashes, kept in its metadata)."""
+        return self._fingerprint({i: str(eng.meta.get(i, {}).get("content_hash", "")) for i in eng.ids()})
+
     def index_stale(self) -> bool:
         """Cheap test: does the saved index hold other texts than the database?
 
-        The index folder keeps ``db.json``: the fingerprint of (id, content hash) of the submissions
-        it holds, read from the database when it was saved. SQLite reuses the id of a deleted last
+        The index folder keeps ``db.json``: the fingerprint of (id, content hash) of the texts it
+        holds (the hashes are in each text's metadata, set from the database by ``_sync``). SQLite reuses the id of a deleted last
         row, so ids alone (or counts) would miss a swap. Folders without it compare counts.
         """
         d = self._index_dir()
@@ -279,10 +281,9 @@ class SimilarityMixin:
         from kb import __version__
         from nlp.similarity.engine import FORMAT_VERSION
 
-        fp = self._fingerprint({i: str(eng.meta.get(i, {}).get("content_hash", "")) for i in eng.ids()})
         key = json.dumps(
             [
-                fp,
+                self._engine_fingerprint(eng),
                 eng.config.to_dict(),
                 eng.encoder.name,
                 hashlib.sha1("\x00".join(eng.reference_texts).encode()).hexdigest(),
