@@ -307,15 +307,23 @@ class TfidfEncoder:
             raise EncoderNotFitted("TF-IDF 编码器尚未拟合：先调用 fit(语料) 或 TfidfEncoder.load(路径)")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        x = self.raw_rows(texts)
         if self._vec is not None:  # encoder saved by an older version (scikit-learn vectorizer)
-            x = self._vec.transform(list(texts))
             return _l2(self._svd.transform(x) if self._svd is not None else x.toarray())
-        x = self._tfidf(texts)
         if self._proj is not None:
             return _l2(x @ self._proj)
         return _l2(x.toarray())
 
     encode_queries = encode
+
+    def raw_rows(self, texts: Sequence[str]) -> Any:
+        """The L2-normalised TF-IDF rows before LSA (scipy CSR): sentence vectors of the paraphrase
+        layer, where LSA would blur single sentences."""
+        if not self.fitted:
+            raise EncoderNotFitted("TF-IDF 编码器尚未拟合：先调用 fit(语料) 或 TfidfEncoder.load(路径)")
+        if self._vec is not None:  # encoder saved by an older version (scikit-learn vectorizer)
+            return self._vec.transform(list(texts))
+        return self._tfidf(texts)
 
     def save(self, path: str | Path) -> None:
         """Save the fitted encoder with joblib."""

@@ -858,7 +858,7 @@ class SimilarityEngine:
                 self._ensure_vectors()
             spans = list(windows(text, 1, mc))
             # raw char n-gram TF-IDF rows (sparse, L2-normalised): LSA blurs single sentences
-            vecs: Any = _tfidf_rows(enc, [text[s:e] for s, e in spans])
+            vecs: Any = enc.raw_rows([text[s:e] for s, e in spans])
         else:
             d = embed_document(enc, text, self.cache, max_sentences=1, max_chars=mc)
             spans, vecs = d.spans, d.chunk_vectors
@@ -1437,14 +1437,6 @@ class SimilarityEngine:
             extra=sorted(mine - db),
             unindexed=sorted((mine - indexed) - self._pending) if self.index is not None else [],
         )
-
-
-def _tfidf_rows(enc: TfidfEncoder, texts: list[str]) -> Any:
-    """Raw (no LSA) L2-normalised TF-IDF rows of a fitted encoder, sparse."""
-    vec = getattr(enc, "_vec", None)
-    if vec is not None:  # encoder saved by an older version (scikit-learn vectorizer)
-        return vec.transform(texts)
-    return enc._tfidf(texts)
 
 
 def rrf(rankings: Iterable[Mapping[int, int]], k: int = 60) -> list[tuple[int, float]]:
