@@ -3,7 +3,8 @@
     python tools/build_real_corpus.py            # parts/*.jsonl + aliases.json -> corpus.jsonl, stats
     python tools/build_real_corpus.py --check    # validate only
 
-Each record gets ``company_key`` (aliases, legal suffixes stripped) and ``split`` (``nlp.judgment.corpus.split_of``,
+Where the two annotators disagreed (``tools/label_agreement.py``), the adjudicated labels of ``adjudication.jsonl``
+replace annotator A's (kept in ``labels_a``). Each record gets ``company_key`` (aliases, legal suffixes stripped) and ``split`` (``nlp.judgment.corpus.split_of``,
 a pure function of the company key: the split is frozen by construction). Negatives without a company are split by
 their id. Records are validated: codes exist in the 2021 guide, ``links`` match the codes, the text does not write
 its own labels (a guide scenario name or ``XX环节``), lengths are in range.
@@ -75,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     guide, tasks = _entries(GUIDE), _entries(TASKS)
     aliases = load_aliases(REAL / "aliases.json")
+    adjudicated = {}
+    if (REAL / "adjudication.jsonl").exists():
+        for line in (REAL / "adjudication.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                adjudicated[d["id"]] = d
     records, problems = [], []
     for part in sorted((REAL / "parts").glob("*.jsonl")):
         for n, line in enumerate(part.read_text(encoding="utf-8").splitlines(), 1):
@@ -85,6 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as exc:
                 problems.append(f"{part.name}:{n}: not JSON ({exc})")
                 continue
+            adj = adjudicated.get(rec.get("id"))
+            if adj is not None:  # the adjudicator's decision replaces annotator A's labels
+                rec["labels_a"] = {k: rec.get(k) for k in ("kind", "scenarios", "links", "task", "genre")}
+                for k in ("kind", "scenarios", "links", "task", "genre"):
+                    rec[k] = adj.get(k)
+                rec["adjudication"] = adj.get("note", "")
+                if rec["kind"] == "negative":
+                    rec["group"] = None
             errs = validate(rec, guide, tasks)
             if errs:
                 problems.append(f"{part.name}:{n} {rec.get('id')}: {'; '.join(errs)}")
