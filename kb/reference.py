@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import tempfile
-import threading
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
+from nlp.text import keyword_extractor, split_word
 from nlp.types import ReferenceEntry
 
 log = logging.getLogger(__name__)
@@ -847,16 +847,7 @@ def _subsector_from_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keyword_extractor() -> Any:
-    """A private jieba TF-IDF extractor that knows the domain terms of the bundled editions.
-
-    A separate ``jieba.Tokenizer`` keeps the global jieba dictionary (used by ``nlp``) untouched.
-    """
-    import jieba
-    import jieba.analyse
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    """The toolkit's TF-IDF keyword extractor, knowing the domain terms of the bundled editions."""
     terms: set[str] = set()
     try:
         for ed in bundled_editions():
@@ -864,30 +855,7 @@ def _keyword_extractor() -> Any:
                 terms.update((e.name, *e.keywords, *e.synonyms, *e.indicators))
     except (ReferenceDataError, OSError) as exc:  # the importer still works without them
         log.warning("domain terms not loaded: %s", exc)
-    for term in sorted(terms):
-        if 2 <= len(term) <= 12 and not re.search(r"[\s|]", term):
-            tokenizer.add_word(term, freq=20000, tag="nz")
-    extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = tokenizer
-    extractor.postokenizer = jieba.posseg.POSTokenizer(tokenizer)
-    return extractor
-
-
-_KEYWORD_LOCK = threading.Lock()
-
-
-def _name_words(tokenizer: Any, name: str) -> list[str]:
-    """Segment a name into its words even when the whole name is a dictionary word."""
-    with _KEYWORD_LOCK:
-        tokenizer.check_initialized()
-        freq = tokenizer.FREQ.get(name, 0)
-        if freq:
-            tokenizer.del_word(name)
-        try:
-            return tokenizer.lcut(name, HMM=False)
-        finally:
-            if freq:
-                tokenizer.add_word(name, freq)
+    return keyword_extractor(terms)
 
 
 _KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an")
@@ -918,7 +886,7 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
         ):
             out.append(w)
 
-    for w in _name_words(extractor.tokenizer, name):
+    for w in split_word(extractor.tokenizer, name):
         add(w)
     if description:
         for w in extractor.extract_tags(description, topK=top_k * 2, allowPOS=_KEYWORD_POS):

@@ -29,22 +29,20 @@ import json
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from nlp.text import bm25_weights, char_bigrams, domain_tokenizer, fold_width, is_cjk, split_units
 from nlp.types import Finding, ReferenceEntry, SpanT
 
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
 CALIBRATION_PATH = DATA_DIR / "classify_calibration.json"
 
 MAX_WINDOW = 120  # characters; longer sentences are cut into windows at commas
@@ -69,83 +67,13 @@ _PUNCT = set("，。、；：？！,.;:?!（）()【】[]“”\"'‘’《》<>
 # --------------------------------------------------------------------------------------------- text utilities
 
 
-def _fold(text: str) -> str:
-    """Lowercase and width-fold character by character, keeping the length (offsets stay valid)."""
-    out = []
-    for ch in text:
-        f = unicodedata.normalize("NFKC", ch).lower()
-        out.append(f if len(f) == 1 else ch)
-    return "".join(out)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-_SENT_RE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)】\"']*|\n|$)")
-_COMMA_RE = re.compile(r"[，,、：:]")
-
-
-def split_units(text: str, max_len: int = MAX_WINDOW) -> list[SpanT]:
-    """Split text into scoring units: sentences, long sentences cut into windows at commas.
-
-    Args:
-        text: the original text.
-        max_len: longest unit in characters before it is cut.
-    Returns:
-        Half-open spans into ``text`` with surrounding whitespace stripped, in order.
-    """
-    spans: list[SpanT] = []
-    for m in _SENT_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e <= s:
-            continue
-        if e - s <= max_len:
-            spans.append((s, e))
-            continue
-        start = s
-        cut = s
-        for c in _COMMA_RE.finditer(text, s, e):
-            if c.end() - start > max_len and cut > start:
-                spans.append((start, cut))
-                start = cut
-            cut = c.end()
-        while e - start > max_len:  # no comma to cut at: hard windows
-            if cut > start and cut - start <= max_len:
-                spans.append((start, cut))
-                start = cut
-                continue
-            spans.append((start, start + max_len))
-            start += max_len
-        if e > start:
-            spans.append((start, e))
-    return spans
-
-
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    """A private jieba tokenizer with the domain dictionary (built once, about one second)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    if DOMAIN_DICT.exists():
-        tok.load_userdict(str(DOMAIN_DICT))
-    return tok
-
-
 def _words_with_offsets(folded: str) -> list[tuple[str, int]]:
     """jieba words (stop words, punctuation, digits and single CJK characters dropped) with start offsets."""
     out = []
-    for w, s, _e in _jieba().tokenize(folded):
+    for w, s, _e in domain_tokenizer().tokenize(folded):
         if w in _STOP or len(w.strip()) == 0:
             continue
-        if len(w) == 1 and (_is_cjk(w) or w in _PUNCT or not w.isalnum()):
+        if len(w) == 1 and (is_cjk(w) or w in _PUNCT or not w.isalnum()):
             continue
         if w.isdigit() or any(ch in _PUNCT for ch in w):
             continue
@@ -153,20 +81,8 @@ def _words_with_offsets(folded: str) -> list[tuple[str, int]]:
     return out
 
 
-def _char_bigrams(folded: str, start: int, end: int) -> list[str]:
-    grams = []
-    prev = ""
-    for i in range(start, end):
-        ch = folded[i]
-        ok = _is_cjk(ch) or ch.isalnum()
-        if ok and prev:
-            grams.append(prev + ch)
-        prev = ch if ok else ""
-    return grams
-
-
 def _words(text: str) -> list[str]:
-    return [w for w, _ in _words_with_offsets(_fold(text))]
+    return [w for w, _ in _words_with_offsets(fold_width(text))]
 
 
 # ----------------------------------------------------------------------------------------------- lexical space
@@ -220,19 +136,10 @@ class _Space:
 
 
 class _BM25:
-    """BM25 term weights of the entry documents; a query scores ``q_binary @ W.T``."""
+    """BM25 term weights of the entry documents (:func:`nlp.text.bm25_weights`); a query scores ``q_binary @ W.T``."""
 
     def __init__(self, space: _Space, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        counts = space.counts(docs).tocsr().astype(np.float64)
-        dl = np.asarray(counts.sum(axis=1)).ravel()
-        avgdl = float(dl.mean()) if len(dl) else 1.0
-        n = len(docs)
-        idf = np.log(1.0 + (n - space.df + 0.5) / (space.df + 0.5))
-        coo = counts.tocoo()
-        tf = coo.data
-        denom = tf + k1 * (1 - b + b * dl[coo.row] / max(avgdl, 1e-9))
-        vals = idf[coo.col] * tf * (k1 + 1) / denom
-        self.weights = sparse.csr_matrix((vals, (coo.row, coo.col)), shape=counts.shape)
+        self.weights = bm25_weights(space.counts(docs), space.df, k1, b)
 
 
 # ----------------------------------------------------------------------------------------------- result types
@@ -479,22 +386,22 @@ class _Matcher:
             words: list[str] = []
             chars: list[str] = []
             for text, rep in parts:
-                f = _fold(text)
+                f = fold_width(text)
                 w = [t for t, _ in _words_with_offsets(f)]
-                c = _char_bigrams(f, 0, len(f))
+                c = char_bigrams(f, 0, len(f))
                 words += w * rep
                 chars += c * rep
             for ex in exs:
-                f = _fold(ex)
+                f = fold_width(ex)
                 words += [t for t, _ in _words_with_offsets(f)]
-                chars += _char_bigrams(f, 0, len(f))
+                chars += char_bigrams(f, 0, len(f))
             word_docs.append(words)
             char_docs.append(chars)
         self.words = _Space(word_docs)
         self.chars = _Space(char_docs)
         self.bm25 = _BM25(self.words, word_docs)
         self._build_keywords()
-        self.name_grams = [set(_char_bigrams(_fold(e.name), 0, len(e.name))) for e in self.entries]
+        self.name_grams = [set(char_bigrams(fold_width(e.name), 0, len(e.name))) for e in self.entries]
         self.encoder = encoder
         self.dense = None
         if encoder is not None and self.entries:
@@ -505,7 +412,7 @@ class _Matcher:
         owners: dict[str, set[int]] = {}
         for i, e in enumerate(self.entries):
             for kw in (e.name, *e.keywords, *e.synonyms):
-                k = _fold(kw.strip())
+                k = fold_width(kw.strip())
                 if len(k) >= 2:
                     owners.setdefault(k, set()).add(i)
         self.kw_owners = {k: sorted(v) for k, v in owners.items()}
@@ -601,12 +508,12 @@ class Classifier:
     # ---- features
 
     def _units(self, text: str, boilerplate: Any) -> tuple[list[SpanT], np.ndarray]:
-        spans = split_units(text)
+        spans = split_units(text, MAX_WINDOW)
         weights = np.ones(len(spans))
         seen: set[str] = set()
         is_bp = _boilerplate_fn(boilerplate if boilerplate is not None else self.boilerplate)
         for i, (s, e) in enumerate(spans):
-            key = re.sub(r"\W", "", _fold(text[s:e]))
+            key = re.sub(r"\W", "", fold_width(text[s:e]))
             if key in seen:
                 weights[i] = 0.0  # a sentence repeated inside the text counts once
                 continue
@@ -675,7 +582,7 @@ class Classifier:
         sent_top = _top_mean(unit, TOP_SENTENCES) if len(spans) else np.zeros(n_e)
         sent_max = unit.max(axis=0) if len(spans) else np.zeros(n_e)
         kw = 1.0 - np.exp(-kw_score)
-        present = set(_char_bigrams(folded, 0, len(folded)))
+        present = set(char_bigrams(folded, 0, len(folded)))
         name = np.array([len(g & present) / len(g) if g else 0.0 for g in m.name_grams])
 
         base = {
@@ -723,7 +630,7 @@ class Classifier:
     def _scored(self, text: str, boilerplate: Any = None) -> _Scored:
         spans, weights = self._units(text, boilerplate)
         dense_units = self._encode_units(text, spans)
-        return self._score(self._scen, text, _fold(text), spans, weights, dense_units)
+        return self._score(self._scen, text, fold_width(text), spans, weights, dense_units)
 
     def _encode_units(self, text: str, spans: list[SpanT]) -> Any:
         if self.encoder is None or not spans or "dense_top" not in self.calibration.features:
@@ -752,7 +659,7 @@ class Classifier:
         Returns:
             A ``Classification``.
         """
-        folded = _fold(text)
+        folded = fold_width(text)
         spans, weights = self._units(text, boilerplate)
         dense_units = self._encode_units(text, spans)
         toks = _unit_tokens(folded, spans)
@@ -894,7 +801,7 @@ class Classifier:
             )
             return info, [f]
         if entry.kind == "task" and self._task is not None:
-            ts = self._score(self._task, text, _fold(text), spans, weights, None, toks)
+            ts = self._score(self._task, text, fold_width(text), spans, weights, None, toks)
             pt = _sigmoid(ts.X @ np.asarray(self.calibration.coef) + self.calibration.intercept)
             ot = np.argsort(-pt, kind="stable")
             idx = self.tasks.index(entry)
@@ -1070,7 +977,7 @@ def _unit_tokens(folded: str, spans: list[SpanT]) -> tuple[list[list[str]], list
             j += 1
         if spans and spans[j][0] <= s < spans[j][1]:
             unit_words[j].append(w)
-    return unit_words, [_char_bigrams(folded, s, e) for s, e in spans]
+    return unit_words, [char_bigrams(folded, s, e) for s, e in spans]
 
 
 def _boilerplate_fn(bp: Any) -> Callable[[str], bool] | None:
@@ -1078,8 +985,8 @@ def _boilerplate_fn(bp: Any) -> Callable[[str], bool] | None:
         return None
     if callable(bp):
         return bp
-    keys = {re.sub(r"\W", "", _fold(s)) for s in bp}
-    return lambda s: re.sub(r"\W", "", _fold(s)) in keys
+    keys = {re.sub(r"\W", "", fold_width(s)) for s in bp}
+    return lambda s: re.sub(r"\W", "", fold_width(s)) in keys
 
 
 def _unit_of(spans: list[SpanT], pos: int) -> int | None:
@@ -1255,21 +1162,21 @@ def resolve_entry(claimed: str, entries: Sequence[ReferenceEntry]) -> ReferenceE
     Returns:
         The entry, or None when nothing matches unambiguously.
     """
-    c = re.sub(r"\s", "", _fold(claimed or ""))
+    c = re.sub(r"\s", "", fold_width(claimed or ""))
     if not c:
         return None
     for e in entries:
-        if _fold(e.code) == c:
+        if fold_width(e.code) == c:
             return e
     bare = re.sub(r"(典型)?场景$|示范工厂$", "", c)
     for e in entries:
-        n = _fold(e.name)
+        n = fold_width(e.name)
         if c == n or bare == re.sub(r"示范工厂$", "", n):
             return e
     for e in entries:
-        if any(c == _fold(s) for s in e.synonyms) or (e.subsector and bare == _fold(e.subsector)):
+        if any(c == fold_width(s) for s in e.synonyms) or (e.subsector and bare == fold_width(e.subsector)):
             return e
-    cands = [e for e in entries if _fold(e.name) in c or (len(bare) >= 4 and bare in _fold(e.name))]
+    cands = [e for e in entries if fold_width(e.name) in c or (len(bare) >= 4 and bare in fold_width(e.name))]
     if len(cands) == 1:
         return cands[0]
     if cands:
@@ -1315,17 +1222,17 @@ def guess_industry(
         code = str(get("code", ""))
         words = [k.strip() for k in [*kws, *lent.get(code, [])] if k and k.strip()]
         rows.append((code, name, [*words, name]))
-    folded = _fold(text)
+    folded = fold_width(text)
     owners: dict[str, int] = {}
     for _, _, kws in rows:
         for k in set(kws):
-            owners[_fold(k)] = owners.get(_fold(k), 0) + 1
+            owners[fold_width(k)] = owners.get(fold_width(k), 0) + 1
     out = []
     for code, name, kws in rows:
-        found = [k for k in dict.fromkeys(kws) if len(k) >= 2 and _fold(k) in folded]
+        found = [k for k in dict.fromkeys(kws) if len(k) >= 2 and fold_width(k) in folded]
         if not found:
             continue
-        score = sum(1.0 / owners[_fold(k)] for k in found)
+        score = sum(1.0 / owners[fold_width(k)] for k in found)
         out.append(IndustryGuess(code, name, score, found))
     if not out:
         return []

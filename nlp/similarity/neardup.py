@@ -1,6 +1,6 @@
 """Near-duplicate candidates: MinHash LSH over normalised character shingles.
 
-Texts are normalised (``_text.normalize``: width/case/homoglyph folding, no spaces or punctuation),
+Texts are normalised (``nlp.text.match_text``: width/case/homoglyph folding, no spaces or punctuation),
 cut into overlapping ``k``-character shingles (k=5 by default), hashed in NumPy and sketched with
 ``num_perm`` affine permutations. The sketches are split into ``b`` bands of ``r`` rows, with the
 ``(b, r)`` that datasketch's ``MinHashLSH`` chooses for the Jaccard ``threshold``; two texts are
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.similarity._text import normalize
+from nlp.text import match_text
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class NearDupIndex:
             text: original text.
             norm: its normalised form, if already computed (``text`` is then not read).
         """
-        hv = shingle_hashes(normalize(text) if norm is None else norm, self.k)
+        hv = shingle_hashes(match_text(text) if norm is None else norm, self.k)
         out = np.full(self.num_perm, _EMPTY, dtype=np.uint32)
         if len(hv) == 0:
             return out
