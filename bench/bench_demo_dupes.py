@@ -97,15 +97,10 @@ def evaluate(families: list[list[int]], truth: dict[int, dict[str, Any]]) -> dic
 
 def run_setting(setting: str, texts: dict[int, str], refs: list[str], kb: Any) -> tuple[Any, dict[str, Any]]:
     """Build an engine for one setting and sweep it; returns the DupeReport and timings."""
-    from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
+    from nlp.similarity.engine import SimilarityEngine
 
     enc, _, para = setting.partition("+")
-    cfg = SimilarityConfig(
-        min_len=int(kb.config.min_match_chars),
-        dupe_threshold=float(kb.config.dup_threshold),
-        index_backend="numpy",
-        paraphrase_encoder=para or None,
-    )
+    cfg = kb.config.similarity_config(index_backend="numpy", paraphrase_encoder=para or None)
     t0 = time.perf_counter()
     eng = SimilarityEngine(enc, config=cfg, reference_texts=refs)
     for i in sorted(texts):

@@ -469,6 +469,9 @@ class Classifier:
         calibration: fusion weights and thresholds; read from ``nlp/data/classify_calibration.json`` when None.
         boilerplate: default template-text predicate (a set of sentences or a callable ``str -> bool``).
         claim_top_n: a claim ranked below this is reported as ``CLS001``.
+        max_window: longest scoring unit in characters; longer sentences are cut into windows at commas.
+        boilerplate_weight: weight of a sentence the boilerplate predicate flags (0 would hide copied scopes).
+        top_sentences: how many best sentences the top-sentence feature and the evidence use.
     """
 
     def __init__(
@@ -481,6 +484,9 @@ class Classifier:
         calibration: Calibration | None = None,
         boilerplate: Callable[[str], bool] | Iterable[str] | None = None,
         claim_top_n: int = 3,
+        max_window: int = MAX_WINDOW,
+        boilerplate_weight: float = BOILERPLATE_WEIGHT,
+        top_sentences: int = TOP_SENTENCES,
     ) -> None:
         self.scenarios = list(scenarios)
         self.tasks = list(tasks)
@@ -488,6 +494,9 @@ class Classifier:
         self.edition = self.scenarios[0].edition if self.scenarios else ""
         self.boilerplate = boilerplate
         self.claim_top_n = claim_top_n
+        self.max_window = max_window
+        self.boilerplate_weight = boilerplate_weight
+        self.top_sentences = top_sentences
         self.profile = "lexical"
         if encoder is not None:
             self.profile = f"lexical+{getattr(encoder, 'name', 'dense')}"
@@ -508,7 +517,7 @@ class Classifier:
     # ---- features
 
     def _units(self, text: str, boilerplate: Any) -> tuple[list[SpanT], np.ndarray]:
-        spans = split_units(text, MAX_WINDOW)
+        spans = split_units(text, self.max_window)
         weights = np.ones(len(spans))
         seen: set[str] = set()
         is_bp = _boilerplate_fn(boilerplate if boilerplate is not None else self.boilerplate)
@@ -519,7 +528,7 @@ class Classifier:
                 continue
             seen.add(key)
             if is_bp is not None and is_bp(text[s:e]):
-                weights[i] = BOILERPLATE_WEIGHT
+                weights[i] = self.boilerplate_weight
         return spans, weights
 
     def _score(
@@ -567,7 +576,7 @@ class Classifier:
         if dense_units is not None and m.dense is not None and len(spans):
             sd = np.asarray(dense_units) @ m.dense.T
             sd = np.maximum(sd, 0.0) * weights[:, None]
-            dense_top = _top_mean(sd, TOP_SENTENCES)
+            dense_top = _top_mean(sd, self.top_sentences)
         unit = unit * weights[:, None]
 
         # document level: weighted counts of all units
@@ -579,7 +588,7 @@ class Classifier:
         bm = m.bm25.weights @ q if n_e else np.zeros(0)
         bm_rel = bm / bm.max() if bm.size and bm.max() > 0 else np.zeros(n_e)
 
-        sent_top = _top_mean(unit, TOP_SENTENCES) if len(spans) else np.zeros(n_e)
+        sent_top = _top_mean(unit, self.top_sentences) if len(spans) else np.zeros(n_e)
         sent_max = unit.max(axis=0) if len(spans) else np.zeros(n_e)
         kw = 1.0 - np.exp(-kw_score)
         present = set(char_bigrams(folded, 0, len(folded)))
@@ -764,7 +773,7 @@ class Classifier:
     ) -> RankedEntry:
         col = sc.unit_scores[:, i] if len(spans) else np.zeros(0)
         ev: list[Evidence] = []
-        for u in np.argsort(-col, kind="stable")[:TOP_SENTENCES]:
+        for u in np.argsort(-col, kind="stable")[: self.top_sentences]:
             if col[u] <= 0.05:
                 break
             s, t = spans[u]
@@ -825,7 +834,7 @@ class Classifier:
         if rank <= self.claim_top_n and not off_topic:
             return info, []
         col = top_sc.unit_scores[:, top_i] if len(spans) else np.zeros(0)
-        ev_spans = [spans[u] for u in np.argsort(-col, kind="stable")[:TOP_SENTENCES] if col[u] > 0.05]
+        ev_spans = [spans[u] for u in np.argsort(-col, kind="stable")[: self.top_sentences] if col[u] > 0.05]
         what = "任务" if entry.kind == "task" else "场景"
         f = Finding(
             code="CLS001",

@@ -425,7 +425,9 @@ class KBCore:
         """Run the length/structure/quality checks on a text (nothing stored)."""
         from nlp.checks import check_text
 
-        return check_text(text, kind=kind, boilerplate=self.boilerplate_texts()).to_dict()
+        return check_text(
+            text, kind=kind, boilerplate=self.boilerplate_texts(), rules=self.config.rules()
+        ).to_dict()
 
     def _guide_entries(self, edition: str | None) -> tuple[list[ReferenceEntry], dict[str, Any]]:
         """Entries and description of the active guide, or of ``edition`` without switching to it."""
@@ -470,7 +472,12 @@ class KBCore:
                 entries, _ = self._guide_entries(edition)
                 codes = {e.code for e in entries}
                 examples = self.confirmed_examples(codes)
-                clf = Classifier(entries, self.active_edition("tasks").entries, examples=examples)
+                clf = Classifier(
+                    entries,
+                    self.active_edition("tasks").entries,
+                    examples=examples,
+                    **self.config.classifier_options(),
+                )
                 n_labels = sum(len(v) for v in examples.values())
                 if n_labels >= 30:
                     texts = [t for code in examples for t in examples[code]]
@@ -490,9 +497,7 @@ class KBCore:
         return res
 
     def _versions(self) -> dict[str, str]:
-        from nlp.checks import load_rules
-
-        rules = load_rules()
+        rules = self.config.rules()
         return {
             "check": str(rules.version),
             "classify": f"{self.active_edition('guide').id}:{self.active_edition('tasks').id}",

@@ -46,7 +46,7 @@ class SimilarityMixin:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _new_engine(self) -> Any:
-        from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
+        from nlp.similarity.engine import SimilarityEngine
 
         cfg = self.config
         opts: dict[str, Any] = {}
@@ -57,15 +57,7 @@ class SimilarityMixin:
                     "（如 SCENARIO_KB_ENCODER_MODEL=/path/to/bge-small-zh）。"
                 )
             opts["model"] = cfg.encoder_model
-        sc = SimilarityConfig(
-            min_len=int(cfg.min_match_chars),
-            dupe_threshold=float(cfg.dup_threshold),
-            index_backend=cfg.index_backend,
-            meta_keys=("source", "title", "year", "region", "kind"),
-            paraphrase_encoder=cfg.paraphrase_encoder or None,
-            semantic_candidate_cos=float(cfg.semantic_candidate_cos) or None,
-            semantic_margin=float(cfg.semantic_margin) or None,
-        )
+        sc = cfg.similarity_config(meta_keys=("source", "title", "year", "region", "kind"))
         try:
             return SimilarityEngine(
                 cfg.encoder,
@@ -303,7 +295,7 @@ class SimilarityMixin:
         and the CLI reuse it until a text, a setting or the threshold changes. Only the latest few
         results are kept.
         """
-        thr = float(eng.config.dupe_threshold if threshold is None else threshold)
+        thr = float(eng.config.dup_threshold if threshold is None else threshold)
         path = self._sweep_path(eng, thr)
         if path.exists():
             try:

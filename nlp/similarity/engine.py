@@ -83,11 +83,18 @@ CANDIDATE_COS = {"tfidf": 0.5, "e5": 0.9, "use": 0.8, "sentence-transformers": 0
 SEMANTIC_MARGIN = {"tfidf": 1.05, "e5": 1.008, "use": 1.05, "sentence-transformers": 0.0}
 
 
+_RENAMED = {"min_len": "min_match_chars", "dupe_threshold": "dup_threshold"}  # names in older saved engines
+
+
 @dataclass
 class SimilarityConfig:
-    """Settings of the engine (saved with it). Fractions in [0, 1]."""
+    """Settings of the engine (saved with it). Fractions in [0, 1].
 
-    min_len: int = 13  # shortest shared passage, in normalised characters
+    The knowledge base fills it from its settings table (``kb.config``, same names, same defaults;
+    a test keeps the two in step); the defaults here serve direct library use.
+    """
+
+    min_match_chars: int = 13  # shortest shared passage, in normalised characters
     shingle_k: int = 5  # MinHash shingle length
     num_perm: int = 128  # MinHash permutations
     lsh_threshold: float = 0.3  # Jaccard the LSH bands are tuned for
@@ -97,7 +104,7 @@ class SimilarityConfig:
     # ``similar``: at most this many LSH candidates are aligned, those with the most shared shingles
     # by the MinHash estimate (a text of the 10⁵ archive can collide with ~1,000 others)
     similar_lexical_budget: int = 64
-    dupe_threshold: float = 0.5  # symmetric similarity (boilerplate excluded) that links a family
+    dup_threshold: float = 0.30  # symmetric similarity (boilerplate excluded) that links a family
     identical: float = 0.98
     minor_edits: float = 0.6
     partial: float = 0.2
@@ -133,6 +140,7 @@ class SimilarityConfig:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SimilarityConfig:
         names = {f.name for f in fields(cls)}
+        d = {_RENAMED.get(k, k): v for k, v in d.items()}
         kw = {k: v for k, v in d.items() if k in names}
         if "meta_keys" in kw:
             kw["meta_keys"] = tuple(kw["meta_keys"])
@@ -328,7 +336,7 @@ class SimilarityEngine:
             Boilerplate(
                 (),
                 self.reference_texts,
-                min_len=self.config.min_len,
+                min_len=self.config.min_match_chars,
                 min_sentence_chars=self.config.min_sentence_chars,
             )
             if self.reference_texts
@@ -421,7 +429,7 @@ class SimilarityEngine:
         self.boilerplate = Boilerplate(
             (),
             self.reference_texts,
-            min_len=self.config.min_len,
+            min_len=self.config.min_match_chars,
             min_sentence_chars=self.config.min_sentence_chars,
         )
         self._bp_version = -1  # relearn the corpus part on the next sweep
@@ -435,7 +443,7 @@ class SimilarityEngine:
             self.reference_texts,
             min_docs_floor=c.boilerplate_min_docs,
             min_frac=c.boilerplate_min_frac,
-            min_len=c.min_len,
+            min_len=c.min_match_chars,
             min_sentence_chars=c.min_sentence_chars,
         )
         self._bp_version = self._version
@@ -663,7 +671,7 @@ class SimilarityEngine:
         al = align_norm(
             na,
             nb,
-            min_len=self.config.min_len,
+            min_len=self.config.min_match_chars,
             mask_a=self._mask(ia, ta),
             mask_b=self._mask(ib, tb),
             levels=self.levels,
@@ -707,7 +715,7 @@ class SimilarityEngine:
             al = align_norm(
                 nq,
                 nc,
-                min_len=self.config.min_len,
+                min_len=self.config.min_match_chars,
                 mask_a=mask_q,
                 mask_b=self._mask(cid, self.texts[cid]),
                 levels=lv,
@@ -863,7 +871,7 @@ class SimilarityEngine:
             A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``.
         """
         t0 = time.perf_counter()
-        thr = self.config.dupe_threshold if threshold is None else threshold
+        thr = self.config.dup_threshold if threshold is None else threshold
         self._ensure_boilerplate()
         tb = time.perf_counter()
         lex, sem = self.candidate_pairs()
@@ -883,7 +891,7 @@ class SimilarityEngine:
             al = align_norm(
                 na,
                 nb,
-                min_len=self.config.min_len,
+                min_len=self.config.min_match_chars,
                 mask_a=self._mask(a, self.texts[a]),
                 mask_b=self._mask(b, self.texts[b]),
                 levels=lv,
