@@ -97,10 +97,12 @@ def evaluate(families: list[list[int]], truth: dict[int, dict[str, Any]]) -> dic
 
 def run_setting(setting: str, texts: dict[int, str], refs: list[str], kb: Any) -> tuple[Any, dict[str, Any]]:
     """Build an engine for one setting and sweep it; returns the DupeReport and timings."""
-    from nlp.similarity.engine import SimilarityEngine
+    from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
 
     enc, _, para = setting.partition("+")
-    cfg = kb.config.similarity_config(index_backend="numpy", paraphrase_encoder=para or None)
+    cfg = SimilarityConfig(
+        **{**kb.config.similarity_options(), "index_backend": "numpy", "paraphrase_encoder": para or None}
+    )
     t0 = time.perf_counter()
     eng = SimilarityEngine(enc, config=cfg, reference_texts=refs)
     for i in sorted(texts):

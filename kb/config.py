@@ -177,25 +177,21 @@ class Config:
         """The values of the settings that ``scope`` (``similarity``, ``classify``, ``checks``) receives."""
         return {s.name: self.values[s.name] for s in SETTINGS if s.scope == scope}
 
-    def similarity_config(self, **extra: Any) -> Any:
-        """The ``nlp.similarity.SimilarityConfig`` of these settings (0 / empty mean the engine's default)."""
-        from nlp.similarity import SimilarityConfig
-
+    def similarity_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``nlp.similarity.SimilarityConfig`` (0 / empty become None: the engine's default)."""
         vals: dict[str, Any] = self.scope("similarity")
         for name in ("paraphrase_cos", "semantic_candidate_cos", "semantic_margin", "paraphrase_encoder"):
             vals[name] = vals[name] or None
-        vals.update(extra)
-        return SimilarityConfig(**vals)
+        return vals
 
     def classifier_options(self) -> dict[str, Any]:
         """Keyword arguments of ``nlp.classify.Classifier``."""
         return self.scope("classify")
 
-    def rules(self) -> Any:
-        """The check rules: ``rules_file`` when set, else the shipped ``nlp/checks/rules.toml``."""
-        from nlp.checks import load_rules
-
-        return load_rules(self.values["rules_file"] or None)
+    @property
+    def rules_path(self) -> str | None:
+        """The rules file for ``nlp.checks.load_rules`` (None: the shipped ``nlp/checks/rules.toml``)."""
+        return self.values["rules_file"] or None
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:

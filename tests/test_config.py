@@ -55,7 +55,7 @@ def test_similarity_settings_are_the_engine_fields_with_the_same_defaults():
             assert defaults[s.name] == (s.default if defaults[s.name] is not None else None), s.name
             if defaults[s.name] is None:
                 assert not s.default, s.name
-    cfg = load_config(env={}).similarity_config()
+    cfg = SimilarityConfig(**load_config(env={}).similarity_options())
     assert cfg.dup_threshold == 0.30 and cfg.min_match_chars == 13 and cfg.semantic_margin is None
 
 
@@ -70,7 +70,7 @@ def test_environment_and_file_override_and_bad_values_are_refused(tmp_path):
     f = tmp_path / "c.toml"
     f.write_text("dup_threshold = 0.4\nmax_window = 80\n", encoding="utf-8")
     cfg = load_config(f, env={"SCENARIO_KB_TOP_SENTENCES": "5"})
-    assert cfg.dup_threshold == 0.4 and cfg.similarity_config().dup_threshold == 0.4
+    assert cfg.dup_threshold == 0.4 and SimilarityConfig(**cfg.similarity_options()).dup_threshold == 0.4
     assert cfg.classifier_options() == {"claim_top_n": 3, "max_window": 80, "boilerplate_weight": 0.2,
                                         "top_sentences": 5}  # fmt: skip
     with pytest.raises(ConfigError):

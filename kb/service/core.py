@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import reference
+from kb.attachments import read_official_file
 from kb.config import DATA_DIR, Config, load_config
 from kb.errors import IngestError, KBError, NotFoundError, ReferenceNotFoundError
 from kb.ingest import collect_inputs, read_path
@@ -200,7 +201,7 @@ class KBCore:
         self, path: str | Path, list_kind: str, edition: str
     ) -> tuple[list[ReferenceEntry], Any]:
         """Parse an official attachment and diff it against the edition in use. Nothing is stored."""
-        text = reference.read_official_file(Path(path))
+        text = read_official_file(Path(path))
         entries = reference.parse_official_text(text, "guide" if list_kind == "guide" else "tasks", edition)
         if not entries:
             raise IngestError(
@@ -423,11 +424,10 @@ class KBCore:
 
     def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
         """Run the length/structure/quality checks on a text (nothing stored)."""
-        from nlp.checks import check_text
+        from nlp.checks import check_text, load_rules
 
-        return check_text(
-            text, kind=kind, boilerplate=self.boilerplate_texts(), rules=self.config.rules()
-        ).to_dict()
+        rules = load_rules(self.config.rules_path)
+        return check_text(text, kind=kind, boilerplate=self.boilerplate_texts(), rules=rules).to_dict()
 
     def _guide_entries(self, edition: str | None) -> tuple[list[ReferenceEntry], dict[str, Any]]:
         """Entries and description of the active guide, or of ``edition`` without switching to it."""
@@ -497,7 +497,9 @@ class KBCore:
         return res
 
     def _versions(self) -> dict[str, str]:
-        rules = self.config.rules()
+        from nlp.checks import load_rules
+
+        rules = load_rules(self.config.rules_path)
         return {
             "check": str(rules.version),
             "classify": f"{self.active_edition('guide').id}:{self.active_edition('tasks').id}",

@@ -46,7 +46,7 @@ class SimilarityMixin:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _new_engine(self) -> Any:
-        from nlp.similarity.engine import SimilarityEngine
+        from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
 
         cfg = self.config
         opts: dict[str, Any] = {}
@@ -57,7 +57,9 @@ class SimilarityMixin:
                     "（如 SCENARIO_KB_ENCODER_MODEL=/path/to/bge-small-zh）。"
                 )
             opts["model"] = cfg.encoder_model
-        sc = cfg.similarity_config(meta_keys=("source", "title", "year", "region", "kind"))
+        sc = SimilarityConfig(
+            **cfg.similarity_options(), meta_keys=("source", "title", "year", "region", "kind")
+        )
         try:
             return SimilarityEngine(
                 cfg.encoder,
