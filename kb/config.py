@@ -170,9 +170,6 @@ class Config:
         p = Path(db).expanduser()
         return p.with_name(p.stem + ".index")
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.values)
-
     def scope(self, scope: str) -> dict[str, Any]:
         """The values of the settings that ``scope`` (``similarity``, ``classify``, ``checks``) receives."""
         return {s.name: self.values[s.name] for s in SETTINGS if s.scope == scope}

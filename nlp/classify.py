@@ -51,7 +51,6 @@ TOP_SENTENCES = 3
 
 BASE_FEATURES = ("doc_word", "doc_char", "sent_top", "sent_max", "bm25", "keywords", "name")
 REL_FEATURES = ("doc_word", "doc_char", "sent_top", "keywords")
-DENSE_FEATURES = ("dense_top",)
 # text-level features of the off-topic model; a 5-fold CV on dev_2021 kept these two (see docs/classification.md)
 OFF_FEATURES = ("coverage", "max_doc_word")
 
@@ -511,7 +510,6 @@ class Classifier:
         self.encoder = encoder
         self._scen = _Matcher(self.scenarios, self.examples, encoder)
         self._task = _Matcher(self.tasks, self.examples, None) if self.tasks else None
-        self._links = sorted({(e.link_no, e.link) for e in self.scenarios})
         self._supervised: _Supervised | None = None
 
     # ---- features

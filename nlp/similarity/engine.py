@@ -400,11 +400,6 @@ class SimilarityEngine:
         self._pending.add(id)
         self._version += 1
 
-    def add_many(self, items: Iterable[tuple[int, str, Mapping[str, Any] | None]]) -> None:
-        """Add many ``(id, text, meta)`` triples."""
-        for id, text, meta in items:
-            self.add(id, text, meta)
-
     def remove(self, id: int) -> bool:
         """Remove a text; returns False if it was not there."""
         id = int(id)
@@ -498,31 +493,6 @@ class SimilarityEngine:
         """Compute all pending vectors now (otherwise done lazily); returns build metadata."""
         self._ensure_vectors(progress=progress)
         return self.metadata()
-
-    def rebuild(self) -> dict[str, Any]:
-        """Recompute vectors and sketches of every text from scratch (after an encoder change)."""
-        if isinstance(self.encoder, TfidfEncoder):
-            self.encoder = TfidfEncoder(
-                **{**self.encoder.options, "ngram_range": tuple(self.encoder.ngram_range)}
-            )
-        self.index = None
-        self.neardup = NearDupIndex(
-            k=self.config.shingle_k,
-            num_perm=self.config.num_perm,
-            threshold=self.config.lsh_threshold,
-            max_bucket=self.config.max_bucket,
-        )
-        self.bm25 = BM25(tokenizer=self.config.keyword_tokenizer)
-        for i in self.ids():
-            self.neardup.add(i, self.texts[i])
-            self.bm25.add(i, self.texts[i])
-        return self.build()
-
-    def vectors(self, ids: Iterable[int]) -> np.ndarray:
-        """Document vectors of ids (computing pending ones first)."""
-        self._ensure_vectors()
-        assert self.index is not None
-        return self.index.get(list(ids))
 
     # -- helpers --------------------------------------------------------------------------------
     def _norm(self, id: int) -> NormText:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -228,11 +227,6 @@ class NearDupIndex:
         self._sig[slot] = sig
         self._bh[slot] = _band_hashes(sig[None, :], self.bands, self.rows)[0]
         self._slot_of[id] = slot
-
-    def add_many(self, items: Iterable[tuple[int, str]]) -> None:
-        """Index many ``(id, text)`` pairs."""
-        for id, text in items:
-            self.add(id, text)
 
     def remove(self, id: int) -> None:
         """Remove an id (no error if absent)."""
