@@ -41,7 +41,7 @@ def main() -> int:
         kb = open_kb(str(tmp / "kb.sqlite"))
         kb.init()
         bad = build_bad_corpus(tmp / "bad")
-        _timed("ingest of the bad corpus (analyze off)", lambda: kb.ingest([bad], analyze=False))
+        _timed("ingest of the bad corpus (analyze off)", lambda: kb.store.ingest([bad], analyze=False))
         template = _docx_bytes(GOOD[0])
         honest = _bomb(tmp / "b1.docx", template, "word/document.xml", 300)
         lying = _bomb(tmp / "b2.docx", template, "word/document.xml", 300, declared=1000)
@@ -55,7 +55,9 @@ def main() -> int:
         folder = tmp / "in"
         folder.mkdir()
         slow_pdf(folder / "slow.pdf", chars=60_000)
-        _timed("ingest of a slow PDF with parse_timeout_s=1", lambda: k2.ingest([folder], analyze=False))
+        _timed(
+            "ingest of a slow PDF with parse_timeout_s=1", lambda: k2.store.ingest([folder], analyze=False)
+        )
     return 0
 
 
