@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import IngestError, LimitExceededError, UnsupportedFormatError
-from kb.ingest import collect_inputs, read_path
+from kb.ingest.collect import collect_inputs
 from kb.ingest.metadata import FolderMetadata, build_metadata
+from kb.ingest.pipeline import read_path
 from kb.models import IngestOutcome, IngestReport, Metadata, Submission
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ class Submissions:
 
             text, _enc = decode_bytes(data, filename)
         else:
-            from kb.ingest import read_document
+            from kb.ingest.extract import read_document
 
             with tempfile.TemporaryDirectory(prefix="kb-selfcheck-") as tmp:
                 path = Path(tmp) / ("draft" + suffix)
