@@ -5,28 +5,22 @@ is an error of that row only)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kb.errors import IngestError
 from kb.ingest.extract import Extracted
 from kb.ingest.text import decode_bytes
+from kb.models import IngestedDoc
 
 
 @dataclass
 class TextUnit:
-    """The text of one future document and what is known of it before its metadata.
+    """One future document before its metadata: ``doc`` (empty metadata), the title its file gave (.docx), and
+    for table rows the row number and the row's own fields (else ``None``)."""
 
-    ``row`` and ``fields`` are set for table rows (their metadata comes from the row), else ``None``.
-    """
-
-    source: str
-    source_path: str
-    fmt: str
-    text: str
+    doc: IngestedDoc
     title: str = ""
-    warnings: list[str] = field(default_factory=list)
-    partial: bool = False
     row: int | None = None
     fields: dict[str, Any] | None = None
 
@@ -42,13 +36,14 @@ def decode(ex: Extracted) -> Iterator[TextUnit | IngestError]:
             if not text:
                 yield IngestError(src, "该行正文为空", "请在正文列填写场景描述")
                 continue
-            yield TextUnit(src, str(path), ex.fmt, text, row=rowno, fields=raw)
+            yield TextUnit(IngestedDoc(src, str(path), ex.fmt, text), row=rowno, fields=raw)
         return
     if ex.data is not None:
         text, enc = decode_bytes(ex.data, str(path))
         warnings = [] if enc in ("utf-8", "utf-8-sig") else [f"文本编码为 {enc}，已转换为 UTF-8"]
-        yield TextUnit(path.name, str(path), ex.fmt, text, warnings=warnings)
+        yield TextUnit(IngestedDoc(path.name, str(path), ex.fmt, text, warnings=warnings))
         return
-    yield TextUnit(
-        path.name, str(path), ex.fmt, ex.text or "", ex.title, list(ex.notes), partial=bool(ex.notes)
+    doc = IngestedDoc(
+        path.name, str(path), ex.fmt, ex.text or "", warnings=list(ex.notes), partial=bool(ex.notes)
     )
+    yield TextUnit(doc, ex.title)

@@ -27,10 +27,11 @@ def title_from_text(text: str, fallback: str) -> str:
 
 def build_document(unit: TextUnit, meta: Metadata, max_text_chars: int) -> IngestedDoc:
     """The document of ``unit``: a file without a title takes its own (.docx) or its first line, else its name."""
+    doc = unit.doc
     if not meta.title:
-        fallback = unit.source if unit.row is not None else Path(unit.source_path).stem
-        meta.title = unit.title or title_from_text(unit.text, fallback)
-    doc = IngestedDoc(unit.source, unit.source_path, unit.fmt, unit.text, meta, unit.warnings, unit.partial)
+        fallback = doc.source if unit.row is not None else Path(doc.source_path).stem
+        meta.title = unit.title or title_from_text(doc.text, fallback)
+    doc.meta = meta
     if len(doc.text) > max_text_chars:
         doc.text = doc.text[:max_text_chars]
         doc.partial = True

@@ -161,9 +161,10 @@ class FolderMetadata:
 def metadata_for(unit: TextUnit, folder_meta: FolderMetadata | None = None) -> Metadata:
     """The metadata of a text unit: a table row's own fields, else the folder's ``_metadata.csv`` / sidecar entry.
 
-    Warnings (unknown region, odd year …) are appended to ``unit.warnings``.
+    Warnings (unknown region, odd year …) are appended to the unit's document.
     """
+    doc = unit.doc
     if unit.fields is not None:
-        return build_metadata(unit.fields, unit.source, unit.warnings)
-    raw = (folder_meta or FolderMetadata()).lookup(Path(unit.source_path))
-    return build_metadata(raw, unit.source_path, unit.warnings) if raw else Metadata()
+        return build_metadata(unit.fields, doc.source, doc.warnings)
+    raw = (folder_meta or FolderMetadata()).lookup(Path(doc.source_path))
+    return build_metadata(raw, doc.source_path, doc.warnings) if raw else Metadata()
