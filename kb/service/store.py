@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 SELF_CHECK_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+READ_LIMITS = {  # argument of kb.ingest.pipeline.read_path: the setting that gives it
+    "max_upload_mb": "max_upload_mb",
+    "max_text_chars": "max_text_chars",
+    "max_uncompressed_mb": "max_docx_uncompressed_mb",
+    "parse_timeout_s": "parse_timeout_s",
+}
 
 
 class Submissions:
@@ -197,16 +203,8 @@ class Submissions:
         self, path: Path, folder_meta: FolderMetadata | None = None, column_map: dict[str, str] | None = None
     ) -> Iterator[IngestedDoc | IngestError]:
         """:func:`kb.ingest.pipeline.read_path` under this knowledge base's limits (nothing stored)."""
-        cfg = self.kb.config
-        return read_path(
-            path,
-            folder_meta=folder_meta,
-            column_map=column_map,
-            max_upload_mb=cfg.max_upload_mb,
-            max_text_chars=cfg.max_text_chars,
-            max_uncompressed_mb=cfg.max_docx_uncompressed_mb,
-            parse_timeout_s=cfg.parse_timeout_s,
-        )
+        limits = {k: getattr(self.kb.config, setting) for k, setting in READ_LIMITS.items()}
+        return read_path(path, folder_meta=folder_meta, column_map=column_map, **limits)
 
     # ------------------------------------------------------------------ uploads (never stored)
     def read_upload(self, data: bytes, filename: str) -> str:
