@@ -1,7 +1,7 @@
 """Reference editions: the 典型场景 guide and the 揭榜 task list as data.
 
 An edition lives in a folder ``data/<list>_<edition>/`` with ``entries.csv`` and ``edition.toml``
-(see ``docs/architecture.md``, "Reference data layout"). The package loads and validates those
+(see ``docs/ARCHITECTURE.md``, "Reference data layout"). The package loads and validates those
 folders (:mod:`kb.reference.editions`), resolves regions and GB/T 4754 industry divisions
 (:mod:`kb.reference.places`), parses the official text of a guide or task list
 (:mod:`kb.reference.official`; reading the files is :mod:`kb.attachments`) and writes it back as an

@@ -1,7 +1,7 @@
 """Reference editions as data: the edition folder layout, loading and validating it, and writing it back.
 
 An edition lives in a folder ``data/<list>_<edition>/`` with ``entries.csv`` and ``edition.toml`` (see
-``docs/architecture.md``, "Reference data layout").
+``docs/ARCHITECTURE.md``, "Reference data layout").
 """
 
 from __future__ import annotations
