@@ -48,6 +48,7 @@ _.supervised_report
 
 # Candidates for removal in modules other work streams own (kb/ingest, kb/service, kb/storage): unused today.
 read_pdf
+read_text_file
 _.coverage_charts
 _.update_metadata
 _.iter_texts
