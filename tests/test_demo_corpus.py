@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 TOOL = ROOT / "tools" / "build_demo_corpus.py"
+GENERATOR_DATA = DEMO / "generator"
 
 
 def _load_tool():
@@ -287,21 +288,25 @@ def test_readme_says_fictional():
     assert "are fictional" in text and "tools/build_demo_corpus.py" in text
 
 
-def test_reference_names_match_guide_data(gen):
-    entries = ROOT / "data" / "scenario_guide_2021" / "entries.csv"
-    if not entries.is_file():
-        pytest.skip("data/scenario_guide_2021/entries.csv not present")
-    with entries.open(encoding="utf-8", newline="") as fh:
-        rows = {r["code"]: r["name"] for r in csv.DictReader(fh)}
-    for code, (name, _link) in gen.SCENARIOS.items():
-        if code in rows:
-            assert rows[code] == name
+def test_generator_is_code_and_its_data_is_not_ingested(gen):
+    """Prose, vocabularies and templates live in data/demo/generator/; ingesting data/demo skips them."""
+    from kb.ingest import collect_inputs
+
+    assert len(TOOL.read_text(encoding="utf-8").splitlines()) <= 1500
+    data_files = [p for p in GENERATOR_DATA.iterdir() if p.is_file()]
+    assert {p.suffix for p in data_files} == {".toml", ".md"} and len(data_files) >= 6
+    collected = collect_inputs([DEMO])
+    assert not [p for p in collected if p.parent == GENERATOR_DATA]
+    assert all(p.suffix in {".txt", ".md", ".docx", ".xlsx"} for p in collected)
+    # the scenario and task names come from the shipped editions, not from a copy
+    with (ROOT / "data" / "scenario_guide_2021" / "entries.csv").open(encoding="utf-8", newline="") as fh:
+        assert {r["code"]: (r["name"], r["link"]) for r in csv.DictReader(fh)} == gen.SCENARIOS
 
 
 def test_generator_reproduces_committed_files(gen, tmp_path):
     gen.build(tmp_path)
     new = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    old = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file())
+    old = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file() and p.parent != GENERATOR_DATA)
     assert new == old
     for rel in new:
         a, b = tmp_path / rel, DEMO / rel
