@@ -331,3 +331,45 @@ def test_product_reads_every_demo_file_at_the_manifest_zishu(manifest):
     assert set(read) == {m["file"] for m in manifest}
     wrong = [(m["file"], m["zishu"], count_zishu(read[m["file"]])) for m in manifest]
     assert [w for w in wrong if w[1] != w[2]] == []
+
+
+def _guide_labels() -> tuple[list[str], re.Pattern[str]]:
+    """The 2021 guide's scenario names, and a pattern for its 环节 names used as a label."""
+    with (ROOT / "data" / "scenario_guide_2021" / "entries.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    names = sorted({r["name"] for r in rows}, key=len, reverse=True)
+    links = "|".join(map(re.escape, sorted({r["link"] for r in rows}, key=len, reverse=True)))
+    # a 环节 name is a label when it is called a 环节/场景, quoted or bracketed, said to be "belonged to", or is a
+    # heading line of its own; as a plain word (设备管理部门, 质量管控体系) it is ordinary prose
+    label = re.compile(
+        rf"(?:{links})(?:环节|场景|类场景)|[“「【《\"'](?:{links})[”」】》\"']|属于(?:{links})"
+        rf"|^[\s#\d.、一二三四五六七八九十（）()]*(?:{links})\s*$",
+        re.M,
+    )
+    return names, label
+
+
+def test_guide_labels_pattern_catches_labels_not_plain_words():
+    names, label = _guide_labels()
+    assert len(names) == 37 and "智能在线检测" in names and "设备故障诊断与预测" in names
+    for labelled in ("属于设备管理环节", "“质量管控”", "【仓储配送】", "二、能源管理\n", "本场景属于生产作业"):
+        assert label.search(labelled), labelled
+    for plain in ("设备管理部门每周点检", "建立质量管控体系", "产品研发周期缩短", "售后服务人员"):
+        assert not label.search(plain), plain
+
+
+def test_texts_do_not_name_guide_scenarios_or_links(manifest, texts):
+    """An honest demo: texts describe equipment, systems, data and results, never the guide's own labels.
+
+    A text that names its scenario (``【智能在线检测】``, ``属于质量管控环节``) makes classification a name match;
+    real applications rarely do. Titles count: they are the first line of the text.
+    """
+    names, label = _guide_labels()
+    found = {}
+    for m in manifest:
+        t = texts[m["file"]]
+        hits = [n for n in names if n in t] + [x.group(0).strip() for x in label.finditer(t)]
+        if hits:
+            found[m["file"]] = hits
+        assert not any(n in m["title"] for n in names), m["title"]
+    assert found == {}

@@ -323,12 +323,12 @@ def _count_word(n: int) -> str:
     return "两" if n == 2 else CN_NUM[n - 1]
 
 
-def pains(ctx: Ctx, b: dict[str, list[str]], scen: str, link: str) -> list[Item]:
+def pains(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     r = ctx.rng("pain")
     c = ctx.co
     site = b.get("site", ["生产现场"])[0]
     out: list[Item] = [Item("para", g) for g in b.get("pasted", [])]
-    intro = ctx.say(r, "pain_intro", scenario=scen, link=link, site=site, short=c.short)
+    intro = ctx.say(r, "pain_intro", site=site, short=c.short)
     ps = [ctx.fill(p) for p in b.get("pains", [])]
     site = site.split("（")[0]
     if not ps:
@@ -345,9 +345,7 @@ def pains(ctx: Ctx, b: dict[str, list[str]], scen: str, link: str) -> list[Item]
         out.append(Item("para", "".join(conn[min(i, 3)] + _end(p) for i, p in enumerate(ps))))
     tech = _first(b, "tech")
     if tech:
-        out.append(
-            Item("para", ctx.say(r, "pain_answer", short=c.short, tech=tech, site=site, scenario=scen))
-        )
+        out.append(Item("para", ctx.say(r, "pain_answer", short=c.short, tech=tech, site=site)))
     return out
 
 
@@ -491,8 +489,6 @@ def render_scenario(
 ) -> list[Item]:
     """Render a 优秀场景 text as items."""
     spec = ctx.spec
-    code = spec.true[0] if spec.true else spec.claimed
-    scen, link = SCENARIOS[code]
     r = ctx.rng("headings")
     style = spec.heading_style if spec.heading_style is not None else r.randrange(4)
     if spec.fmt == "docx" and style == 1:
@@ -510,7 +506,7 @@ def render_scenario(
     if "pain" not in spec.skip:
         idx += 1
         items.append(h1(ctx, idx, heads["pain"], style))
-        items.extend(pains(ctx, b, scen, link))
+        items.extend(pains(ctx, b))
     idx += 1
     items.append(h1(ctx, idx, heads["impl"], style))
     impl_start = len(items)
@@ -582,30 +578,11 @@ def render_factory(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     items.append(h1(ctx, 1, heads["overview"], style))
     items.append(Item("para", "".join(overview(ctx, b))))
     items.append(h1(ctx, 2, heads["pain"], style))
-    links = []
-    for code in spec.true:
-        lk = SCENARIOS[code][1]
-        if lk not in links:
-            links.append(lk)
     site = b.get("site", ["生产基地"])[0]
     short = ctx.co.short
     n = len(spec.true)
     rp = ctx.rng("pain")
-    items.append(
-        Item(
-            "para",
-            ctx.say(
-                rp,
-                "factory_intro",
-                short=short,
-                task=task,
-                site=site,
-                n=n,
-                links="、".join(links),
-                n_links=len(links),
-            ),
-        )
-    )
+    items.append(Item("para", ctx.say(rp, "factory_intro", short=short, task=task, site=site, n=n)))
     items.append(Item("para", "".join(_end(ctx.fill(p)) for p in b["pains"])))
     y0 = spec.year - rp.randint(2, 4)
     finv = f"{max(1.0, float(ctx.co.revenue) * rp.uniform(0.04, 0.12)):.1f}"
@@ -619,10 +596,8 @@ def render_factory(ctx: Ctx, b: dict[str, list[str]]) -> list[Item]:
     items.append(h2(ctx, 3, 1, ctx.pick(r, SUB["factory_built"]), style))
     lead = SAY["factory_built_lead"][r.randrange(2)]
     for i, x in enumerate(b["built"]):
-        code, _, txt = x.partition("|")
-        items.append(
-            Item("para", lead.format(name=SCENARIOS["G21-" + code][0], i=i + 1) + _end(ctx.fill(txt)))
-        )
+        _code, _, txt = x.partition("|")  # the scenario code is for the record, never printed
+        items.append(Item("para", lead.format(i=i + 1) + _end(ctx.fill(txt))))
     net = ctx.pick(r, VOCAB["factory_networks"])
     items.append(Item("para", ctx.say(r, "factory_infra", net=net, data=_bare(b["data"][0]))))
     if "T1" in tpls:
@@ -847,9 +822,7 @@ class Built:
 def _title(spec: Spec, b: dict[str, list[str]], co: Company) -> str:
     if spec.kind == "factory":
         return f"{co.full}{TASKS[spec.claimed]}"
-    if b.get("title"):
-        return b["title"][0].replace("{co}", co.short)
-    return f"{co.short}{SCENARIOS[spec.claimed][0]}场景"
+    return b["title"][0].replace("{co}", co.short)  # every scenario block has its own title
 
 
 def build_items(spec: Spec, blocks: dict[str, dict[str, list[str]]]) -> tuple[list[Item], str]:
