@@ -86,7 +86,9 @@ def score(demo: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--demo", type=Path, default=ROOT / "data" / "demo", help="corpus folder with manifest.json")
+    ap.add_argument(
+        "--demo", type=Path, default=ROOT / "data" / "demo", help="corpus folder with manifest.json"
+    )
     args = ap.parse_args(argv)
     print(json.dumps(score(args.demo), ensure_ascii=False, indent=1))
     return 0

@@ -352,7 +352,13 @@ def _guide_labels() -> tuple[list[str], re.Pattern[str]]:
 def test_guide_labels_pattern_catches_labels_not_plain_words():
     names, label = _guide_labels()
     assert len(names) == 37 and "智能在线检测" in names and "设备故障诊断与预测" in names
-    for labelled in ("属于设备管理环节", "“质量管控”", "【仓储配送】", "二、能源管理\n", "本场景属于生产作业"):
+    for labelled in (
+        "属于设备管理环节",
+        "“质量管控”",
+        "【仓储配送】",
+        "二、能源管理\n",
+        "本场景属于生产作业",
+    ):
         assert label.search(labelled), labelled
     for plain in ("设备管理部门每周点检", "建立质量管控体系", "产品研发周期缩短", "售后服务人员"):
         assert not label.search(plain), plain
