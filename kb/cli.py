@@ -86,7 +86,7 @@ def init(c: Ctx) -> None:
     info = c.kb.init()
     click.echo(f"数据库已就绪：{info['db']}（结构版本 {info['schema_version']}）")
     for list_kind in ("guide", "tasks"):
-        click.echo("当前参考版本：" + c.kb.active_edition(list_kind).banner)
+        click.echo("当前参考版本：" + c.kb.reference.active_edition(list_kind).banner)
 
 
 @cli.command("config")
@@ -150,7 +150,7 @@ def ingest(
     defaults = {"year": year, "kind": KINDS[kind] if kind else None}
     show_bar = not as_json and total > 5 and sys.stderr.isatty()
     with click.progressbar(length=total, label="导入中", file=sys.stderr) if show_bar else _Null() as bar:
-        report = kb.ingest(
+        report = kb.store.ingest(
             paths,
             dry_run=dry_run,
             column_map=_parse_map(maps),
@@ -217,7 +217,7 @@ def list_cmd(
         "year": year,
         "q": query,
     }
-    subs = c.kb.list_submissions(filters, limit=limit)
+    subs = c.kb.store.list_submissions(filters, limit=limit)
     rows = [{k: s.summary()[k] for k in LIST_FIELDS} for s in subs]
     if as_json:
         _echo_json(rows)
@@ -237,7 +237,7 @@ def list_cmd(
 @handle_errors
 def show(c: Ctx, sid: int, as_json: bool) -> None:
     """Show one submission with its metadata and text."""
-    sub = c.kb.get(sid)
+    sub = c.kb.store.get(sid)
     if as_json:
         _echo_json(sub.to_dict())
         return
@@ -261,7 +261,7 @@ def reference_grp() -> None:
 @handle_errors
 def reference_list(c: Ctx, as_json: bool) -> None:
     """List reference editions and which are in use."""
-    rows = c.kb.reference_list()
+    rows = c.kb.reference.reference_list()
     if as_json:
         _echo_json(rows)
         return
@@ -282,7 +282,7 @@ def reference_list(c: Ctx, as_json: bool) -> None:
 @handle_errors
 def reference_show(c: Ctx, list_kind: str, as_json: bool) -> None:
     """Show the entries of the edition in use."""
-    ed = c.kb.active_edition(list_kind)
+    ed = c.kb.reference.active_edition(list_kind)
     if as_json:
         _echo_json({"edition": ed.to_dict(), "entries": [e.to_dict() for e in ed.entries]})
         return
@@ -305,13 +305,15 @@ def reference_show(c: Ctx, list_kind: str, as_json: bool) -> None:
 @handle_errors
 def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool) -> None:
     """Import the official attachment text (.docx/.pdf/.txt) and make it the active edition (status official)."""
-    entries, diff = c.kb.preview_reference_import(file, list_kind, edition)
-    click.echo(f"识别出 {len(entries)} 条。与当前版本（{c.kb.active_edition(list_kind).banner}）相比：")
+    entries, diff = c.kb.reference.preview_reference_import(file, list_kind, edition)
+    click.echo(
+        f"识别出 {len(entries)} 条。与当前版本（{c.kb.reference.active_edition(list_kind).banner}）相比："
+    )
     click.echo(diff.summary())
     if not yes and not click.confirm("用该官方文本替换当前版本？", default=False):
         click.echo("未做任何修改。")
         return
-    ed = c.kb.import_reference(file, list_kind, edition)
+    ed = c.kb.reference.import_reference(file, list_kind, edition)
     click.echo("已启用：" + ed.banner)
 
 
@@ -325,7 +327,7 @@ def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool
 @handle_errors
 def reference_use(c: Ctx, edition: str, list_kind: str, variant: str | None) -> None:
     """Switch the edition in use (e.g. `reference use 2025`)."""
-    ed = c.kb.use_edition(list_kind, edition, variant)
+    ed = c.kb.reference.use_edition(list_kind, edition, variant)
     click.echo("已启用：" + ed.banner)
 
 
@@ -340,12 +342,12 @@ def demo(c: Ctx, reset: bool) -> None:
     if reset:
         kb.reset()
     kb.init()
-    report = kb.ingest([DATA_DIR / "demo"])
+    report = kb.store.ingest([DATA_DIR / "demo"])
     d = report.to_dict()
     click.echo(
         f"演示知识库：新增 {d['added']} 份，已存在 {d['duplicates']} 份，跳过 {d['skipped']} 份 → {kb.config.db_url}"
     )
-    kb.ensure_demo_users()
+    kb.accounts.ensure_demo_users()
     click.echo("演示账号：reviewer / analyst / admin，密码均为 demo（首次登录后请在“管理”页修改）")
 
 
@@ -401,8 +403,12 @@ def _target_kind(sub: Any, kind: str | None) -> str:
 @handle_errors
 def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
     """Check a stored submission (ID) or a file (PATH): 字数, structure, figures, weakness score."""
-    sub, text = c.kb.resolve(target)
-    res = c.kb.analyze(sub.id)["check"] if sub is not None else c.kb.check_text(text, _target_kind(sub, kind))
+    sub, text = c.kb.store.resolve(target)
+    res = (
+        c.kb.analysis.analyze(sub.id)["check"]
+        if sub is not None
+        else c.kb.analysis.check_text(text, _target_kind(sub, kind))
+    )
     if as_json:
         _echo_json(res)
         return
@@ -440,9 +446,9 @@ def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
 def classify(c: Ctx, target: str, kind: str | None, edition: str | None, top: int, as_json: bool) -> None:
     """Rank the 典型场景, 环节 and 揭榜 tasks a submission (ID) or file (PATH) fits, with evidence."""
     kb = c.kb
-    sub, text = kb.resolve(target)
+    sub, text = kb.store.resolve(target)
     claimed = sub.meta.claimed if sub is not None else None
-    res = kb.classify_text(text, _target_kind(sub, kind), claimed, edition=edition)
+    res = kb.analysis.classify_text(text, _target_kind(sub, kind), claimed, edition=edition)
     if as_json:
         _echo_json(res)
         return
@@ -467,7 +473,7 @@ def classify(c: Ctx, target: str, kind: str | None, edition: str | None, top: in
 @handle_errors
 def eval_cmd(c: Ctx, labeled: Path, as_json: bool) -> None:
     """Evaluate the classifier on a labeled JSONL file (top-1, top-3, MRR, confusion, calibration)."""
-    report = c.kb.evaluate(labeled)
+    report = c.kb.analysis.evaluate(labeled)
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -482,8 +488,8 @@ def eval_cmd(c: Ctx, labeled: Path, as_json: bool) -> None:
 @handle_errors
 def similar(c: Ctx, target: str, k: int, as_json: bool) -> None:
     """Most similar stored submissions to a submission (ID) or file (PATH), with shared passages."""
-    sub, text = c.kb.resolve(target)
-    res = c.kb.similar(sub.id if sub is not None else text, k=k)
+    sub, text = c.kb.store.resolve(target)
+    res = c.kb.similarity.similar(sub.id if sub is not None else text, k=k)
     if as_json:
         _echo_json(res)
         return
@@ -505,7 +511,7 @@ def similar(c: Ctx, target: str, k: int, as_json: bool) -> None:
 @handle_errors
 def dupes(c: Ctx, threshold: float | None, as_json: bool) -> None:
     """Duplicate families (connected groups of similar submissions) and pairs across the whole KB."""
-    res = c.kb.dupes(threshold=threshold)
+    res = c.kb.similarity.dupes(threshold=threshold)
     if as_json:
         _echo_json(res)
         return
@@ -548,7 +554,7 @@ def search(
         "kind": KINDS.get(kind or ""),
         "scenario": scenario,
     }
-    hits = c.kb.search(query, k=k, filters={a: b for a, b in filters.items() if b})
+    hits = c.kb.similarity.search(query, k=k, filters={a: b for a, b in filters.items() if b})
     if as_json:
         _echo_json(hits)
         return
@@ -569,7 +575,7 @@ def index_grp() -> None:
 @handle_errors
 def index_verify(c: Ctx, as_json: bool) -> None:
     """Compare the similarity index with the database (exit code 1 when they disagree)."""
-    rep = c.kb.index_verify()
+    rep = c.kb.similarity.index_verify()
     if as_json:
         _echo_json(rep)
     else:
@@ -587,7 +593,7 @@ def index_verify(c: Ctx, as_json: bool) -> None:
 @handle_errors
 def index_rebuild(c: Ctx) -> None:
     """Rebuild the similarity index from the database."""
-    rep = c.kb.index_rebuild()
+    rep = c.kb.similarity.index_rebuild()
     click.echo(f"索引已重建：{rep['count']} 份，编码器 {rep['encoder']}")
 
 
@@ -608,9 +614,9 @@ def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None) -> None:
     metrics, similar sources side by side, reviewer decision."""
     out = output or Path(f"dossier_{sid}.{fmt}")
     if fmt == "pdf":
-        out.write_bytes(c.kb.dossier_pdf(sid))
+        out.write_bytes(c.kb.reports.dossier_pdf(sid))
     else:
-        out.write_text(c.kb.dossier_html(sid), encoding="utf-8")
+        out.write_text(c.kb.reports.dossier_html(sid), encoding="utf-8")
     click.echo(f"评审档案已写入 {out}")
 
 
@@ -636,10 +642,10 @@ def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool) -
     scenario, year) with heatmap PNGs. Cells starting with = + - @ are neutralised."""
     out = output or Path(f"{what}.{fmt}")
     if what == "inbox":
-        out.write_bytes(c.kb.export_inbox(fmt))
+        out.write_bytes(c.kb.reports.export_inbox(fmt))
         click.echo(f"评审表已写入 {out}")
         return
-    files = c.kb.export_coverage(fmt, charts=charts)
+    files = c.kb.coverage.export(fmt, charts=charts)
     written = []
     for suffix, data in files.items():
         path = out if suffix == "xlsx" else out.with_name(f"{out.stem}_{suffix}")
@@ -664,7 +670,7 @@ def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool) -
 def quota_cmd(c: Ctx, list_file: Path, kind: str | None, no_kb: bool, as_json: bool) -> None:
     """Check a recommendation list (.xlsx/.csv): quotas, priority order 1..n, repeated applicants, and that every
     item is in the knowledge base and passed its checks."""
-    report = c.kb.quota_check(list_file, default_kind=kind, with_kb=not no_kb)
+    report = c.kb.reports.quota_check(list_file, default_kind=kind, with_kb=not no_kb)
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -685,7 +691,7 @@ def user_grp() -> None:
 @handle_errors
 def user_add(c: Ctx, username: str, role: str, password: str) -> None:
     """Create or update an account (the password is stored as a bcrypt hash)."""
-    c.kb.add_user(username, password, role)
+    c.kb.accounts.add_user(username, password, role)
     click.echo(f"账号 {username}（{role}）已保存")
 
 
@@ -694,7 +700,7 @@ def user_add(c: Ctx, username: str, role: str, password: str) -> None:
 @handle_errors
 def user_list(c: Ctx) -> None:
     """List accounts."""
-    for u in c.kb.users():
+    for u in c.kb.accounts.users():
         click.echo(f"{u['username']:<16} {u['role']:<9} {'启用' if u['active'] else '停用'}")
 
 
@@ -704,7 +710,7 @@ def user_list(c: Ctx) -> None:
 @handle_errors
 def user_remove(c: Ctx, username: str) -> None:
     """Delete an account."""
-    c.kb.remove_user(username)
+    c.kb.accounts.remove_user(username)
     click.echo(f"账号 {username} 已删除")
 
 

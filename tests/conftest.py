@@ -53,6 +53,6 @@ def demo_kb(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     k = open_kb(str(path))
     k.init()
-    k.ingest([DATA / "demo"])
-    k.ensure_demo_users()
+    k.store.ingest([DATA / "demo"])
+    k.accounts.ensure_demo_users()
     return k

@@ -333,11 +333,11 @@ def seeded(kb, tmp_path: Path):
     (good / "a.txt").write_text(GOOD[0], encoding="utf-8")
     (good / "b.docx").write_bytes(_docx_bytes(GOOD[1]))
     _xlsx(good / "rows.xlsx", [["标题", "地区", "正文"], ["电路板检测", "江苏", ROW_TEXT]])
-    report = kb.ingest([good], analyze=False)
+    report = kb.store.ingest([good], analyze=False)
     assert report.count("added") == 3, report.to_dict()
     sid = report.outcomes[0].submission_id
-    kb.set_decision(sid, "reviewer", "存疑", "待核实")
-    kb.add_user("auditor", "s3cret-pass", "reviewer")
+    kb.reviews.set_decision(sid, "reviewer", "存疑", "待核实")
+    kb.accounts.add_user("auditor", "s3cret-pass", "reviewer")
     return kb
 
 
@@ -347,7 +347,7 @@ def test_bad_corpus_each_file_clear_error_or_marked_and_store_kept(seeded, db_pa
     bad = build_bad_corpus(tmp_path / "bad")
     before = snapshot(db_path)
     t0 = time.monotonic()
-    report = seeded.ingest([bad], analyze=False)
+    report = seeded.store.ingest([bad], analyze=False)
     elapsed = time.monotonic() - t0
     after = snapshot(db_path)
 
@@ -380,7 +380,7 @@ def test_bad_corpus_each_file_clear_error_or_marked_and_store_kept(seeded, db_pa
     assert set(new_rows) - set(old_rows) == added
     assert len({h for h, _ in new_rows.values()}) == len(new_rows)  # content hashes stay unique
 
-    subs = {s.source: s for s in seeded.list_submissions(with_text=True)}
+    subs = {s.source: s for s in seeded.store.list_submissions(with_text=True)}
     long = subs["long.txt"]
     assert long.partial and len(long.text) == 200_000 and any("字符上限" in w for w in long.warnings)
     assert subs["big5.txt"].text == BIG5_TEXT and subs["sjis.txt"].text == SJIS_TEXT
@@ -463,7 +463,7 @@ def test_ingest_honours_the_parse_timeout_setting(tmp_path: Path):
     folder.mkdir()
     slow_pdf(folder / "slow.pdf", chars=60_000)
     t0 = time.monotonic()
-    report = k.ingest([folder], analyze=False)
+    report = k.store.ingest([folder], analyze=False)
     assert report.outcomes[0].status == "error" and "解析超过" in report.outcomes[0].reason
     assert time.monotonic() - t0 < 4
 
