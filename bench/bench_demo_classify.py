@@ -44,8 +44,8 @@ def score(demo: Path) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as d:
         kb = open_kb(str(Path(d) / "demo.sqlite"))
         kb.init()
-        kb.ingest([demo])
-        source = {s.id: s.source for s in kb.list_submissions()}
+        kb.store.ingest([demo])
+        source = {s.id: s.source for s in kb.store.list_submissions()}
         for sid, (_version, r) in kb.storage.analyses("classify").items():
             e = manifest[source[sid]]
             codes = [s["code"] for s in r["scenarios"]]
