@@ -241,31 +241,14 @@ class Coverage:
         entries = self.kb.reference.active_edition("guide").entries
         links = list(dict.fromkeys(e.link for e in entries))
         scen = list(dict.fromkeys(e.name for e in entries))
+        specs = (
+            ("region_link", "地区 × 环节", "地区", "环节", "region", "link", links),
+            ("industry_scenario", "行业 × 典型场景", "行业", "典型场景", "industry", "scenario", scen),
+            ("year_kind", "年度 × 类型", "年度", "类型", "year", "kind", list(KIND_LABELS.values())),
+        )
         return [
-            Matrix.from_counts(
-                "region_link",
-                "地区 × 环节",
-                "地区",
-                "环节",
-                ((r["region"], r["link"], r["count"]) for r in cov["region_link"]),
-                cols=links,
-            ),
-            Matrix.from_counts(
-                "industry_scenario",
-                "行业 × 典型场景",
-                "行业",
-                "典型场景",
-                ((r["industry"], r["scenario"], r["count"]) for r in cov["industry_scenario"]),
-                cols=scen,
-            ),
-            Matrix.from_counts(
-                "year_kind",
-                "年度 × 类型",
-                "年度",
-                "类型",
-                ((r["year"], r["kind"], r["count"]) for r in cov["year_kind"]),
-                cols=list(KIND_LABELS.values()),
-            ),
+            Matrix.from_counts(name, title, rl, cl, ((r[a], r[b], r["count"]) for r in cov[name]), cols=cols)
+            for name, title, rl, cl, a, b, cols in specs
         ]
 
     def charts(self, filters: dict[str, Any] | None = None) -> dict[str, bytes]:

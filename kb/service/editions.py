@@ -38,17 +38,8 @@ class ActiveEdition:
         return f"{self.title}｜{self.edition} 年版｜{label}｜状态：{self.status}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "list_kind": self.list_kind,
-            "edition": self.edition,
-            "variant": self.variant,
-            "title": self.title,
-            "status": self.status,
-            "source": self.source,
-            "entries": len(self.entries),
-            "banner": self.banner,
-        }
+        fields = ("id", "list_kind", "edition", "variant", "title", "status", "source")
+        return {**{f: getattr(self, f) for f in fields}, "entries": len(self.entries), "banner": self.banner}
 
 
 def _entry_from_dict(d: dict[str, Any]) -> ReferenceEntry:

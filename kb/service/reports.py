@@ -356,27 +356,12 @@ class Reports:
 
     # ------------------------------------------------------------------ dossier rendering
     def dossier_html(self, sid: int, data: dict[str, Any] | None = None) -> str:
-        """The dossier as a self-contained HTML page (every user string escaped).
-
-        Args:
-            sid: submission id.
-            data: a :meth:`dossier` result to render instead of computing it.
-
-        Returns:
-            HTML text.
-        """
+        """The dossier (``data``: a :meth:`dossier` result to render instead) as a self-contained HTML page."""
         return render_dossier_html(data or self.dossier(sid))
 
     def dossier_pdf(self, sid: int, data: dict[str, Any] | None = None) -> bytes:
-        """The dossier as a PDF with embedded CJK fonts (fpdf2; needs ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``).
-
-        Args:
-            sid: submission id.
-            data: a :meth:`dossier` result to render instead of computing it.
-
-        Returns:
-            PDF bytes.
-        """
+        """The dossier (``data`` as for :meth:`dossier_html`) as a PDF with embedded CJK fonts (fpdf2; needs
+        ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``)."""
         return render_dossier_pdf(data or self.dossier(sid))
 
     # ------------------------------------------------------------------ exports

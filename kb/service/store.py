@@ -8,14 +8,15 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import IngestError, LimitExceededError, UnsupportedFormatError
-from kb.ingest import collect_inputs, read_path
+from kb.ingest.collect import collect_inputs
 from kb.ingest.metadata import FolderMetadata, build_metadata
-from kb.models import IngestOutcome, IngestReport, Metadata, Submission
+from kb.ingest.pipeline import read_path
+from kb.models import IngestedDoc, IngestOutcome, IngestReport, Metadata, Submission
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -24,6 +25,12 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 SELF_CHECK_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+READ_LIMITS = {  # argument of kb.ingest.pipeline.read_path: the setting that gives it
+    "max_upload_mb": "max_upload_mb",
+    "max_text_chars": "max_text_chars",
+    "max_uncompressed_mb": "max_docx_uncompressed_mb",
+    "parse_timeout_s": "parse_timeout_s",
+}
 
 
 class Submissions:
@@ -60,20 +67,9 @@ class Submissions:
         files = collect_inputs(paths)
         fm = FolderMetadata()
         new_ids: list[int] = []
-        cfg = self.kb.config
         for i, path in enumerate(files):
             try:
-                items = list(
-                    read_path(
-                        path,
-                        folder_meta=fm,
-                        column_map=column_map,
-                        max_upload_mb=cfg.max_upload_mb,
-                        max_text_chars=cfg.max_text_chars,
-                        max_uncompressed_mb=cfg.max_docx_uncompressed_mb,
-                        parse_timeout_s=cfg.parse_timeout_s,
-                    )
-                )
+                items = list(self.read_file(path, folder_meta=fm, column_map=column_map))
             except IngestError as exc:
                 items = [exc]
             except Exception as exc:  # an unexpected parser failure must not abort the batch
@@ -196,23 +192,19 @@ class Submissions:
             sub = self.get(int(s))
             return sub, sub.text
         path = Path(s)
-        cfg = self.kb.config
-        docs = [
-            d
-            for d in read_path(
-                path,
-                max_upload_mb=cfg.max_upload_mb,
-                max_text_chars=cfg.max_text_chars,
-                max_uncompressed_mb=cfg.max_docx_uncompressed_mb,
-                parse_timeout_s=cfg.parse_timeout_s,
-            )
-            if not isinstance(d, IngestError)
-        ]
+        docs = [d for d in self.read_file(path) if not isinstance(d, IngestError)]
         if not docs:
             raise IngestError(str(path), "文件中没有可用正文", "请检查文件")
         from nlp.normalize import normalize_display
 
         return None, normalize_display(docs[0].text)
+
+    def read_file(
+        self, path: Path, folder_meta: FolderMetadata | None = None, column_map: dict[str, str] | None = None
+    ) -> Iterator[IngestedDoc | IngestError]:
+        """:func:`kb.ingest.pipeline.read_path` under this knowledge base's limits (nothing stored)."""
+        limits = {k: getattr(self.kb.config, setting) for k, setting in READ_LIMITS.items()}
+        return read_path(path, folder_meta=folder_meta, column_map=column_map, **limits)
 
     # ------------------------------------------------------------------ uploads (never stored)
     def read_upload(self, data: bytes, filename: str) -> str:
@@ -240,7 +232,7 @@ class Submissions:
 
             text, _enc = decode_bytes(data, filename)
         else:
-            from kb.ingest import read_document
+            from kb.ingest.extract import read_document
 
             with tempfile.TemporaryDirectory(prefix="kb-selfcheck-") as tmp:
                 path = Path(tmp) / ("draft" + suffix)
