@@ -32,6 +32,10 @@ _.last_modified_by
 _.modified
 _.revision
 _.creator
+# fields of the demo generator's Company record, filled into the TOML templates by name (tools/build_demo_corpus.py)
+biz
+staff
+rd
 # selenium reads binary_location (tests/test_browser_e2e.py)
 _.binary_location
 # spaCy's Chinese tokenizer calls .jieba_seg; jieba's TF-IDF extractor calls .postokenizer (nlp/text/words.py)
