@@ -36,6 +36,8 @@ _.creator
 biz
 staff
 rd
+# sys.setprofile callbacks take (frame, event, arg) (tests/test_structure.py)
+arg
 # selenium reads binary_location (tests/test_browser_e2e.py)
 _.binary_location
 # spaCy's Chinese tokenizer calls .jieba_seg; jieba's TF-IDF extractor calls .postokenizer (nlp/text/words.py)
