@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.config import DATA_DIR
 from kb.errors import KBError, NotFoundError
 from kb.service.summaries import finding_marks, summarize, summarize_analyses
 
@@ -82,6 +83,7 @@ class Analysis:
                     entries,
                     self.kb.reference.active_edition("tasks").entries,
                     examples=examples,
+                    judgment=self.judgment(entries),
                     **self.kb.config.classifier_options(),
                 )
                 n_labels = sum(len(v) for v in examples.values())
@@ -93,6 +95,25 @@ class Analysis:
                 if key == "active":
                     self._classifier = clf
             return cache[key]
+
+    def judgment(self, entries: list[Any]) -> Any:
+        """The judgment model learned from the real corpus for these guide entries (None when off or not fitted).
+
+        Fitted once (seconds to a minute) and kept in the user cache folder between processes.
+        """
+        if not self.kb.config.judgment:
+            return None
+        from nlp.evaluate import load_labeled
+        from nlp.judgment.model import default_cache_dir, extra_sets, load_model
+
+        extra, extra_judged = extra_sets(load_labeled(DATA_DIR / "labeled" / "dev_2021.jsonl"), entries)
+        return load_model(
+            DATA_DIR / "labeled" / "real" / "corpus.jsonl",
+            entries,
+            extra,
+            extra_judged,
+            cache_dir=default_cache_dir(),
+        )
 
     def classify_text(
         self, text: str, kind: str = "scenario", claimed: str | None = None, edition: str | None = None

@@ -68,6 +68,7 @@ class Classifier:
         max_window: int = MAX_WINDOW,
         boilerplate_weight: float = BOILERPLATE_WEIGHT,
         top_sentences: int = TOP_SENTENCES,
+        judgment: Any | None = None,
     ) -> None:
         self.scenarios = list(scenarios)
         self.tasks = list(tasks)
@@ -93,6 +94,10 @@ class Classifier:
         self._scen = _Matcher(self.scenarios, self.examples, encoder)
         self._task = _Matcher(self.tasks, self.examples, None) if self.tasks else None
         self._supervised: _Supervised | None = None
+        #: ``nlp.judgment.model.JudgmentModel``: learned ranking (when fitted for this edition's codes) and the
+        #: scenario-or-not decision (any edition)
+        self.judgment = judgment
+        self._judged_codes = judgment is not None and judgment.codes == [e.code for e in self.scenarios]
 
     # ---- features
 
@@ -258,10 +263,24 @@ class Classifier:
         p = _sigmoid(z)
         if self._supervised is not None and self._supervised.used:
             p = self._supervised.blend(text, p)
-        order = np.argsort(-p, kind="stable")
+        link_rank: list[tuple[str, float]] | None = None
+        cut = cal.label_threshold
+        if self._judged_codes:
+            s_blend, s_links, p = self.judgment.rank(p, text)
+            order = np.argsort(-s_blend, kind="stable")
+            link_rank = sorted(zip(self.judgment.scorer.links, s_links.tolist(), strict=True), key=lambda kv: -kv[1])
+            cut = self.judgment.blend.label_threshold
+        else:
+            order = np.argsort(-p, kind="stable")
         best = float(p[order[0]]) if len(order) else 0.0
-        off_score = cal.off_topic_probability(sc.text_feats)
-        off_topic = off_score >= cal.off_topic_threshold
+        verdict = self.judgment.verdict(text) if self.judgment is not None else None
+        if verdict is not None:
+            off_score = 1.0 - verdict.p_scenario
+            # a 示范工厂 application is judged against the task list, never rejected as off-topic
+            off_topic = not verdict.is_scenario and kind != "factory"
+        else:
+            off_score = cal.off_topic_probability(sc.text_feats)
+            off_topic = off_score >= cal.off_topic_threshold
 
         scen = [
             self._ranked(self.scenarios[i], float(p[i]), r + 1, sc, i, spans, text)
@@ -272,11 +291,14 @@ class Classifier:
             e = self.scenarios[i]
             if e.link not in link_best:
                 link_best[e.link] = (float(p[i]), e.code)
-        links = [
-            RankedLink(name, s, r + 1, code)
-            for r, (name, (s, code)) in enumerate(sorted(link_best.items(), key=lambda kv: -kv[1][0]))
-        ]
-        cut = cal.label_threshold
+        if link_rank is not None:  # 环节 ranked by the learned 环节 model + their best scenario
+            links = [RankedLink(name, link_best[name][0], r + 1, link_best[name][1])
+                     for r, (name, _) in enumerate(link_rank) if name in link_best]  # fmt: skip
+        else:
+            links = [
+                RankedLink(name, s, r + 1, code)
+                for r, (name, (s, code)) in enumerate(sorted(link_best.items(), key=lambda kv: -kv[1][0]))
+            ]
         labels = [] if off_topic else [self.scenarios[i].code for i in order if p[i] >= cut]
         if not labels and not off_topic and len(order):
             labels = [self.scenarios[order[0]].code]
@@ -300,25 +322,10 @@ class Classifier:
             )
             findings += f
         if off_topic:
-            findings.append(
-                Finding(
-                    code="CLS003",
-                    severity="warning",
-                    message=(
-                        f"文本与{self.edition}年版指引中的任何典型场景都不相符（偏题概率 {off_score:.2f}），"
-                        "请确认提交的是场景描述，而非新闻、广告或通知。"
-                    ),
-                    spans=[],
-                    detail={
-                        "off_topic_score": round(off_score, 4),
-                        "threshold": cal.off_topic_threshold,
-                        "best_score": round(best, 4),
-                    },
-                )
-            )
+            findings.append(_not_a_scenario(verdict, off_score, cal.off_topic_threshold, best, self.edition))
         method = (self.profile if "dense_top" in cal.features else "lexical") + (
             "+supervised" if self._supervised is not None and self._supervised.used else ""
-        )
+        ) + ("+learned" if self._judged_codes else "")
         return Classification(
             kind=kind,
             edition=self.edition,
@@ -331,6 +338,7 @@ class Classifier:
             findings=findings,
             claimed=claim_info,
             method=method,
+            scenario_check=verdict.to_dict() if verdict is not None else None,
         )
 
     def scores(self, text: str, *, boilerplate: Any = None) -> np.ndarray:
@@ -598,3 +606,37 @@ def _top_mean(m: np.ndarray, k: int) -> np.ndarray:
     k = min(k, m.shape[0])
     part = -np.partition(-m, k - 1, axis=0)[:k]
     return part.mean(axis=0)
+
+
+def _not_a_scenario(verdict: Any, off_score: float, threshold: float, best: float, edition: str) -> Finding:
+    """CLS003: the text is not a scenario description — an error, with the reasons of the judgment."""
+    if verdict is None:  # no learned judge: the lexical off-topic model (a warning, as before)
+        return Finding(
+            code="CLS003",
+            severity="warning",
+            message=(
+                f"文本与{edition}年版指引中的任何典型场景都不相符（偏题概率 {off_score:.2f}），"
+                "请确认提交的是场景描述，而非新闻、广告或通知。"
+            ),
+            spans=[],
+            detail={"off_topic_score": round(off_score, 4), "threshold": threshold, "best_score": round(best, 4)},
+        )
+    reasons = "；".join(verdict.reasons)
+    return Finding(
+        code="CLS003",
+        severity="error",
+        message=(
+            f"这段文字不像一份已实施场景的描述（判为场景描述的概率 {verdict.p_scenario:.2f}，"
+            f"低于 {verdict.threshold:.2f}）：{reasons}。场景描述应写明具体的工厂、车间或产线，建成了哪些装备、"
+            "系统和数据流，如何运行，以及可量化的成效。"
+        ),
+        spans=[(s, e) for _, s, e in verdict.genre_marks[:10]],
+        detail={
+            "p_scenario": round(verdict.p_scenario, 4),
+            "threshold": verdict.threshold,
+            "reasons": list(verdict.reasons),
+            "missing": list(verdict.missing),
+            "genre": verdict.genre,
+            "best_score": round(best, 4),
+        },
+    )

@@ -100,6 +100,8 @@ class Classification:
     findings: list[Finding] = field(default_factory=list)
     claimed: dict[str, Any] | None = None
     method: str = "lexical"
+    #: the scenario-or-not judgment (``nlp.judgment.genre.Verdict.to_dict``) when a learned judge is attached
+    scenario_check: dict[str, Any] | None = None
 
     @property
     def top(self) -> RankedEntry | None:
@@ -119,4 +121,5 @@ class Classification:
             "off_topic_score": round(self.off_topic_score, 4),
             "claimed": self.claimed,
             "findings": [f.to_dict() for f in self.findings],
+            "scenario_check": self.scenario_check,
         }

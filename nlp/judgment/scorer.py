@@ -5,9 +5,9 @@ mean sentence embedding), one per scenario and one per 环节. Training document
 corpus's fitting splits, the hand-written development set) plus each scenario's scope text. The final scenario score
 blends the learned probability, the lexical prior (``nlp.classify``) and the probability of the scenario's 环节::
 
-    s(c) = a · learned(c) + (1 − a) · prior(c) + b · learned_link(link(c))
+    s(c) = a · learned(c) + (1 − a) · prior(c) + b · learned_link(link(c)) + c · cos(text, scope(c))
 
-``a`` and ``b`` are chosen by grouped cross-validation on the fitting splits (never on ``test``); the blend is then
+``a``, ``b`` and ``c`` are chosen by grouped cross-validation on the fitting splits (never on ``test``); the blend is then
 mapped to a calibrated probability by a logistic (Platt) fit on the cross-validated scores.
 """
 
@@ -105,6 +105,7 @@ class LearnedScorer:
         self.dense_s: _OvR | None = None
         self.dense_l: _OvR | None = None
         self.n_docs = 0
+        self.scope_m: Any = None
 
     def reference_docs(self) -> list[Doc]:
         """Each scenario's scope text and keywords as one training document."""
@@ -125,8 +126,10 @@ class LearnedScorer:
         """Fit on labelled documents (add ``reference_docs()`` yourself when wanted)."""
         docs = [d for d in docs if any(c in self.link_of for c in d.codes)]
         S, L = self._targets(docs)
-        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1,
+                                   max_features=80000)  # fmt: skip
         X = self.vec.fit_transform([d.text for d in docs])
+        self.scope_m = self.vec.transform([e.scope or e.name for e in self.entries])
         self.char_s = _OvR(self.C).fit(X, S)
         self.char_l = _OvR(self.C).fit(X, L)
         if self.encoder is not None:
@@ -139,17 +142,18 @@ class LearnedScorer:
 
     def predict(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Learned probabilities: ``(scenarios (n, S), 环节 (n, L))``."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Learned probabilities ``(scenarios (n, S), 环节 (n, L))`` and the cosine with each scope text (n, S)."""
         if self.vec is None or self.char_s is None or self.char_l is None:
             raise RuntimeError("LearnedScorer is not fitted: call fit() first")
         X = self.vec.transform(list(texts))
         ps, pl = self.char_s.predict(X), self.char_l.predict(X)
+        scope = (X @ self.scope_m.T).toarray()
         if self.dense_s is not None and self.dense_l is not None:
             E = embeddings if embeddings is not None else self.embed(texts)
             ps = (ps + self.dense_s.predict(E)) / 2
             pl = (pl + self.dense_l.predict(E)) / 2
-        return ps, pl
+        return ps, pl, scope
 
 
 @dataclass
@@ -158,13 +162,17 @@ class Blend:
 
     a: float = 0.5
     b: float = 0.5
+    c: float = 0.0
     platt: tuple[float, float] = (1.0, 0.0)
     label_threshold: float = 0.5
     cv: dict[str, Any] = field(default_factory=dict)
 
-    def scenario_scores(self, prior: np.ndarray, ps: np.ndarray, pl: np.ndarray, member: np.ndarray) -> np.ndarray:
+    def scenario_scores(
+        self, prior: np.ndarray, ps: np.ndarray, pl: np.ndarray, member: np.ndarray, scope: np.ndarray | None = None
+    ) -> np.ndarray:
         """Blended scenario scores ``(n, S)``."""
-        return self.a * ps + (1 - self.a) * prior + self.b * (pl @ member.T)
+        s = self.a * ps + (1 - self.a) * prior + self.b * (pl @ member.T)
+        return s + self.c * scope if scope is not None and self.c else s
 
     def link_scores(self, s: np.ndarray, pl: np.ndarray, member: np.ndarray) -> np.ndarray:
         """环节 scores ``(n, L)``: the best scenario of the 环节 plus ``b`` times the learned 环节 probability."""
@@ -184,8 +192,10 @@ def choose_blend(
     member: np.ndarray,
     labels: Sequence[Sequence[int]],
     link_labels: Sequence[Sequence[int]],
+    scope: np.ndarray | None = None,
     grid: Sequence[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0),
     b_grid: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
+    c_grid: Sequence[float] = (0.0, 0.5, 1.0, 2.0, 4.0),
 ) -> Blend:
     """Pick ``a``, ``b`` maximising 环节 top-1 + scenario top-3 on cross-validated predictions, then fit Platt.
 
@@ -196,23 +206,24 @@ def choose_blend(
     Returns:
         The chosen ``Blend`` with its cross-validated figures in ``cv``.
     """
-    best: tuple[float, float, float] | None = None
+    best: tuple[Any, float, float, float] | None = None
     table = []
     for a in grid:
         for b in b_grid:
-            bl = Blend(a, b)
-            s = bl.scenario_scores(prior, ps, pl, member)
-            ls = bl.link_scores(s, pl, member)
-            l1 = np.mean([int(np.argmax(ls[i])) in set(link_labels[i]) for i in range(len(labels))])
-            s3 = np.mean([bool(set(np.argsort(-s[i])[:3]) & set(labels[i])) for i in range(len(labels))])
-            table.append((a, b, round(float(l1), 4), round(float(s3), 4)))
-            key = (l1 + s3, -abs(a - 0.5), -b)
-            if best is None or key > best[0]:
-                best = (key, a, b)
+            for c in c_grid if scope is not None else (0.0,):
+                bl = Blend(a, b, c)
+                s = bl.scenario_scores(prior, ps, pl, member, scope)
+                ls = bl.link_scores(s, pl, member)
+                l1 = np.mean([int(np.argmax(ls[i])) in set(link_labels[i]) for i in range(len(labels))])
+                s3 = np.mean([bool(set(np.argsort(-s[i])[:3]) & set(labels[i])) for i in range(len(labels))])
+                table.append((a, b, c, round(float(l1), 4), round(float(s3), 4)))
+                key = (round(l1 + s3, 6), -abs(a - 0.5), -b, -c)
+                if best is None or key > best[0]:
+                    best = (key, a, b, c)
     assert best is not None
-    _, a, b = best
-    bl = Blend(a, b)
-    s = bl.scenario_scores(prior, ps, pl, member)
+    _, a, b, c = best
+    bl = Blend(a, b, c)
+    s = bl.scenario_scores(prior, ps, pl, member, scope)
     y = np.zeros_like(s)
     for i, labs in enumerate(labels):
         y[i, list(labs)] = 1
@@ -227,8 +238,8 @@ def choose_blend(
         if f > best_f:
             best_t, best_f = float(t), f
     bl.label_threshold = round(best_t, 4)
-    chosen = next(r for r in table if r[0] == a and r[1] == b)
-    bl.cv = {"link_top1": chosen[2], "scenario_top3": chosen[3], "label_f1": round(best_f, 4), "grid": table}
+    chosen = next(r for r in table if r[0] == a and r[1] == b and r[2] == c)
+    bl.cv = {"link_top1": chosen[3], "scenario_top3": chosen[4], "label_f1": round(best_f, 4), "grid": table}
     return bl
 
 
@@ -236,8 +247,8 @@ def blend_predict(
     scorer: LearnedScorer, blend: Blend, prior: np.ndarray, texts: Sequence[str], embeddings: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Blended scenario scores, 环节 scores and calibrated scenario probabilities for texts."""
-    ps, pl = scorer.predict(texts, embeddings)
-    s = blend.scenario_scores(prior, ps, pl, scorer.member)
+    ps, pl, scope = scorer.predict(texts, embeddings)
+    s = blend.scenario_scores(prior, ps, pl, scorer.member, scope)
     return s, blend.link_scores(s, pl, scorer.member), blend.probability(s)
 
 

