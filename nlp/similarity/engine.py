@@ -470,17 +470,7 @@ class SimilarityEngine:
 
     # -- dupes ----------------------------------------------------------------------------------
     def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """Lexical and semantic candidate pairs of a sweep.
-
-        Lexical: LSH buckets, MinHash Jaccard ≥ ``min_jaccard``. Semantic: each text's top
-        ``semantic_k`` neighbours with a document cosine ≥ ``semantic_candidate_cos`` (a floor) AND a
-        ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
-        ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` where ``knn(x)``
-        is x's mean cosine to its own neighbours. In a collection of same-genre texts every text has
-        ten neighbours at a similar cosine; the margin keeps the pairs that stand out from both
-        texts' neighbourhoods (measured at 10⁴: 90,645 → 900 semantic candidates, planted pairs in the
-        candidates 1.00 verbatim / light / paraphrase, partial 0.99 → 0.98).
-        """
+        """Lexical and semantic candidate pairs of a sweep (:func:`nlp.similarity.sweep.candidate_pairs`)."""
         return sweep.candidate_pairs(self)
 
     def dupes(
