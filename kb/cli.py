@@ -717,3 +717,6 @@ def user_remove(c: Ctx, username: str) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="scenario-kb")
+
+
+from kb import cli_api  # noqa: E402,F401  (registers `api` and `apikey`)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 md = sa.MetaData()
 
@@ -188,7 +188,13 @@ def _migrate_3(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE analyses ADD COLUMN summary TEXT NOT NULL DEFAULT ''"))
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
+def _migrate_4(conn: Connection) -> None:
+    from kb.storage_keys import create_table  # the API key table lives beside its queries
+
+    create_table(conn)
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
 """version -> function bringing the schema from version-1 to version."""
 
 
