@@ -1,6 +1,6 @@
 """CLI commands of the HTTP API: ``scenario-kb api`` (serve) and ``scenario-kb apikey add|list|revoke``.
 
-Registered on :data:`kb.cli.cli` when :mod:`kb.cli` is imported.
+Registered on :data:`kb.cli.base.cli` when :mod:`kb.cli` is imported.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 
 import click
 
-from kb.cli import Ctx, _echo_json, cli, handle_errors, pass_ctx
+from kb.cli.base import Ctx, _echo_json, cli, handle_errors, pass_ctx
 from kb.service.apikeys import API_ROLES
 
 
