@@ -29,14 +29,23 @@ def config_cmd(c: Ctx, as_json: bool) -> None:
 
     cfg = load_config(c.config_file, db=c.db)
     rows = [
-        {"name": s.name, "value": getattr(cfg, s.name), "default": s.default, "help": s.help}
+        {
+            "name": s.name,
+            "type": s.type.__name__,
+            "value": getattr(cfg, s.name),
+            "default": s.default,
+            "scope": s.scope,
+            "where": s.where,
+            "help": s.help,
+        }
         for s in SETTINGS
     ]
     if as_json:
         _echo_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['name']:<26} = {r['value']!s:<28} {r['help']}")
+        click.echo(f"{r['name']:<26} {r['type']:<5} = {r['value']!s:<24} [{r['scope']}] {r['help']}")
+        click.echo(f"{'':<26} default {r['default']!s}; set in: {r['where']}")
 
 
 # --------------------------------------------------------------------------------------------- demo, serve
