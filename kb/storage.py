@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from kb import storage_keys
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
@@ -189,15 +190,13 @@ def _migrate_3(conn: Connection) -> None:
 
 
 def _migrate_4(conn: Connection) -> None:
-    from kb.storage_keys import create_table  # the API key table lives beside its queries
-
-    create_table(conn)
+    storage_keys.create_table(conn)  # the API key table lives beside its queries
 
 
 def _migrate_5(conn: Connection) -> None:
     # PostgreSQL enforces VARCHAR lengths, SQLite does not: store text as TEXT there too (same behaviour on both)
     if conn.dialect.name == "postgresql":
-        for t in md.sorted_tables:
+        for t in [*md.sorted_tables, *storage_keys.md.sorted_tables]:
             for c in t.columns:
                 if isinstance(c.type, sa.String) and not isinstance(c.type, sa.Text):
                     conn.execute(sa.text(f'ALTER TABLE "{t.name}" ALTER COLUMN "{c.name}" TYPE TEXT'))

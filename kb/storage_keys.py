@@ -5,11 +5,15 @@ Only the SHA-256 digest of a key is stored; the key itself is shown once, when i
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from kb.storage import Storage, _now, md
+if TYPE_CHECKING:
+    from kb.storage import Storage
+
+md = sa.MetaData()  # its own: kb.storage imports this module for migration 4, never the other way round
 
 api_keys_t = sa.Table(
     "api_keys",
@@ -23,6 +27,10 @@ api_keys_t = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32), nullable=False, default=""),
 )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def create_table(conn: Any) -> None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
-from kb.api.app import KBJSONResponse, require
+from kb.api.deps import KBJSONResponse, require
 from kb.errors import IngestError, RequestError
 
 router = APIRouter(prefix="/api/v1")
