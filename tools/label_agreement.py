@@ -65,7 +65,9 @@ def main() -> int:
     facts = [i for i in ids if a[i]["kind"] == "factory" and b[i]["kind"] == "factory"]
     kappa("task", [(a[i].get("task"), b[i].get("task")) for i in facts])
     print(json.dumps(res, ensure_ascii=False, indent=1))
-    (REAL / "agreement.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (REAL / "agreement.json").write_text(
+        json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return 0
 
 

@@ -87,14 +87,35 @@ def classify(c: Ctx, target: str, kind: str | None, edition: str | None, top: in
 
 
 @command(cli, "eval", json_help="Output JSON.")
-@click.argument("labeled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def eval_cmd(c: Ctx, labeled: Path, as_json: bool) -> None:
-    """Evaluate the classifier on a labeled JSONL file (top-1, top-3, MRR, confusion, calibration)."""
-    report = c.kb.analysis.evaluate(labeled)
+@click.argument("labeled", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--split",
+    "splits",
+    default="test,dev",
+    show_default=True,
+    help="Splits of the real corpus to report (test, dev, train), comma-separated.",
+)
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Also report the demo corpus.")
+def eval_cmd(c: Ctx, labeled: Path | None, splits: str, demo: bool, as_json: bool) -> None:
+    """Evaluate the classifier: on the real labelled corpus per split (default), or on a LABELED JSONL file."""
+    if labeled is not None:
+        report = c.kb.analysis.evaluate(labeled)
+        if as_json:
+            _echo_json(report.to_dict())
+        else:
+            click.echo(report.render())
+        return
+    res = c.kb.analysis.evaluate_real([s.strip() for s in splits.split(",") if s.strip()], demo=demo)
     if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(report.render())
+        _echo_json(res)
+        return
+    click.echo(res["note"])
+    for rep in res["reports"]:
+        click.echo(rep["text"])
+    click.echo(
+        "cross-validated on the fitting splits (train+dev, grouped by company): "
+        + ", ".join(f"{k} {v}" for k, v in res["cv"].items())
+    )
 
 
 @command(cli, json_help="Output JSON.")

@@ -173,6 +173,46 @@ class Analysis:
             ) from exc
         return evaluate(self.classifier(), items)
 
+    def evaluate_real(self, splits: list[str], demo: bool = True) -> dict[str, Any]:
+        """Figures of the product, the lexical classifier and the naive baseline per split of the real corpus.
+
+        The judgment model is fitted on ``train`` + ``dev``: figures on those splits are in-sample (flagged);
+        ``test`` is held out. The cross-validated figures of the fitting splits come from ``nlp/data/judgment.json``.
+        """
+        from nlp.judgment.corpus import load_real
+        from nlp.judgment.model import PARAMS_PATH
+        from nlp.judgment.report import demo_items, run
+
+        entries, _ = self.kb.reference.guide_entries(None)
+        model = self.judgment(entries)
+        if model is None:
+            raise KBError(
+                "没有可用的学习模型：需要 data/labeled/real/corpus.jsonl 与 2021 年版指引（scenario-kb reference use 2021）。"
+            )
+        corpus = DATA_DIR / "labeled" / "real" / "corpus.jsonl"
+        bad = [s for s in splits if s not in ("test", "dev", "train")]
+        if bad:
+            raise KBError(f"未知的划分 {bad}：可用 test、dev、train。")
+        items = demo_items(str(DATA_DIR / "demo" / "manifest.json"), entries) if demo else []
+        reps = run(load_real(corpus), entries, self.kb.reference.active_edition("tasks").entries, model,
+                   splits=splits, demo=items)  # fmt: skip
+        import json
+
+        cv = json.loads(PARAMS_PATH.read_text(encoding="utf-8")).get("cv", {})
+        out = []
+        for r in reps:
+            d = r.to_dict()
+            sp = r.name.split()[-1]
+            d["in_sample"] = sp in ("train", "dev")
+            head = " (product fitted on train+dev: in-sample)" if d["in_sample"] else ""
+            d["text"] = r.render().replace("==\n", f"=={head}\n", 1)
+            out.append(d)
+        return {
+            "note": "real = public-source texts rewritten in our words (data/labeled/real); test is held out",
+            "reports": out,
+            "cv": cv,
+        }
+
     # ------------------------------------------------------------------ stored-analysis summaries
     def row_summaries(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Inbox columns derived from the STORED analyses of ``ids`` (missing analyses give empty columns).

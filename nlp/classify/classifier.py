@@ -268,7 +268,9 @@ class Classifier:
         if self._judged_codes:
             s_blend, s_links, p = self.judgment.rank(p, text)
             order = np.argsort(-s_blend, kind="stable")
-            link_rank = sorted(zip(self.judgment.scorer.links, s_links.tolist(), strict=True), key=lambda kv: -kv[1])
+            link_rank = sorted(
+                zip(self.judgment.scorer.links, s_links.tolist(), strict=True), key=lambda kv: -kv[1]
+            )
             cut = self.judgment.blend.label_threshold
         else:
             order = np.argsort(-p, kind="stable")
@@ -323,9 +325,11 @@ class Classifier:
             findings += f
         if off_topic:
             findings.append(_not_a_scenario(verdict, off_score, cal.off_topic_threshold, best, self.edition))
-        method = (self.profile if "dense_top" in cal.features else "lexical") + (
-            "+supervised" if self._supervised is not None and self._supervised.used else ""
-        ) + ("+learned" if self._judged_codes else "")
+        method = (
+            (self.profile if "dense_top" in cal.features else "lexical")
+            + ("+supervised" if self._supervised is not None and self._supervised.used else "")
+            + ("+learned" if self._judged_codes else "")
+        )
         return Classification(
             kind=kind,
             edition=self.edition,
@@ -619,7 +623,11 @@ def _not_a_scenario(verdict: Any, off_score: float, threshold: float, best: floa
                 "请确认提交的是场景描述，而非新闻、广告或通知。"
             ),
             spans=[],
-            detail={"off_topic_score": round(off_score, 4), "threshold": threshold, "best_score": round(best, 4)},
+            detail={
+                "off_topic_score": round(off_score, 4),
+                "threshold": threshold,
+                "best_score": round(best, 4),
+            },
         )
     reasons = "；".join(verdict.reasons)
     return Finding(

@@ -41,6 +41,8 @@ def default_cache_dir() -> Path:
     """Where fitted models are kept between processes: ``$XDG_CACHE_HOME/scenario-kb`` (``~/.cache/…``)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "scenario-kb"
+
+
 FIT_SPLITS = ("train", "dev")
 #: the false-rejection rate the judge's threshold is set to on out-of-fold probabilities
 TARGET_FALSE_REJECTION = 0.04
@@ -170,7 +172,9 @@ def fit_model(
     """Fit the scorer and the judge on the fitting splits with the chosen parameters."""
     scorer = LearnedScorer(entries, encoder)
     scorer.fit(fitting_docs(records, extra, scorer))
-    blend = Blend(params["a"], params["b"], params.get("c", 0.0), tuple(params["platt"]), params["label_threshold"])
+    blend = Blend(
+        params["a"], params["b"], params.get("c", 0.0), tuple(params["platt"]), params["label_threshold"]
+    )
     texts, ys = judge_texts(records, extra_judged)
     judge = ScenarioJudge().fit(texts, ys)
     judge.threshold = float(params["judge_threshold"])
@@ -283,7 +287,9 @@ class _Memo:
         return np.stack([self._m[t] for t in texts])
 
 
-def extra_sets(items: Sequence[Any], entries: Sequence[ReferenceEntry]) -> tuple[list[Doc], list[tuple[str, bool]]]:
+def extra_sets(
+    items: Sequence[Any], entries: Sequence[ReferenceEntry]
+) -> tuple[list[Doc], list[tuple[str, bool]]]:
     """Training docs and scenario-or-not examples from ``nlp.evaluate.LabeledItem``s."""
     codes = {e.code for e in entries}
     docs = [Doc(i.text, [c for c in i.scenarios if c in codes]) for i in items if not i.off_topic]

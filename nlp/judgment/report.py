@@ -76,7 +76,9 @@ class SplitReport:
         return "\n".join(lines)
 
 
-def _cluster_ci(vals: np.ndarray, clusters: Sequence[str], draws: int = 1000, seed: int = 0) -> tuple[float, float]:
+def _cluster_ci(
+    vals: np.ndarray, clusters: Sequence[str], draws: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     if len(vals) == 0:
         return (float("nan"), float("nan"))
     by: dict[str, list[int]] = defaultdict(list)
@@ -100,7 +102,9 @@ def _fig(vals: list[float], clusters: list[str]) -> dict[str, Any] | None:
     return {"value": round(float(a.mean()), 4), "n": len(a), "ci": [round(lo, 4), round(hi, 4)]}
 
 
-def roc_points(p_scenario: Sequence[float], is_scenario: Sequence[bool]) -> tuple[float, list[tuple[float, float, float]]]:
+def roc_points(
+    p_scenario: Sequence[float], is_scenario: Sequence[bool]
+) -> tuple[float, list[tuple[float, float, float]]]:
     """AUC and ROC points (threshold, rejected share of non-scenarios, false-rejected share of scenarios)."""
     p = np.asarray(p_scenario, dtype=float)
     y = np.asarray(is_scenario, dtype=bool)
@@ -114,7 +118,9 @@ def roc_points(p_scenario: Sequence[float], is_scenario: Sequence[bool]) -> tupl
     return float(roc_auc_score(y, p)), pts
 
 
-def evaluate_split(name: str, items: Sequence[Item], systems: dict[str, Callable[[Item], Answer]]) -> SplitReport:
+def evaluate_split(
+    name: str, items: Sequence[Item], systems: dict[str, Callable[[Item], Answer]]
+) -> SplitReport:
     """Run every system on the items and collect the figures."""
     pos = [it for it in items if not it.off_topic]
     neg = [it for it in items if it.off_topic]
@@ -143,7 +149,9 @@ def evaluate_split(name: str, items: Sequence[Item], systems: dict[str, Callable
         }
         ps = [answers[it.id][2] for it in items]
         auc, pts = roc_points(ps, [not it.off_topic for it in items])
-        figs["roc_auc"] = None if np.isnan(auc) else {"value": round(auc, 4), "n": len(items), "ci": [None, None]}
+        figs["roc_auc"] = (
+            None if np.isnan(auc) else {"value": round(auc, 4), "n": len(items), "ci": [None, None]}
+        )
         rep.figures[sname] = {k: v for k, v in figs.items() if v is not None}
         if sname == "product":
             rep.confusion = {k: dict(v) for k, v in conf.items()}
@@ -192,7 +200,11 @@ def run(
     def sys_product(it: Item) -> Answer:
         c = product.classify(it.text, kind="factory" if it.kind == "factory" else "scenario")
         chk = c.scenario_check or {}
-        p = _centered(chk.get("p_scenario", 1.0), chk.get("threshold", 0.5)) if chk else 1.0 - c.off_topic_score
+        p = (
+            _centered(chk.get("p_scenario", 1.0), chk.get("threshold", 0.5))
+            if chk
+            else 1.0 - c.off_topic_score
+        )
         if it.kind == "factory":
             p = max(p, 0.5)  # factories are judged against the task list, never rejected
         return [s.code for s in c.scenarios], [lk.name for lk in c.links], p
@@ -200,7 +212,11 @@ def run(
     def sys_lexical(it: Item) -> Answer:
         c = lexical.classify(it.text, kind="factory" if it.kind == "factory" else "scenario")
         t = lexical.calibration.off_topic_threshold
-        return [s.code for s in c.scenarios], [lk.name for lk in c.links], 1.0 - _centered(c.off_topic_score, t)
+        return (
+            [s.code for s in c.scenarios],
+            [lk.name for lk in c.links],
+            1.0 - _centered(c.off_topic_score, t),
+        )
 
     def sys_base(it: Item) -> Answer:
         s = base.scores([it.text])[0]

@@ -24,11 +24,41 @@ from typing import Any
 import numpy as np
 
 _LEGAL = re.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
-_FIG = re.compile("[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)")
+_FIG = re.compile(
+    "[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)"
+)
 _QUOTED = re.compile("“([^”]{2,20})”")
 _LATIN = re.compile("[A-Za-z][A-Za-z0-9+\\-]{1,15}")
-_COMMON_LATIN = {"AI", "IT", "OT", "AGV", "MES", "ERP", "WMS", "PLM", "APS", "SCADA", "DCS", "PLC", "IoT", "5G",
-                 "CAD", "CAE", "BIM", "OEE", "RFID", "CPS", "QMS", "EMS", "GB", "ISO", "CNC", "PDM", "SRM", "CRM"}
+_COMMON_LATIN = {
+    "AI",
+    "IT",
+    "OT",
+    "AGV",
+    "MES",
+    "ERP",
+    "WMS",
+    "PLM",
+    "APS",
+    "SCADA",
+    "DCS",
+    "PLC",
+    "IoT",
+    "5G",
+    "CAD",
+    "CAE",
+    "BIM",
+    "OEE",
+    "RFID",
+    "CPS",
+    "QMS",
+    "EMS",
+    "GB",
+    "ISO",
+    "CNC",
+    "PDM",
+    "SRM",
+    "CRM",
+}
 FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
 
 _LAC_LOCK = threading.Lock()
@@ -153,7 +183,9 @@ class Neighbourhood:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.k = k
-        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=200000)
+        vec = TfidfVectorizer(
+            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=200000
+        )
         self.X = vec.fit_transform(list(texts))
         n = self.X.shape[0]
         self.nbrs: list[list[tuple[int, float]]] = []

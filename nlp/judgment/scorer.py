@@ -75,9 +75,7 @@ class _OvR:
 
     def predict(self, X: Any) -> np.ndarray:
         n = X.shape[0]
-        cols = [
-            m.predict_proba(X)[:, 1] if m is not None else np.zeros(n) for m in self.models
-        ]
+        cols = [m.predict_proba(X)[:, 1] if m is not None else np.zeros(n) for m in self.models]
         return np.stack(cols, axis=1) if cols else np.zeros((n, 0))
 
 
@@ -90,13 +88,17 @@ class LearnedScorer:
         C: inverse regularisation of the logistic regressions.
     """
 
-    def __init__(self, entries: Sequence[ReferenceEntry], encoder: Any | None = None, C: float = 10.0) -> None:
+    def __init__(
+        self, entries: Sequence[ReferenceEntry], encoder: Any | None = None, C: float = 10.0
+    ) -> None:
         self.entries = list(entries)
         self.codes = [e.code for e in self.entries]
         self.links = list(dict.fromkeys(e.link for e in self.entries))
         self.link_of = {e.code: e.link for e in self.entries}
         #: scenario x 环节 membership
-        self.member = np.array([[1.0 if self.link_of[c] == lk else 0.0 for lk in self.links] for c in self.codes])
+        self.member = np.array(
+            [[1.0 if self.link_of[c] == lk else 0.0 for lk in self.links] for c in self.codes]
+        )
         self.encoder = encoder
         self.C = C
         self.vec: TfidfVectorizer | None = None
@@ -168,7 +170,12 @@ class Blend:
     cv: dict[str, Any] = field(default_factory=dict)
 
     def scenario_scores(
-        self, prior: np.ndarray, ps: np.ndarray, pl: np.ndarray, member: np.ndarray, scope: np.ndarray | None = None
+        self,
+        prior: np.ndarray,
+        ps: np.ndarray,
+        pl: np.ndarray,
+        member: np.ndarray,
+        scope: np.ndarray | None = None,
     ) -> np.ndarray:
         """Blended scenario scores ``(n, S)``."""
         s = self.a * ps + (1 - self.a) * prior + self.b * (pl @ member.T)
@@ -176,7 +183,9 @@ class Blend:
 
     def link_scores(self, s: np.ndarray, pl: np.ndarray, member: np.ndarray) -> np.ndarray:
         """环节 scores ``(n, L)``: the best scenario of the 环节 plus ``b`` times the learned 环节 probability."""
-        best = np.stack([np.where(member[:, j] > 0, s, -np.inf).max(axis=1) for j in range(member.shape[1])], 1)
+        best = np.stack(
+            [np.where(member[:, j] > 0, s, -np.inf).max(axis=1) for j in range(member.shape[1])], 1
+        )
         return best + self.b * pl
 
     def probability(self, s: np.ndarray) -> np.ndarray:
@@ -244,7 +253,11 @@ def choose_blend(
 
 
 def blend_predict(
-    scorer: LearnedScorer, blend: Blend, prior: np.ndarray, texts: Sequence[str], embeddings: np.ndarray | None = None
+    scorer: LearnedScorer,
+    blend: Blend,
+    prior: np.ndarray,
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Blended scenario scores, 环节 scores and calibrated scenario probabilities for texts."""
     ps, pl, scope = scorer.predict(texts, embeddings)
