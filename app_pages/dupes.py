@@ -10,6 +10,7 @@ LEVELS = {
     "identical": "完全相同",
     "minor_edits": "轻微改动",
     "paraphrase": "改写",
+    "same_project": "同一项目",
     "partial": "部分重合",
     "unrelated": "无关",
 }

@@ -129,6 +129,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("boilerplate_weight", 0.2, "Classifier weight of a sentence that is boilerplate (0 would hide copied scopes)",
        "classify"),
     _s("top_sentences", 3, "Best sentences behind the classifier's top-sentence feature and evidence", "classify"),
+    _s("same_project", True, "Link texts about the same project (shared names, figures, neighbour margin) in the "
+       "duplicate sweep, model fitted on the real corpus"),
     _s("judgment", True, "Rank scenarios/环节 with the model learned from the labelled real corpus (data/labeled/real) "
        "and decide 'is this a scenario description' with it (CLS003)"),
     # ---- the checks

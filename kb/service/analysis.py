@@ -207,10 +207,25 @@ class Analysis:
             head = " (product fitted on train+dev: in-sample)" if d["in_sample"] else ""
             d["text"] = r.render().replace("==\n", f"=={head}\n", 1)
             out.append(d)
+        same = {}
+        from kb.service.same_project import load_same_project_model
+        from nlp.judgment.corpus import by_split
+        from nlp.judgment.same_project import model_links, naive_links, pair_set, score_links
+
+        spm = load_same_project_model()
+        records = load_real(corpus)
+        for sp in splits:
+            ps = pair_set(by_split(records, sp))
+            same[sp] = {
+                "product": score_links(ps, model_links(ps, spm)) if spm is not None else None,
+                "naive": score_links(ps, naive_links(ps)),
+                "in_sample": sp == "dev",
+            }
         return {
             "note": "real = public-source texts rewritten in our words (data/labeled/real); test is held out",
             "reports": out,
             "cv": cv,
+            "same_project": same,
         }
 
     # ------------------------------------------------------------------ stored-analysis summaries

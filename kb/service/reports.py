@@ -29,6 +29,7 @@ LEVEL_LABELS = {
     "identical": "完全相同",
     "minor_edits": "少量改动",
     "paraphrase": "改写",
+    "same_project": "同一项目",
     "partial": "部分相同",
 }
 

@@ -298,11 +298,21 @@ class Similarity:
                 round(threshold, 6),
                 __version__,
                 FORMAT_VERSION,
+                self._same_project_key(),
             ],
             sort_keys=True,
             default=str,
         )
         return self.index_dir().with_name("sweeps") / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+    def _same_project_key(self) -> str:
+        """What the same-project links of a sweep depend on: the setting and the fitted model."""
+        if not self.kb.config.same_project:
+            return "off"
+        from kb.service.same_project import load_same_project_model
+
+        m = load_same_project_model()
+        return json.dumps(m.to_dict(), sort_keys=True) if m is not None else "none"
 
     def _sweep(self, eng: Any, threshold: float | None) -> dict[str, Any]:
         """``eng.dupes`` stored beside the index, keyed by the texts, settings and threshold.
@@ -321,6 +331,11 @@ class Similarity:
             except (ValueError, KeyError, TypeError):
                 log.warning("stored duplicate sweep %s is unreadable; sweeping again", path)
         rep = eng.dupes(thr).to_dict()
+        if self.kb.config.same_project:
+            from kb.service.same_project import add_same_project
+
+            ids = set(eng.meta)
+            add_same_project(rep, [s for s in self.kb.store.list_submissions() if s.id in ids])
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -37,15 +37,12 @@ class RealRecord:
     company_key: str = ""
     group: str | None = None
     year: int | None = None
-    industry_code: str = ""
     region: str = ""
     genre: str | None = None
     scenarios: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     task: str | None = None
-    full_length: bool = False
     split: str = ""
-    sources: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -112,15 +109,12 @@ def load_real(path: str | Path) -> list[RealRecord]:
                     company_key=d.get("company_key") or "",
                     group=d.get("group"),
                     year=d.get("year"),
-                    industry_code=str(d.get("industry_code") or ""),
                     region=d.get("region") or "",
                     genre=d.get("genre"),
                     scenarios=list(d.get("scenarios") or []),
                     links=list(d.get("links") or []),
                     task=d.get("task"),
-                    full_length=bool(d.get("full_length")),
                     split=d.get("split") or "",
-                    sources=list(d.get("sources") or []),
                     raw=d,
                 )
             )
@@ -136,19 +130,18 @@ def by_split(records: Iterable[RealRecord], split: str | Sequence[str]) -> list[
 
 
 def project_pairs(records: Sequence[RealRecord]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """Ground truth for same-project detection among positive records.
+    """Ground truth for same-project detection.
 
     Returns:
         ``(same, ambiguous)``: unordered id pairs in one ``group`` (the same project from different sources), and
-        pairs of one company in different groups or without a group (the same company, maybe the same plant:
-        neither counted as a hit nor as a false link). Every other pair is a different project.
+        pairs of one company otherwise (the same company, maybe the same plant, or a news item about it: neither
+        counted as a hit nor as a false link). Every other pair is a different project.
     """
     same: set[tuple[str, str]] = set()
     amb: set[tuple[str, str]] = set()
-    pos = [r for r in records if not r.off_topic]
-    for a, b in combinations(pos, 2):
+    for a, b in combinations(records, 2):
         key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-        if a.group and a.group == b.group:
+        if a.group and a.group == b.group and not a.off_topic and not b.off_topic:
             same.add(key)
         elif a.company_key and a.company_key == b.company_key:
             amb.add(key)

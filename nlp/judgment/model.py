@@ -97,7 +97,11 @@ def fingerprint(records: Sequence[RealRecord], extra: Sequence[Doc], extra_judge
         h.update(f"{d.text}\x00{d.codes}\x01".encode())
     for t, b in extra_judged:
         h.update(f"{t}\x00{b}\x01".encode())
-    h.update(json.dumps({k: v for k, v in params.items() if k != "cv"}, sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {k: v for k, v in params.items() if k not in ("cv", "same_project")}, sort_keys=True
+        ).encode()
+    )
     h.update(sklearn.__version__.encode())
     return h.hexdigest()[:16]
 
@@ -159,6 +163,19 @@ def choose_params(
             "judge_rejection": round(float((oof[~ys] < t).mean()), 4),
         },
     }
+
+
+def choose_same_project(records: Sequence[RealRecord], precision: float = 0.9) -> dict[str, Any]:
+    """Fit the same-project model on the ``dev`` split's candidate pairs; threshold for ``precision`` there."""
+    from nlp.judgment.same_project import SameProjectModel, model_links, naive_links, pair_set, score_links
+
+    ps = pair_set(by_split(records, "dev"))
+    ev, y = ps.labelled()
+    m = SameProjectModel().fit(ev, y)
+    m.choose_threshold(m.probability(ev), y, precision)
+    d = m.to_dict()
+    d["dev"] = {"model": score_links(ps, model_links(ps, m)), "naive": score_links(ps, naive_links(ps))}
+    return d
 
 
 def fit_model(
@@ -247,7 +264,7 @@ def load_model(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m nlp.judgment.model choose``: choose the parameters by grouped CV and write them."""
+    """``python -m nlp.judgment.model choose``: choose the parameters (grouped CV; same-project on dev), write them."""
     from nlp.classify import Classifier
     from nlp.evaluate import load_labeled, read_entries_csv
 
@@ -258,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--extra", default="data/labeled/dev_2021.jsonl", help="hand-written labelled set")
     ap.add_argument("--out", default=str(PARAMS_PATH))
     ap.add_argument("--encoder", default=None, help="sentence encoder for the dense half (e.g. use)")
+    ap.add_argument("--only-same-project", action="store_true", help="keep the ranking/judge parameters")
     args = ap.parse_args(argv)
     entries = read_entries_csv(args.edition_dir)
     records = load_real(args.corpus)
@@ -268,7 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nlp.similarity.encoders import get_encoder
 
         encoder = _Memo(get_encoder(args.encoder))
-    params = choose_params(records, entries, extra, extra_judged, clf.scores, encoder=encoder)
+    if args.only_same_project and Path(args.out).exists():
+        params = json.loads(Path(args.out).read_text(encoding="utf-8"))
+    else:
+        params = choose_params(records, entries, extra, extra_judged, clf.scores, encoder=encoder)
+    params["same_project"] = choose_same_project(records)
     Path(args.out).write_text(json.dumps(params, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(params["cv"], ensure_ascii=False), file=sys.stderr)
     return 0

@@ -255,3 +255,99 @@ class SameProjectModel:
         m.threshold = float(d["threshold"])
         m.fitted = True
         return m
+
+
+@dataclass
+class PairSet:
+    """Candidate pairs of one collection with their evidence and ground truth."""
+
+    ids: list[str]
+    pairs: list[tuple[int, int]]
+    evidence: list[PairEvidence]
+    same: set[tuple[str, str]]
+    ambiguous: set[tuple[str, str]]
+    nn: list[list[tuple[int, float]]]
+
+    def key(self, i: int, j: int) -> tuple[str, str]:
+        a, b = self.ids[i], self.ids[j]
+        return (a, b) if a < b else (b, a)
+
+    def labelled(self) -> tuple[list[PairEvidence], list[bool]]:
+        """Evidence and labels of the candidate pairs that are not ambiguous."""
+        ev, y = [], []
+        for (i, j), e in zip(self.pairs, self.evidence, strict=True):
+            k = self.key(i, j)
+            if k not in self.ambiguous:
+                ev.append(e)
+                y.append(k in self.same)
+        return ev, y
+
+
+def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
+    """Candidates (mutual k-nearest character-TF-IDF neighbours) and evidence among ``records``.
+
+    Args:
+        records: ``nlp.judgment.corpus.RealRecord``s of one split (all of them: non-scenario texts are distractors).
+        k: neighbours per text.
+    """
+    from nlp.judgment.corpus import project_pairs
+
+    nb = Neighbourhood([r.text for r in records], k=k)
+    facts = [extract_facts(r.text, [r.company] if r.company else []) for r in records]
+    cands = nb.candidates()
+    pairs = sorted(cands)
+    ev = [evidence(facts[i], facts[j], *cands[(i, j)]) for i, j in pairs]
+    same, amb = project_pairs(records)
+    return PairSet([r.id for r in records], pairs, ev, same, amb, nb.nbrs)
+
+
+def families(links: Sequence[tuple[str, str]]) -> list[set[str]]:
+    """Connected components of linked ids (duplicate families)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    comp: dict[str, set[str]] = {}
+    for x in list(parent):
+        comp.setdefault(find(x), set()).add(x)
+    return [c for c in comp.values() if len(c) > 1]
+
+
+def score_links(ps: PairSet, linked: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Pair recall and precision of the families that ``linked`` forms (ambiguous pairs count neither way)."""
+    fam_pairs = set()
+    for fam in families(linked):
+        f = sorted(fam)
+        fam_pairs.update((a, b) for n, a in enumerate(f) for b in f[n + 1 :])
+    counted = fam_pairs - ps.ambiguous
+    tp = len(counted & ps.same)
+    return {
+        "pairs_true": len(ps.same),
+        "pairs_linked": len(counted),
+        "recall": round(tp / len(ps.same), 4) if ps.same else None,
+        "precision": round(tp / len(counted), 4) if counted else None,
+    }
+
+
+def naive_links(ps: PairSet, margin: float = 0.02) -> list[tuple[str, str]]:
+    """The naive rule: link a text to its nearest neighbour when it leads the second by ≥ ``margin`` cosine."""
+    out = []
+    for i, nb in enumerate(ps.nn):
+        if len(nb) >= 2 and nb[0][1] - nb[1][1] >= margin:
+            out.append(ps.key(i, nb[0][0]))
+    return out
+
+
+def model_links(ps: PairSet, model: SameProjectModel) -> list[tuple[str, str]]:
+    """Pairs the model links (probability ≥ its threshold)."""
+    p = model.probability(ps.evidence)
+    for e, v in zip(ps.evidence, p, strict=True):
+        e.probability = float(v)
+    return [ps.key(i, j) for (i, j), v in zip(ps.pairs, p, strict=True) if v >= model.threshold]

@@ -14,7 +14,7 @@ mapped to a calibrated probability by a logistic (Platt) fit on the cross-valida
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -250,19 +250,3 @@ def choose_blend(
     chosen = next(r for r in table if r[0] == a and r[1] == b and r[2] == c)
     bl.cv = {"link_top1": chosen[3], "scenario_top3": chosen[4], "label_f1": round(best_f, 4), "grid": table}
     return bl
-
-
-def blend_predict(
-    scorer: LearnedScorer,
-    blend: Blend,
-    prior: np.ndarray,
-    texts: Sequence[str],
-    embeddings: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blended scenario scores, 环节 scores and calibrated scenario probabilities for texts."""
-    ps, pl, scope = scorer.predict(texts, embeddings)
-    s = blend.scenario_scores(prior, ps, pl, scorer.member, scope)
-    return s, blend.link_scores(s, pl, scorer.member), blend.probability(s)
-
-
-PriorFn = Callable[[str], np.ndarray]
