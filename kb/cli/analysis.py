@@ -32,9 +32,23 @@ def check(c: Ctx, target: str, kind: str | None, as_json: bool) -> None:
         if sub is not None
         else c.kb.analysis.check_text(text, _target_kind(sub, kind))
     )
+    sim = None
+    if sub is not None:  # similarity first, the way a 报告单 reads; its findings join the others
+        from kb.service.sim_findings import similarity_review
+
+        review = similarity_review(c.kb, sub.id)
+        sim = review["report"]
+        res = {"similarity": sim, **res, "findings": review["findings"] + res["findings"]}
     if as_json:
         _echo_json(res)
         return
+    if sim is not None:
+        click.echo(
+            f"总文字复制比 {sim['总文字复制比']:.1%}  去除套话复制比 {sim['去除套话复制比']:.1%}  "
+            f"单篇最大文字复制比 {sim['单篇最大文字复制比']:.1%}"
+        )
+        for s in sim["sources"][:5]:
+            click.echo(f"  #{s['id']:<5} {s['share']:.1%} {s['level_zh']:<6} {s['title']}")
     click.echo(
         f"字数 {res['zishu']}（按字处理软件规则计）  字符 {res['chars']}  薄弱度 {res['weakness']}/100"
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from nlp.boilerplate import ReferenceMatcher
 from nlp.checks import boilerplate as _boi  # noqa: F401  (registers BOI001)
-from nlp.checks import compliance, length, quantity, structure  # noqa: F401  (registers their checks)
+from nlp.checks import compliance, evasion, length, quantity, structure  # noqa: F401  (registers their checks)
 from nlp.checks.base import KINDS, REGISTRY, Context, Rules, TermHit, load_rules
 from nlp.metrics import Metric
 from nlp.sections import Section
