@@ -439,7 +439,9 @@ class ScenarioJudge:
             ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, min_df=2, max_features=30000)),
         ])  # fmt: skip
         X = self.vec.fit_transform(list(texts))
-        self.model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        self.model = LogisticRegression(
+            C=self.C, class_weight="balanced", solver="liblinear", dual=True, max_iter=3000
+        )
         self.model.fit(X, np.asarray(is_scenario, dtype=int))
         return self
 

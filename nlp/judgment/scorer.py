@@ -69,7 +69,10 @@ class _OvR:
             if y.sum() == 0 or y.sum() == len(y):
                 self.models.append(None)
                 continue
-            m = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+            # liblinear: the same L2 logistic loss, an order of magnitude faster than lbfgs on sparse n-grams
+            m = LogisticRegression(
+                C=self.C, class_weight="balanced", solver="liblinear", dual=True, max_iter=3000
+            )
             self.models.append(m.fit(X, y))
         return self
 
