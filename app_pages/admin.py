@@ -10,7 +10,7 @@ from app_pages.resources import get_kb, require, show_error
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
 
-sess = require("admin")
+sess = require("admin", "admin")
 kb = get_kb()
 st.title("管理")
 t_batch, t_ref, t_index, t_users = st.tabs(["导入申报材料", "导入官方参考文本", "索引", "用户"])

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.resources import edition_banner, get_kb, require, show_error
 
-sess = require("reference")
+sess = require("reference", "reference")
 kb = get_kb()
 st.title("参考库")
 edition_banner()

@@ -85,6 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("session_ttl_min", 480, "Minutes after which a UI login expires"),
     Setting(
+        "session_secret", "", "Key signing the UI login tokens (empty: generated once and kept in the database)"
+    ),
+    Setting(
         "users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"
     ),
 )

@@ -93,10 +93,32 @@ def texts(at) -> str:
 def test_anonymous_user_gets_only_selfcheck_and_login(app_kb):
     at = app(app_kb)
     assert at.title[0].value == "申报自检"
-    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin"):
-        with pytest.raises(ValueError):
-            at.switch_page(f"app_pages/{page}.py")
     assert not at.dataframe  # no submission table anywhere on the open page
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin"):
+        goto(at, page)  # the link resolves, but only to the login page: no submission data shown
+        assert at.title[0].value == "登录", page
+        assert at.query_params["next"] == [page] or at.query_params["next"] == page
+        assert not at.dataframe and "齿轮" not in texts(at)
+
+
+def test_link_while_logged_out_goes_through_login_and_back(app_kb):
+    sid = ids_by_source(app_kb)["b.txt"]
+    at = app(app_kb)
+    at.switch_page("app_pages/detail.py")
+    at.query_params["id"] = str(sid)
+    at.run()
+    assert at.title[0].value == "登录" and "登录后将打开" in texts(at)
+    assert at.query_params["next"] in ("detail", ["detail"]) and at.query_params["id"] in (str(sid), [str(sid)])
+    at.switch_page("app_pages/login.py")  # where the browser now is (AppTest reruns the page it last opened)
+    at.run()
+    at.text_input[0].input("reviewer")
+    at.text_input[1].input(PW)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "申报详情"
+    assert int(at.number_input(key="detail_sid").value) == sid
+    assert "齿轮批次追溯" in texts(at)
 
 
 def test_login_form_rejects_a_wrong_password_and_accepts_the_right_one(app_kb):
@@ -137,8 +159,24 @@ def test_expired_session_is_dropped(app_kb):
     at.session_state["kb_session"] = Session("reviewer", "reviewer", 0.0)
     at.run()
     assert "kb_session" not in at.session_state
-    with pytest.raises(ValueError):
-        at.switch_page("app_pages/inbox.py")
+    goto(at, "inbox")
+    assert at.title[0].value == "登录" and not at.data_editor
+
+
+def test_revoked_token_ends_the_session(app_kb):
+    """A logout elsewhere (another tab, the same token) ends this browser session at its next action."""
+    from app_pages.resources import TOKEN_KEY
+
+    sess = app_kb.accounts.login("reviewer", PW)
+    token = app_kb.accounts.issue_token(sess)
+    at = app(app_kb)
+    at.session_state["kb_session"] = sess
+    at.session_state[TOKEN_KEY] = token
+    goto(at, "inbox")
+    assert at.title[0].value == "评审工作台"
+    app_kb.accounts.revoke_token(token)
+    at.run()
+    assert "kb_session" not in at.session_state and at.title[0].value == "登录" and not at.data_editor
 
 
 # ---------------------------------------------------------------------------------------------- inbox
@@ -201,11 +239,36 @@ def test_inbox_saves_a_status_edit_and_a_bulk_status(app_kb):
 
 def test_inbox_opens_the_detail_page(app_kb):
     at = app(app_kb, "reviewer")
-    sid = int(at.data_editor[0].value["编号"].tolist()[0])
+    df = at.data_editor[0].value
+    sid = int(df["编号"].tolist()[-1])
+    assert df["详情"].tolist()[-1] == f"detail?id={sid}"  # each row links to its detail page
     at.selectbox(key="open_sid").set_value(sid)
     at.button(key="open_detail").click()
     at.run()
-    assert at.session_state["detail_sid"] == sid
+    assert at.title[0].value == "申报详情"
+    assert at.session_state["detail_sid"] == sid and at.query_params["id"] in (str(sid), [str(sid)])
+
+
+def test_detail_link_opens_the_submission_with_the_verdict_first(app_kb):
+    ids = ids_by_source(app_kb)
+    at = app(app_kb, "reviewer")
+    at.switch_page("app_pages/detail.py")
+    at.query_params["id"] = str(ids["a.txt"])
+    at.run()
+    assert not at.exception, at.exception
+    assert int(at.number_input(key="detail_sid").value) == ids["a.txt"]
+    shown = texts(at)
+    assert "评审结论要点" in shown and "置信度" in shown and "最高相似度" in shown
+    # the near-duplicate b.txt is named in the verdict with a link to the side-by-side view
+    assert f"与 #{ids['b.txt']} 的相似度" in shown
+    links = [el for el in at.get("page_link")]
+    assert any(f"{ids['a.txt']}-{ids['b.txt']}" in str(el.proto) for el in links)
+    # each finding with a passage links to its anchor in the text
+    body = "\n".join(h.value for h in at.get("html"))
+    assert 'href="#f-1"' in body or "定位原文" not in body
+    assert 'id="f-' in body or 'href="#f-' not in body
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"评审档案（PDF）", "评审表（Excel）"} <= set(labels)
 
 
 # ---------------------------------------------------------------------------------------------- detail
