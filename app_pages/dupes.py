@@ -116,7 +116,7 @@ if pair:
             lv = "boilerplate" if mm["boilerplate"] else mm["level"]
             return f"第 {n} 处 · {MATCH_COLOURS.get(lv, ('', lv))[1]} · {len(mm['text_a'])} 字"
 
-        nav = st.columns([1, 1, 3, 3])
+        nav = st.columns([2, 2, 3, 3])
         nav[0].button("◀ 上一处", key="prev_match", on_click=step, args=(-1,))
         nav[1].button("下一处 ▶", key="next_match", on_click=step, args=(1,))
         nav[2].selectbox("跳到", list(range(1, len(matches) + 1)), key="match_no", format_func=match_label,

@@ -108,7 +108,10 @@ def test_link_while_logged_out_goes_through_login_and_back(app_kb):
     at.query_params["id"] = str(sid)
     at.run()
     assert at.title[0].value == "登录" and "登录后将打开" in texts(at)
-    assert at.query_params["next"] in ("detail", ["detail"]) and at.query_params["id"] in (str(sid), [str(sid)])
+    assert at.query_params["next"] in ("detail", ["detail"]) and at.query_params["id"] in (
+        str(sid),
+        [str(sid)],
+    )
     at.switch_page("app_pages/login.py")  # where the browser now is (AppTest reruns the page it last opened)
     at.run()
     at.text_input[0].input("reviewer")

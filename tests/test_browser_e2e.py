@@ -162,7 +162,7 @@ def click_button(drv, label: str) -> None:
             (
                 b
                 for b in d.find_elements(By.TAG_NAME, "button")
-                if b.text.strip() == label and b.is_displayed()
+                if b.text.strip() and b.text.strip().splitlines()[-1].strip() == label and b.is_displayed()
             ),
             None,
         )
@@ -362,7 +362,9 @@ def test_pair_link_scrolls_both_sides(server, browser):
     drv.set_window_size(1024, 768)
     drv.get(f"{server['url']}/dupes?pair={ids['a.txt']}-{ids['b.txt']}&match=2")
     wait_text(drv, "第 2 /")
-    drv.execute_script("document.querySelectorAll('.kb-pair mark.flash').forEach(m => m.classList.remove('flash'))")
+    drv.execute_script(
+        "document.querySelectorAll('.kb-pair mark.flash').forEach(m => m.classList.remove('flash'))"
+    )
     mark = drv.find_element(By.CSS_SELECTOR, '.kb-pair[data-side="a"] mark[data-n="1"]')
     drv.execute_script("arguments[0].click();", mark)
     time.sleep(0.5)
