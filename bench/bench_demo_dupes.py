@@ -101,10 +101,7 @@ def run_setting(setting: str, texts: dict[int, str], refs: list[str], kb: Any) -
 
     enc, _, para = setting.partition("+")
     cfg = SimilarityConfig(
-        min_len=int(kb.config.min_match_chars),
-        dupe_threshold=float(kb.config.dup_threshold),
-        index_backend="numpy",
-        paraphrase_encoder=para or None,
+        **{**kb.config.similarity_options(), "index_backend": "numpy", "paraphrase_encoder": para or None}
     )
     t0 = time.perf_counter()
     eng = SimilarityEngine(enc, config=cfg, reference_texts=refs)

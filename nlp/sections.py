@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp.segment import paragraphs, sentences
+from nlp.text import paragraphs, sentences
 from nlp.types import SpanT
 
 SECTIONS_FILE = Path(__file__).resolve().parent / "data" / "sections.toml"

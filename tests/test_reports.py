@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.service.reports import CLAUSES_FILE, excerpt, load_clauses, render_dossier_html
+from kb.service.clauses import CLAUSES_FILE, load_clauses
+from kb.service.dossier_render import render_dossier_html
+from kb.service.reports import excerpt
 
 REPO = Path(__file__).resolve().parent.parent
 

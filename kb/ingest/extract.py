@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import UnsupportedFormatError
-from kb.ingest.worker import run_bounded
 
 
 @dataclass
@@ -44,6 +43,9 @@ def extract(
         max_uncompressed_mb: zip-bomb guard for .docx/.xlsx.
         parse_timeout_s: parse time limit of the worker (``<= 0``: no limit, parse in this process).
     """
+    # imported here: the worker process runs `python -m kb.ingest.worker`, which imports this package first
+    from kb.ingest.worker import run_bounded
+
     fmt = path.suffix.lower().lstrip(".")
     if fmt in ("txt", "md"):
         return Extracted(path, fmt, data=path.read_bytes())

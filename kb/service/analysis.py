@@ -41,9 +41,12 @@ class Analysis:
 
     def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
         """Run the length/structure/quality checks on a text (nothing stored)."""
-        from nlp.checks import check_text
+        from nlp.checks import check_text, load_rules
 
-        return check_text(text, kind=kind, boilerplate=self.kb.reference.boilerplate_texts()).to_dict()
+        rules = load_rules(self.kb.config.rules_path)
+        return check_text(
+            text, kind=kind, boilerplate=self.kb.reference.boilerplate_texts(), rules=rules
+        ).to_dict()
 
     def confirmed_examples(self, codes: set[str]) -> dict[str, list[str]]:
         """Texts reviewers confirmed for each scenario code (used as extra examples by the classifier)."""
@@ -76,7 +79,10 @@ class Analysis:
                 codes = {e.code for e in entries}
                 examples = self.confirmed_examples(codes)
                 clf = Classifier(
-                    entries, self.kb.reference.active_edition("tasks").entries, examples=examples
+                    entries,
+                    self.kb.reference.active_edition("tasks").entries,
+                    examples=examples,
+                    **self.kb.config.classifier_options(),
                 )
                 n_labels = sum(len(v) for v in examples.values())
                 if n_labels >= 30:
@@ -99,7 +105,7 @@ class Analysis:
     def versions(self) -> dict[str, str]:
         from nlp.checks import load_rules
 
-        rules = load_rules()
+        rules = load_rules(self.kb.config.rules_path)
         return {
             "check": str(rules.version),
             "classify": f"{self.kb.reference.active_edition('guide').id}:{self.kb.reference.active_edition('tasks').id}",

@@ -11,7 +11,7 @@ from kb.export import find_cjk_font, pdf_font_file
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
-def _num(v: Any) -> str:
+def fmt_num(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
@@ -45,7 +45,7 @@ def render_dossier_html(data: dict[str, Any]) -> str:
     def pct(v: Any) -> str:
         return "" if v is None else f"{float(v) * 100:.1f}%"
 
-    return _jinja_env().get_template("dossier.html.j2").render(d=data, pct=pct, num=_num)
+    return _jinja_env().get_template("dossier.html.j2").render(d=data, pct=pct, num=fmt_num)
 
 
 # ----------------------------------------------------------------------------------------------- PDF
@@ -177,7 +177,7 @@ def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
                 "字数",
                 "" if st["zishu"] is None else st["zishu"],
                 "薄弱分",
-                f"{_num(st['weakness'])}（错误 {st['errors']}，警告 {st['warnings']}，提示 {st['infos']}）",
+                f"{fmt_num(st['weakness'])}（错误 {st['errors']}，警告 {st['warnings']}，提示 {st['infos']}）",
             ],
             ["审核状态", dec["status"], "审核人", f"{dec['reviewer']} {dec['created_at']}".strip()],
             ["审核意见", dec["note"], "", ""],
@@ -221,11 +221,11 @@ def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
         rows = []
         for i, s in enumerate(cl["scenarios"], 1):
             ev = "\n".join(e["text"] for e in s["evidence"]) or "、".join(s["keywords"])
-            rows.append([i, f"{s['code']} {s['name']}", s["link"], _num(s["score"]), ev])
+            rows.append([i, f"{s['code']} {s['name']}", s["link"], fmt_num(s["score"]), ev])
         if rows:
             table(rows, (0.6, 2.4, 1.4, 0.9, 5), ["排名", "典型场景", "环节", "得分", "依据"], 8.5)
         if cl["links"]:
-            para("环节：" + "、".join(f"{r['name']}（{_num(r['score'])}）" for r in cl["links"]), 9)
+            para("环节：" + "、".join(f"{r['name']}（{fmt_num(r['score'])}）" for r in cl["links"]), 9)
         trows = []
         for i, s in enumerate(cl["tasks"], 1):
             trows.append(
@@ -233,7 +233,7 @@ def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
                     i,
                     f"{s['code']} {s['name']}",
                     f"{s['link']} {s['subsector']}",
-                    _num(s["score"]),
+                    fmt_num(s["score"]),
                     "\n".join(e["text"] for e in s["evidence"]),
                 ]
             )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb import reference
+from kb.attachments import read_official_file
 from kb.errors import IngestError, ReferenceNotFoundError
 from kb.service.clauses import load_clauses
 from nlp.types import ReferenceEntry
@@ -174,7 +175,7 @@ class ReferenceEditions:
         self, path: str | Path, list_kind: str, edition: str
     ) -> tuple[list[ReferenceEntry], Any]:
         """Parse an official attachment and diff it against the edition in use. Nothing is stored."""
-        text = reference.read_official_file(Path(path))
+        text = read_official_file(Path(path))
         entries = reference.parse_official_text(text, "guide" if list_kind == "guide" else "tasks", edition)
         if not entries:
             raise IngestError(

@@ -15,8 +15,8 @@ from kb import quota as quota_rules
 from kb.errors import KBError, NotFoundError
 from kb.export import Sheet, csv_bytes, table_from_dicts, xlsx_bytes
 from kb.models import KIND_LABELS
-from kb.service.clauses import CLAUSES_FILE, NoticeClauses, load_clauses
-from kb.service.dossier_render import _num, render_dossier_html, render_dossier_pdf
+from kb.service.clauses import NoticeClauses, load_clauses
+from kb.service.dossier_render import fmt_num, render_dossier_html, render_dossier_pdf
 from kb.service.summaries import SEVERITY_ORDER
 
 if TYPE_CHECKING:
@@ -57,16 +57,6 @@ INBOX_COLUMNS: tuple[tuple[str, str], ...] = (
     ("note", "审核意见"),
     ("source", "原文件"),
 )
-
-__all__ = [
-    "CLAUSES_FILE",
-    "NoticeClauses",
-    "Reports",
-    "excerpt",
-    "load_clauses",
-    "render_dossier_html",
-    "render_dossier_pdf",
-]
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -192,12 +182,14 @@ class Reports:
         metrics = []
         for m in check.get("metrics", []):
             sp = m.get("span") or [0, 0]
-            change = "" if m.get("change") is None else f"{_num(m.get('change'))}{m.get('change_unit', '')}"
+            change = (
+                "" if m.get("change") is None else f"{fmt_num(m.get('change'))}{m.get('change_unit', '')}"
+            )
             metrics.append(
                 {
                     "indicator": m.get("indicator", ""),
-                    "before": _num(m.get("before")),
-                    "after": _num(m.get("after")),
+                    "before": fmt_num(m.get("before")),
+                    "after": fmt_num(m.get("after")),
                     "unit": m.get("unit", ""),
                     "change": change,
                     "baseline": bool(m.get("has_baseline")),

@@ -72,13 +72,7 @@ class Similarity:
                 )
             opts["model"] = cfg.encoder_model
         sc = SimilarityConfig(
-            min_len=int(cfg.min_match_chars),
-            dupe_threshold=float(cfg.dup_threshold),
-            index_backend=cfg.index_backend,
-            meta_keys=("source", "title", "year", "region", "kind"),
-            paraphrase_encoder=cfg.paraphrase_encoder or None,
-            semantic_candidate_cos=float(cfg.semantic_candidate_cos) or None,
-            semantic_margin=float(cfg.semantic_margin) or None,
+            **cfg.similarity_options(), meta_keys=("source", "title", "year", "region", "kind")
         )
         try:
             return SimilarityEngine(
@@ -317,7 +311,7 @@ class Similarity:
         and the CLI reuse it until a text, a setting or the threshold changes. Only the latest few
         results are kept.
         """
-        thr = float(eng.config.dupe_threshold if threshold is None else threshold)
+        thr = float(eng.config.dup_threshold if threshold is None else threshold)
         path = self._sweep_path(eng, thr)
         if path.exists():
             try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nlp.checks.base import Context, Rule, check, merge_spans
+from nlp.checks.base import Context, Rule, check
+from nlp.text import merge_spans
 from nlp.types import Finding
 
 
