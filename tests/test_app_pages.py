@@ -479,6 +479,50 @@ def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
     assert "新增 1 份" in texts(at)
 
 
+def test_admin_rebuilds_and_verifies_the_index(app_kb):
+    at = goto(app(app_kb, "admin"), "admin")
+    at.button(key="idx_rebuild").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert f"索引已重建：共 {app_kb.store.count()} 份材料" in texts(at)
+    at.button(key="idx_verify").click()
+    at.run()
+    assert "索引缺少 0 份，多出 0 份" in texts(at)
+    assert "与数据库一致" in texts(at)
+
+
+def test_inbox_codes_carry_their_meaning(app_kb):
+    at = app(app_kb, "reviewer")
+    problems = " ".join(at.data_editor[0].value["问题"].tolist())
+    assert "LEN002 字数过少" in problems
+
+
+def test_coverage_filters_and_drill_down_live_in_the_url(app_kb):
+    at = app(app_kb, "analyst")
+    at.query_params["year"] = ["2021"]
+    at.query_params["region"] = "浙江省"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="cov_year").value == [2021]
+    assert set(at.dataframe[-1].value["地区"]) == {"浙江省"}
+    at.selectbox(key="dd_region").set_value("全部")
+    at.selectbox(key="cov_kind").set_value("示范工厂")
+    at.run()
+    assert "region" not in at.query_params and at.query_params["kind"] in ("factory", ["factory"])
+    # every axis label is drawn (no label dropped for overlap), long ones shortened with the full name in the tooltip
+    import json
+
+    charts = list(at.get("vega_lite_chart")) + list(at.get("arrow_vega_lite_chart"))
+    specs = [json.loads(c.proto.spec) for c in charts]
+    axes = [
+        enc["axis"]
+        for sp in specs
+        for k, enc in sp.get("encoding", {}).items()
+        if k in "xy" and "axis" in enc
+    ]
+    assert axes and all(ax.get("labelOverlap") is False and "labelExpr" in ax for ax in axes[:4])
+
+
 # ---------------------------------------------------------------------------------------------- pure helpers
 def test_highlighted_text_escapes_everything_and_keeps_the_text():
     from app_pages.render import highlighted_text
