@@ -39,7 +39,7 @@ def workbook() -> bytes:
 with c3:
     st.download_button(
         "下载覆盖分析（Excel）", data=workbook, file_name="覆盖分析.xlsx", mime=XLSX, type="primary",
-        key="cov_excel", icon=":material/download:", help="与命令行 export coverage 相同的工作簿：各矩阵、空白和热力图",
+        key="cov_excel", icon=":material/download:", help="与命令行导出的覆盖分析相同：各矩阵、空白和热力图",
     )  # fmt: skip
     st.download_button(
         "下载覆盖明细（Excel）", data=lambda: kb.coverage.excel(filters), file_name="覆盖明细.xlsx", mime=XLSX,

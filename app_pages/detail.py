@@ -201,8 +201,13 @@ with tab_struct:
 with tab_cls:
     if sub["claimed"]:
         st.markdown(f"申报填写的场景：**{md(sub['claimed'])}**")
-    if cls.get("edition"):
-        st.caption(f"归类依据：{md(cls['edition'])} 年版参考指引")
+    ed = cls.get("edition")
+    if ed:
+        if isinstance(ed, dict):
+            ed_name = ed.get("title") or f"{ed.get('edition', '')} 年版参考指引"
+        else:
+            ed_name = f"{ed} 年版参考指引"
+        st.caption(f"归类依据：{md(ed_name)}")
     for s in cls.get("scenarios", [])[:5]:
         with st.expander(f"{s.get('code')} {s.get('name')}（{s.get('link')}）— 得分 {s.get('score', 0):.2f}"):
             for ev in s.get("evidence", [])[:5]:

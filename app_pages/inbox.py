@@ -53,7 +53,7 @@ export_kw = {"status": statuses, "flagged_only": flagged, "sort": SORTS[sort_lab
 top[2].download_button(
     "下载评审表", data=lambda: kb.reports.export_inbox("xlsx", filters, **export_kw), file_name="评审表.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="inbox_excel",
-    icon=":material/download:", help="当前筛选条件下的全部材料（所有页），与命令行 export inbox 相同的工作簿",
+    icon=":material/download:", help="当前筛选条件下的全部材料（所有页），与命令行导出的评审表相同",
 )  # fmt: skip
 st.session_state["page_no"] = res["page"]  # clamped by the service when the filters shrink the list
 top[1].number_input("页码", 1, res["pages"], key="page_no")

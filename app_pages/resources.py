@@ -55,15 +55,26 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+# Terms of the bundled editions' status notes, in the words the pages use.
+STATUS_TERMS = {"（reconstruction）": "", "reconstruction": "重构", "reconstructed": "重构内容",
+                "attested": "有公开出处", "recalled": "据记忆整理", "official": "官方"}  # fmt: skip
+
+
+def edition_text(text: str) -> str:
+    for en, zh in STATUS_TERMS.items():
+        text = text.replace(en, zh)
+    return text
+
+
 def edition_banner() -> None:
     """Show which reference editions are in use, warning when they are not the official text."""
     kb = get_kb()
     for list_kind in ("guide", "tasks"):
         ed = kb.reference.active_edition(list_kind)
         if ed.variant == "official":
-            st.success("参考版本：" + ed.banner, icon=":material/verified:")
+            st.success("参考版本：" + edition_text(ed.banner), icon=":material/verified:")
         else:
-            st.warning("参考版本：" + ed.banner, icon=":material/warning:")
+            st.warning("参考版本：" + edition_text(ed.banner), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------------- access

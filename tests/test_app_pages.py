@@ -573,3 +573,67 @@ def test_summarize_analyses_counts_and_flags():
     assert (row["zishu"], row["errors"], row["warnings"]) == (3200, 1, 2)
     assert row["flags"] == ["LEN001", "QNT001", "CLS001"] and row["predicted_code"] == "G21-02"
     assert summarize_analyses(None, None)["analysed"] is False
+
+
+# ---------------------------------------------------------------------------------------------- the UI speaks Chinese
+# Latin words the pages may show: the product name, file types, units, product names of formats, and the
+# user names of this test knowledge base (data, not UI). Codes (LEN001, G21-25) and acronyms (PDF, MES) pass by
+# shape: all capitals, optionally with digits.
+ALLOWED_LATIN = {"scenario", "kb", "Excel", "txt", "docx", "pdf", "md", "csv", "xlsx", "reviewer", "analyst", "admin",
+                 "expert2", "tfidf", "MB", "KB"}  # fmt: skip
+
+
+def ui_strings(at) -> list[str]:
+    """Every string of the page chrome: titles, text, alerts, metrics, widget labels and options, tabs, headers
+    of tables. Not the submission texts (st.html bodies), which are data."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success",
+                 "text", "toast"):  # fmt: skip
+        out += [str(e.value) for e in at.get(kind)]
+    out += [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
+    for kind in ("button", "download_button", "text_input", "text_area", "number_input", "selectbox", "multiselect",
+                 "radio", "toggle", "checkbox", "file_uploader", "page_link", "date_input"):  # fmt: skip
+        for w in at.get(kind):
+            out.append(str(getattr(w.proto, "label", "")) + " " + str(getattr(w.proto, "help", "")))
+            out += [str(o) for o in getattr(w, "options", []) or []]
+            out.append(str(getattr(w.proto, "placeholder", "")))
+    out += [str(t.proto.label) for t in at.get("tab")] + [str(e.label) for e in at.get("expander")]
+    for kind in ("dataframe", "data_editor"):
+        out += [" ".join(map(str, df.value.columns)) for df in at.get(kind)]
+    return out
+
+
+def english_words(strings: list[str]) -> set[str]:
+    import re
+
+    words = set()
+    for s in strings:
+        s = re.sub(
+            r":material/[a-z_]+:|:(?:red|orange|blue|green|gray|violet)\[", " ", s.replace("\\", "")
+        )  # icons
+        s = re.sub(r"https?://\S+|\b[\w.-]+\.(?:txt|docx|pdf|md|csv|xlsx)\b", " ", s)  # links and file names
+        for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", s):
+            # codes, acronyms, ids and hashes (anything with a digit) are not words of the UI
+            if w in ALLOWED_LATIN or re.fullmatch(r"[A-Z][A-Z0-9_-]*", w) or re.search(r"\d", w):
+                continue
+            words.add(w)
+    return words
+
+
+def test_every_page_speaks_chinese(app_kb):
+    ids = ids_by_source(app_kb)
+    found: dict[str, set[str]] = {}
+    at = app(app_kb)  # the applicant's self-check, with a result
+    at.text_area[0].input(BASE.format(co="试用企业有限公司"))
+    at.button[0].click()
+    at.run()
+    found["selfcheck"] = english_words(ui_strings(at))
+    found["login"] = english_words(ui_strings(goto(app(app_kb), "login")))
+    at = app(app_kb, "admin")
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin", "login"):
+        goto(at, page)
+        if page == "dupes":
+            at.query_params["pair"] = f"{ids['a.txt']}-{ids['b.txt']}"
+            at.run()
+        found[page] = english_words(ui_strings(at))
+    assert not {p: w for p, w in found.items() if w}, found

@@ -365,7 +365,11 @@ def test_pair_link_scrolls_both_sides(server, browser):
     drv.execute_script(
         "document.querySelectorAll('.kb-pair mark.flash').forEach(m => m.classList.remove('flash'))"
     )
-    mark = drv.find_element(By.CSS_SELECTOR, '.kb-pair[data-side="a"] mark[data-n="1"]')
+    mark = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            iter(d.find_elements(By.CSS_SELECTOR, '.kb-pair[data-side="a"] mark[data-n="1"]')), None
+        )
+    )
     drv.execute_script("arguments[0].click();", mark)
     time.sleep(0.5)
     flashed = drv.execute_script(
