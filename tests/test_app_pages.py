@@ -637,3 +637,30 @@ def test_every_page_speaks_chinese(app_kb):
             at.run()
         found[page] = english_words(ui_strings(at))
     assert not {p: w for p, w in found.items() if w}, found
+
+
+# ---------------------------------------------------------------------------------------------- editions (last: it switches)
+def test_switching_the_edition_asks_first_and_the_banner_follows(app_kb):
+    sid = ids_by_source(app_kb)["a.txt"]
+    before = app_kb.analysis.analyze(sid)["classify"]
+    at = goto(app(app_kb, "admin"), "reference")
+    try:
+        at.selectbox[-2].set_value("2025")  # 版本
+        [switch] = [b for b in at.button if b.label == "切换到该版本"]
+        switch.click()
+        at.run()
+        assert app_kb.reference.active_edition("guide").edition == "2021"  # nothing changed yet
+        shown = texts(at)
+        assert "确认把参考指引从 2021 年版切换到 2025 年版" in shown and "不会被重新归类" in shown
+        at.button(key="edition_confirm").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert app_kb.reference.active_edition("guide").edition == "2025"
+        banners = " ".join(str(w.value) for w in list(at.warning) + list(at.success))
+        assert "2025" in banners and "已切换" in banners
+        # a 2021 submission keeps its 2021 classification
+        after = app_kb.analysis.analyze(sid)["classify"]
+        assert after["edition"]["edition"] == before["edition"]["edition"] == "2021"
+    finally:
+        app_kb.reference.use_edition("guide", "2021")
+        app_kb.analysis.set_classify_policy("year")
