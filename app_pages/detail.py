@@ -30,7 +30,7 @@ except Exception as exc:
     st.stop()
 
 sub, check, cls = rep["submission"], rep["check"] or {}, rep["classify"] or {}
-c2.subheader(sub["title"] or sub["source"], anchor=False)
+c2.subheader(md(sub["title"] or sub["source"]), anchor=False)
 st.caption(
     md(" ｜ ".join(
         str(x)
