@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from kb.cli_safety import INGEST_REJECTED_EXIT, safe_name
 from kb.config import DATA_DIR, REPO_ROOT, SETTINGS
 from kb.errors import KBError
 
@@ -140,7 +141,11 @@ def ingest(
     no_analyze: bool,
     as_json: bool,
 ) -> None:
-    """Ingest files and folders (.txt .md .docx .pdf .csv .xlsx), idempotently by content hash."""
+    """Ingest files and folders (.txt .md .docx .pdf .csv .xlsx), idempotently by content hash.
+
+    A file or table row that cannot be read is rejected with its reason and the rest goes in; the command then
+    lists the rejected ones and exits with status 3.
+    """
     from kb.ingest import collect_inputs
     from kb.models import KINDS
 
@@ -158,21 +163,29 @@ def ingest(
             progress=lambda done, n, p: bar.update(1),
             analyze=not no_analyze,
         )
+    rejected = [o for o in report.outcomes if o.status in ("error", "skipped")]
     if as_json:
         _echo_json(report.to_dict())
+        if rejected:
+            sys.exit(INGEST_REJECTED_EXIT)
         return
     for o in report.outcomes:
         if o.status in ("error", "skipped"):
-            click.echo(f"跳过  {o.path}：{o.reason}", err=True)
+            click.echo(f"跳过  {safe_name(o.path)}：{safe_name(o.reason)}", err=True)
         elif o.status == "duplicate":
-            click.echo(f"重复  {o.path}：{o.reason}")
+            click.echo(f"重复  {safe_name(o.path)}：{safe_name(o.reason)}")
         elif o.reason:
-            click.echo(f"注意  {o.path}：{o.reason}")
+            click.echo(f"注意  {safe_name(o.path)}：{safe_name(o.reason)}")
     d = report.to_dict()
     verb = "将新增" if dry_run else "新增"
     click.echo(
         f"完成：{verb} {d['added']} 份，重复 {d['duplicates']} 份，跳过 {d['skipped']} 份（批次 {report.batch_id}）"
     )
+    if rejected:
+        click.echo(f"未导入 {len(rejected)} 份（其余已导入）：", err=True)
+        for o in rejected:
+            click.echo(f"  {safe_name(o.path)}", err=True)
+        sys.exit(INGEST_REJECTED_EXIT)
 
 
 class _Null:

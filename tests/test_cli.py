@@ -25,8 +25,8 @@ def test_ingest_list_show_json(run_cli, tmp_path):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     r = run_cli("ingest", str(tmp_path))
-    assert r.exit_code == 0
-    assert "新增 1 份" in r.output and "跳过 1 份" in r.output
+    assert r.exit_code == 3  # one file rejected
+    assert "新增 1 份" in r.output and "跳过 1 份" in r.output and "未导入 1 份" in r.output
     r2 = run_cli("ingest", str(tmp_path))
     assert "新增 0 份，重复 1 份" in r2.output
     rows = json.loads(run_cli("list", "--json").output)

@@ -104,8 +104,13 @@ def read_path(
             )
         else:
             rows = list(iter_table_rows(path, column_map, max_uncompressed_mb))
+        from kb.ingest.table import ROW_ERROR
+
         for rowno, raw in rows:
             src = f"{path.name}#row={rowno}"
+            if ROW_ERROR in raw:
+                yield IngestError(src, raw[ROW_ERROR], "请修正该行后重新导入")
+                continue
             text = str(raw.pop("text", "") or "").strip()
             if not text:
                 yield IngestError(src, "该行正文为空", "请在正文列填写场景描述")

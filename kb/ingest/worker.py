@@ -37,7 +37,9 @@ STARTUP_TIMEOUT_S = 120.0
 
 TASKS = ("docx", "pdf", "xlsx", "checks")
 MEMORY_MB = 1024
-"""Address-space limit of a worker process (``RLIMIT_AS``), in MB."""
+"""Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
+CHECKS_MEMORY_MB = 2048
+"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
 CPU_FACTOR = 1.0
 """CPU-time limit of one request, as a multiple of its wall-time limit."""
 MAX_PARALLEL = 8
@@ -244,7 +246,8 @@ def run_bounded(
     verb = "处理" if task == "checks" else "解析"
     if timeout_s <= 0:
         return _run_task(task, str(path), opts)
-    mem = MEMORY_MB if memory_mb is None else int(memory_mb)
+    default_mb = CHECKS_MEMORY_MB if task == "checks" else MEMORY_MB
+    mem = default_mb if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem)
         ok = False
