@@ -32,7 +32,7 @@ with t_batch:
             for f in files:
                 (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
             try:
-                rep = kb.ingest(
+                rep = kb.store.ingest(
                     [tmp], defaults={"year": int(year)},
                     progress=lambda done, total, path: bar.progress(done / max(total, 1), text=f"{done}/{total} {Path(path).name}"),
                 )  # fmt: skip
@@ -63,11 +63,11 @@ with t_ref:
             path = Path(tmp) / Path(off.name).name
             path.write_bytes(off.getvalue())
             try:
-                entries, diff = kb.preview_reference_import(path, lk, edition)
+                entries, diff = kb.reference.preview_reference_import(path, lk, edition)
                 st.markdown(f"识别出 **{len(entries)}** 条。与当前版本相比：")
                 st.text(diff.summary())
                 if st.button("确认导入并启用", type="primary", key="ref_go"):
-                    ed = kb.import_reference(path, lk, edition)
+                    ed = kb.reference.import_reference(path, lk, edition)
                     st.success("已导入并启用：" + ed.banner)
             except Exception as exc:
                 show_error(exc)
@@ -78,7 +78,9 @@ with t_index:
     if c1.button("重建索引", key="idx_rebuild"):
         bar = st.progress(0.0, text="正在重建……")
         try:
-            out = kb.index_rebuild(progress=lambda d, t, _p: bar.progress(d / max(t, 1), text=f"{d}/{t}"))
+            out = kb.similarity.index_rebuild(
+                progress=lambda d, t, _p: bar.progress(d / max(t, 1), text=f"{d}/{t}")
+            )
             bar.progress(1.0, text="完成")
             st.success("索引已重建。")
             st.json(out if isinstance(out, dict) else {"result": str(out)})
@@ -86,12 +88,12 @@ with t_index:
             show_error(exc)
     if c2.button("校验索引", key="idx_verify"):
         try:
-            st.json(kb.index_verify())
+            st.json(kb.similarity.index_verify())
         except Exception as exc:
             show_error(exc)
 
 with t_users:
-    users = kb.users()
+    users = kb.accounts.users()
     st.dataframe(
         pd.DataFrame(
             [{"用户名": u["username"], "角色": ROLE_LABELS.get(u["role"], u["role"]), "启用": "是" if u.get("active") else "否",
@@ -106,7 +108,7 @@ with t_users:
         role = c3.selectbox("角色", list(ROLES), format_func=ROLE_LABELS.get)
         if st.form_submit_button("添加或重置用户"):
             try:
-                kb.add_user(name, pw, role)
+                kb.accounts.add_user(name, pw, role)
                 st.toast(f"已保存用户 {name}")
                 st.rerun()
             except Exception as exc:
@@ -116,5 +118,5 @@ with t_users:
         c1, c2 = st.columns([2, 1])
         victim = c1.selectbox("删除用户", others, key="del_user")
         if c2.button("删除", key="del_user_go"):
-            kb.remove_user(victim)
+            kb.accounts.remove_user(victim)
             st.rerun()

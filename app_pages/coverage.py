@@ -10,15 +10,15 @@ require("analytics")
 kb = get_kb()
 st.title("覆盖分析")
 
-opts = kb.inbox_options()
+opts = kb.reviews.inbox_options()
 c1, c2, c3 = st.columns([2, 1, 1])
 years = c1.multiselect("年度", opts["year"], placeholder="全部年度", key="cov_year")
 kind = c2.selectbox("类型", ["全部", "优秀场景", "示范工厂"], key="cov_kind")
 filters = {"year": years, "kind": {"优秀场景": "scenario", "示范工厂": "factory"}.get(kind)}
-cov = kb.coverage(filters)
+cov = kb.coverage.summary(filters)
 c3.download_button(
     "下载 Excel",
-    data=kb.coverage_excel(filters),
+    data=kb.coverage.excel(filters),
     file_name="覆盖分析.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     type="primary",
@@ -122,4 +122,4 @@ if not sel.empty:
         key="dd_sid",
     )
     with st.expander("正文", expanded=False):
-        st.text(kb.get(int(sid)).text)
+        st.text(kb.store.get(int(sid)).text)

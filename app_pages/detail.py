@@ -11,15 +11,15 @@ sess = require("review")
 kb = get_kb()
 st.title("申报详情")
 
-if not kb.count():
+if not kb.store.count():
     st.info("知识库中还没有申报材料：管理员可在“管理”页导入。")
     st.stop()
-first = kb.list_submissions(limit=1)[0].id
+first = kb.store.list_submissions(limit=1)[0].id
 c1, c2 = st.columns([1, 3])
 sid = c1.number_input("申报编号", min_value=1, value=int(st.session_state.get("detail_sid") or first))
 st.session_state["detail_sid"] = int(sid)
 try:
-    rep = kb.submission_report(int(sid))
+    rep = kb.reviews.submission_report(int(sid))
 except Exception as exc:
     show_error(exc)
     st.stop()
@@ -131,13 +131,13 @@ with tab_cls:
             hide_index=True, width="stretch",
         )  # fmt: skip
     codes = [s["code"] for s in cls.get("scenarios", [])] or [
-        e.code for e in kb.active_edition("guide").entries
+        e.code for e in kb.reference.active_edition("guide").entries
     ]
-    names = {e.code: e.name for e in kb.active_edition("guide").entries}
+    names = {e.code: e.name for e in kb.reference.active_edition("guide").entries}
     with st.form("confirm_label"):
         code = st.selectbox("确认场景标签", codes, format_func=lambda c: f"{c} {names.get(c, '')}")
         if st.form_submit_button("确认标签"):
-            kb.confirm_label(int(sid), code, sess.username)
+            kb.reviews.confirm_label(int(sid), code, sess.username)
             st.toast(f"已确认标签 {code}")
     if rep["labels"]:
         st.caption("已确认：" + "、".join(f"{x['code']}（{x['reviewer']}）" for x in rep["labels"]))
@@ -184,7 +184,7 @@ with tab_review:
         )
         note = st.text_area("评审意见", value=dec.get("note", ""))
         if st.form_submit_button("保存", type="primary"):
-            kb.set_decision(int(sid), sess.username, status, note)
+            kb.reviews.set_decision(int(sid), sess.username, status, note)
             st.toast("审核状态已保存")
             st.rerun()
     if rep["history"]:

@@ -18,7 +18,7 @@ sess = require("review")
 kb = get_kb()
 st.title("查重")
 
-res = kb.duplicate_families()
+res = kb.similarity.duplicate_families()
 if res["error"]:
     st.info(res["error"])
 fams = res["families"]
@@ -62,7 +62,7 @@ if fams:
     with c2, st.form("review_family"):
         note = st.text_input("复核意见", value=(fam.get("reviewed") or {}).get("note", ""))
         if st.form_submit_button("标记该家族已复核"):
-            kb.review_family(key, sess.username, note)
+            kb.similarity.review_family(key, sess.username, note)
             st.toast(f"家族 {key} 已标记为已复核")
             st.rerun()
     if fam_pairs:
@@ -83,7 +83,7 @@ elif not res["error"]:
 if pair:
     st.divider()
     try:
-        pv = kb.pair_view(*pair)
+        pv = kb.similarity.pair_view(*pair)
     except Exception as exc:
         show_error(exc)
         st.stop()

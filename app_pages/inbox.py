@@ -14,7 +14,7 @@ SORTS = {
     "编号": "id", "薄弱分": "weakness", "最高相似度": "similarity", "字数": "zishu", "审核状态": "status",
     "预测场景": "predicted", "标题": "title", "地区": "region", "行业": "industry", "类型": "kind", "年度": "year",
 }  # fmt: skip
-opts = kb.inbox_options()
+opts = kb.reviews.inbox_options()
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     kind = c1.selectbox("类型", ["全部", "优秀场景", "示范工厂"], key="f_kind")
@@ -38,7 +38,7 @@ filters = {
 }
 page_no = int(st.session_state.get("page_no", 1))
 try:
-    res = kb.inbox(
+    res = kb.reviews.inbox(
         filters, status=statuses, flagged_only=flagged, sort=SORTS[sort_label], descending=descending,
         page=page_no, page_size=page_size,
     )  # fmt: skip
@@ -112,7 +112,7 @@ c1, c2, c3 = st.columns([2, 3, 3])
 with c1:
     if st.button(f"保存修改（{len(changed)} 条）", type="primary", disabled=changed.empty, key="save_edits"):
         for _, row in changed.iterrows():
-            kb.set_decision(int(row["编号"]), sess.username, row["状态"], str(row["备注"] or ""))
+            kb.reviews.set_decision(int(row["编号"]), sess.username, row["状态"], str(row["备注"] or ""))
         _bump()
         st.toast(f"已保存 {len(changed)} 条审核状态")
         st.rerun()
@@ -121,7 +121,9 @@ with c2, st.container(border=True):
     b1, b2 = st.columns(2)
     bulk_status = b1.selectbox("设为", list(REVIEW_STATUSES), key="bulk_status", label_visibility="collapsed")
     if b2.button("批量设置状态", disabled=not selected, key="bulk_apply"):
-        n = kb.set_decisions(selected, sess.username, bulk_status, st.session_state.get("bulk_note", ""))
+        n = kb.reviews.set_decisions(
+            selected, sess.username, bulk_status, st.session_state.get("bulk_note", "")
+        )
         _bump()
         st.toast(f"已将 {n} 条设为 {STATUS_ICONS.get(bulk_status, '')}{bulk_status}")
         st.rerun()

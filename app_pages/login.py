@@ -30,7 +30,7 @@ with st.form("login", clear_on_submit=False):
     submitted = st.form_submit_button("登录", type="primary")
 if submitted:
     try:
-        st.session_state[SESSION_KEY] = get_kb().login(username, password)
+        st.session_state[SESSION_KEY] = get_kb().accounts.login(username, password)
     except AuthError:
         st.error("用户名或密码不正确：请重试，或请管理员重置密码。")
     except KBError as exc:

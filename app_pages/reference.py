@@ -16,7 +16,7 @@ COLS = {"code": "编码", "link": "环节/领域", "subsector": "细分行业", 
         "keywords": "关键词", "indicators": "指标", "scope": "说明"}  # fmt: skip
 for tab, list_kind in ((t_guide, "guide"), (t_tasks, "tasks")):
     with tab:
-        rows = kb.reference_rows(list_kind, q)
+        rows = kb.reference.reference_rows(list_kind, q)
         st.caption(f"{len(rows)} 条")
         if rows:
             st.dataframe(
@@ -24,7 +24,7 @@ for tab, list_kind in ((t_guide, "guide"), (t_tasks, "tasks")):
                 column_config={"说明": st.column_config.TextColumn(width="large")},
             )  # fmt: skip
 with t_ed:
-    eds = kb.reference_list()
+    eds = kb.reference.reference_list()
     st.dataframe(
         pd.DataFrame(
             [
@@ -50,7 +50,7 @@ with t_ed:
             )
             if st.form_submit_button("切换到该版本"):
                 try:
-                    ed = kb.use_edition(lk, edition, variant or None)
+                    ed = kb.reference.use_edition(lk, edition, variant or None)
                     st.success("已切换：" + ed.banner)
                 except Exception as exc:
                     show_error(exc)

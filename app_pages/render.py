@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from kb.service.views import highlight_segments
+from kb.service.summaries import highlight_segments
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ICONS = {

@@ -27,7 +27,7 @@ def get_kb() -> KB:
     """The knowledge base of this server process (DB from SCENARIO_KB_DB / config), shared by all sessions."""
     kb = open_kb()
     kb.storage.ensure_ready()
-    kb.active_edition("guide")  # loads the bundled editions on a fresh database
+    kb.reference.active_edition("guide")  # loads the bundled editions on a fresh database
     # Fill the inbox summary cache in the background so the first sort by a derived column is fast.
     threading.Thread(target=_warm_summaries, args=(kb,), daemon=True, name="kb-warm").start()
     return kb
@@ -35,7 +35,7 @@ def get_kb() -> KB:
 
 def _warm_summaries(kb: KB) -> None:
     try:
-        kb.row_summaries(kb.storage.submission_ids())
+        kb.analysis.row_summaries(kb.storage.submission_ids())
     except Exception:  # warming is an optimisation only
         logging.getLogger(__name__).exception("warming the inbox summaries failed")
 
@@ -57,7 +57,7 @@ def edition_banner() -> None:
     """Show which reference editions are in use, warning when they are not the official text."""
     kb = get_kb()
     for list_kind in ("guide", "tasks"):
-        ed = kb.active_edition(list_kind)
+        ed = kb.reference.active_edition(list_kind)
         if ed.variant == "official":
             st.success("参考版本：" + ed.banner, icon=":material/verified:")
         else:
@@ -171,7 +171,7 @@ def build_navigation() -> Any:
     if sess is not None:
         st.sidebar.caption(f"当前用户：{md(sess.username)}（{ROLE_LABELS.get(sess.role, sess.role)}）")
     try:
-        guide = get_kb().active_edition("guide")
+        guide = get_kb().reference.active_edition("guide")
         label = "官方正式文本" if guide.variant == "official" else "重构版，非官方原文"
         st.sidebar.caption(f"参考指引：{guide.edition} 年版（{label}）")
     except Exception as exc:  # a missing DB must not hide the navigation

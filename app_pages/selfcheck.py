@@ -16,7 +16,7 @@ st.caption(
 with st.form("selfcheck"):
     c1, c2 = st.columns([1, 2])
     kind = c1.radio("申报类型", ["优秀场景", "示范工厂"], horizontal=True)
-    guide = kb.active_edition("guide").entries
+    guide = kb.reference.active_edition("guide").entries
     names = {e.code: f"{e.code} {e.name}（{e.link}）" for e in guide}
     claimed = c2.selectbox(
         "拟申报的典型场景（可选）", [""] + list(names), format_func=lambda c: names.get(c, "不指定")
@@ -29,7 +29,7 @@ if go:
     try:
         payload, name = (upload.getvalue(), upload.name) if upload is not None else (text, None)
         with st.spinner("正在检查……"):
-            st.session_state["selfcheck_result"] = kb.self_check(
+            st.session_state["selfcheck_result"] = kb.analysis.self_check(
                 payload, name, "factory" if kind == "示范工厂" else "scenario", claimed or None
             )
     except Exception as exc:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlp.checks import check_text  # noqa: E402
 from nlp.count import count_zishu  # noqa: E402
-from nlp.segment import get_segmenter  # noqa: E402
+from nlp.text import get_segmenter  # noqa: E402
 
 HEADINGS = [
     "一、企业概况",

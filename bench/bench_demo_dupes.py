@@ -50,13 +50,13 @@ def load_demo(workdir: Path) -> tuple[dict[int, str], dict[int, dict[str, Any]],
 
     k = open_kb(str(workdir / "demo.sqlite"), index_dir=str(workdir / "index"))
     k.init()
-    k.ingest([DEMO])
+    k.store.ingest([DEMO])
     manifest = {_source(e): e for e in json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))}
     texts, truth = {}, {}
-    for s in k.list_submissions():
-        texts[s.id] = k.get(s.id).text
+    for s in k.store.list_submissions():
+        texts[s.id] = k.store.get(s.id).text
         truth[s.id] = manifest[s.source]
-    return texts, truth, k.boilerplate_texts(), k
+    return texts, truth, k.reference.boilerplate_texts(), k
 
 
 def evaluate(families: list[list[int]], truth: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -101,10 +101,7 @@ def run_setting(setting: str, texts: dict[int, str], refs: list[str], kb: Any) -
 
     enc, _, para = setting.partition("+")
     cfg = SimilarityConfig(
-        min_len=int(kb.config.min_match_chars),
-        dupe_threshold=float(kb.config.dup_threshold),
-        index_backend="numpy",
-        paraphrase_encoder=para or None,
+        **{**kb.config.similarity_options(), "index_backend": "numpy", "paraphrase_encoder": para or None}
     )
     t0 = time.perf_counter()
     eng = SimilarityEngine(enc, config=cfg, reference_texts=refs)

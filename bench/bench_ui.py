@@ -73,13 +73,13 @@ def build(n: int, tmp: Path) -> object:
             w.writerow([f"智能制造场景{i}", f"示例{i}号制造有限公司", rng.choice(REGIONS), rng.choice(WORDS["ind"]),
                         "示范工厂" if i % 7 == 0 else "优秀场景", rng.choice([2021, 2022, 2023]), synth(i, rng)])  # fmt: skip
     t = time.perf_counter()
-    kb.ingest([batch], analyze=False)
+    kb.store.ingest([batch], analyze=False)
     print(f"ingest {n} rows (analyze=False): {time.perf_counter() - t:.1f} s")
-    from kb.service.core import summarize
+    from kb.service.summaries import summarize
 
     ids = kb.storage.submission_ids()
     t = time.perf_counter()
-    kb.analyze_many(ids[:20])
+    kb.analysis.analyze_many(ids[:20])
     samples = [
         (kb.storage.get_analysis(i, "check"), kb.storage.get_analysis(i, "classify")) for i in ids[:20]
     ]
@@ -100,7 +100,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as d:
         kb = build(args.n, Path(d))
-        kb.add_user("bench", "bench-pw", "reviewer")
+        kb.accounts.add_user("bench", "bench-pw", "reviewer")
 
         # ---- self-check on a warm app (first call loads the models; not counted)
         rng = random.Random(1)
@@ -108,11 +108,11 @@ def main() -> None:
         while len(draft) < 3000:
             draft += synth(len(draft), rng)
         draft = draft[:3000]
-        kb.self_check(draft)
+        kb.analysis.self_check(draft)
         times = []
         for k in range(args.repeat):
             t = time.perf_counter()
-            kb.self_check(draft + f"\n第{k}稿。")
+            kb.analysis.self_check(draft + f"\n第{k}稿。")
             times.append(time.perf_counter() - t)
         print(f"self_check service, {len(draft)} chars, warm: median {statistics.median(times):.2f} s, "
               f"max {max(times):.2f} s (target < 2 s)")  # fmt: skip
@@ -122,17 +122,17 @@ def main() -> None:
             ("sort by id", {}),
             ("sort by weakness desc", {"sort": "weakness", "descending": True}),
         ):
-            kb.__dict__.pop("_views_summaries", None)  # cold summary cache
+            kb.analysis._summaries.clear()  # cold summary cache
             t = time.perf_counter()
-            res = kb.inbox(page_size=50, **kw)
+            res = kb.reviews.inbox(page_size=50, **kw)
             cold = time.perf_counter() - t
             t = time.perf_counter()
-            kb.inbox(page_size=50, page=3, **kw)
+            kb.reviews.inbox(page_size=50, page=3, **kw)
             warm = time.perf_counter() - t
             print(f"inbox service, {res['total']} rows, {label}: cold {cold:.2f} s, warm {warm:.2f} s")
 
         # ---- the inbox page rendered by Streamlit (AppTest), logged in
-        sess = kb.login("bench", "bench-pw")
+        sess = kb.accounts.login("bench", "bench-pw")
         at = AppTest.from_file(str(ROOT / "app_streamlit.py"), default_timeout=300)
         at.session_state["kb_session"] = sess
         t = time.perf_counter()

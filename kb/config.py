@@ -1,4 +1,5 @@
-"""Settings: one table of (name, default, help), resolved once: defaults < file < environment < flags.
+"""Settings: one table of every tunable (name, type, default, help, receiving component, where to set it),
+resolved once: defaults < file < environment < flags. ``scenario-kb config`` prints the table.
 
 The file is TOML (``scenario-kb.toml`` in the working directory, or the path in ``SCENARIO_KB_CONFIG``), with the
 setting names as top-level keys. Environment variables are ``SCENARIO_KB_<NAME>`` in upper case
@@ -22,72 +23,114 @@ DATA_DIR = REPO_ROOT / "data"
 
 @dataclass(frozen=True)
 class Setting:
+    """One tunable: its name, type, default and help, which component receives it, and where it can be set.
+
+    Every setting can be set in the TOML file (key ``name``) and in the environment (``SCENARIO_KB_NAME``);
+    ``flag`` names the command-line option that sets it too, if any. ``scope`` is the component that
+    receives the value: ``kb`` (the knowledge base itself), ``similarity`` (``nlp.similarity``
+    ``SimilarityConfig`` field of the same name), ``classify`` (keyword argument of
+    ``nlp.classify.Classifier``) or ``checks`` (``nlp.checks``).
+    """
+
     name: str
+    type: type
     default: Any
     help: str
+    scope: str = "kb"
+    flag: str = ""
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return "SCENARIO_KB_" + self.name.upper()
+
+    @property
+    def where(self) -> str:
+        """Where it can be set, e.g. ``file, env SCENARIO_KB_DB, --db``."""
+        return ", ".join(x for x in ("file", "env " + self.env, self.flag) if x)
+
+
+def _s(
+    name: str, default: Any, help: str, scope: str = "kb", flag: str = "", type_: type | None = None
+) -> Setting:
+    return Setting(name, type_ or type(default), default, help, scope, flag)
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "db",
-        "var/scenario-kb.sqlite",
-        "SQLite file path or SQLAlchemy URL (postgresql://…) of the knowledge base",
-    ),
-    Setting(
-        "index_dir",
-        "",
-        "Folder for vector/near-duplicate indexes and the embedding cache (default: beside the DB)",
-    ),
-    Setting("encoder", "tfidf", "Sentence encoder: tfidf | use | e5 | sentence-transformers"),
-    Setting(
-        "encoder_model",
-        "",
-        "Local path or cached name of a sentence-transformers model (encoder=sentence-transformers)",
-    ),
-    Setting(
-        "paraphrase_encoder",
-        "",
-        "Encoder for the sentence-level paraphrase test (e.g. use); empty = the main encoder",
-    ),
-    Setting(
-        "semantic_candidate_cos",
-        0.0,
-        "Document-cosine floor of semantic duplicate candidates (0 = per-encoder default)",
-    ),
-    Setting(
-        "semantic_margin",
-        0.0,
-        "Ratio margin of semantic duplicate candidates: cosine over the pair's mean neighbourhood cosine "
-        "(0 = per-encoder default; 0.01 keeps every neighbour above the cosine floor)",
-    ),
-    Setting("index_backend", "faiss", "Vector index backend: faiss | numpy"),
-    Setting("guide_edition", "2021", "Active edition of the typical-scenario guide"),
-    Setting("tasks_edition", "2021", "Active edition of the demo-factory task list"),
-    Setting("max_upload_mb", 20, "Largest file accepted for ingest or self-check, in MB"),
-    Setting(
-        "max_text_chars",
-        200_000,
-        "Longest extracted text accepted, in characters (longer texts are truncated and marked)",
-    ),
-    Setting(
-        "max_docx_uncompressed_mb",
-        200,
-        "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB",
-    ),
-    Setting("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
-    Setting(
-        "dup_threshold",
-        0.30,
-        "Similarity (0–1, boilerplate excluded) from which a pair is reported as a duplicate",
-    ),
-    Setting(
-        "min_match_chars", 13, "Shortest shared passage counted by the alignment, in normalised characters"
-    ),
-    Setting("session_ttl_min", 480, "Minutes after which a UI login expires"),
-    Setting(
-        "users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"
-    ),
-)
+    # ---- the knowledge base
+    _s("db", "var/scenario-kb.sqlite", "SQLite file path or SQLAlchemy URL (postgresql://…) of the knowledge base",
+       flag="--db"),
+    _s("index_dir", "", "Folder for vector/near-duplicate indexes and the embedding cache (default: beside the DB)"),
+    _s("guide_edition", "2021", "Active edition of the typical-scenario guide"),
+    _s("tasks_edition", "2021", "Active edition of the demo-factory task list"),
+    _s("max_upload_mb", 20, "Largest file accepted for ingest or self-check, in MB"),
+    _s("max_text_chars", 200_000,
+       "Longest extracted text accepted, in characters (longer texts are truncated and marked)"),
+    _s("max_docx_uncompressed_mb", 200,
+       "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB"),
+    _s("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
+    _s("session_ttl_min", 480, "Minutes after which a UI login expires"),
+    _s("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
+    # ---- encoders (the similarity engine is built with them)
+    _s("encoder", "tfidf", "Sentence encoder: tfidf | use | e5 | sentence-transformers"),
+    _s("encoder_model", "",
+       "Local path or cached name of a sentence-transformers model (encoder=sentence-transformers)"),
+    # ---- the similarity engine (nlp.similarity.SimilarityConfig fields of the same name)
+    _s("dup_threshold", 0.30,
+       "Similarity (0–1, boilerplate excluded) from which a pair is reported as a duplicate and links a family",
+       "similarity"),
+    _s("min_match_chars", 13, "Shortest shared passage counted by the alignment, in normalised characters",
+       "similarity"),
+    _s("index_backend", "faiss", "Vector index backend: faiss | numpy", "similarity"),
+    _s("index_kind", "flat", "Faiss index kind: flat | auto | ivf", "similarity"),
+    _s("ann_threshold", 200_000, "Collection size from which index_kind=auto switches to an approximate index",
+       "similarity"),
+    _s("paraphrase_encoder", "", "Encoder for the sentence-level paraphrase test (e.g. use); empty = the main encoder",
+       "similarity"),
+    _s("paraphrase_cos", 0.0, "Sentence cosine of a paraphrased sentence pair (0 = per-encoder default)",
+       "similarity"),
+    _s("paraphrase_coverage", 0.5, "Share of each text's sentences with a paraphrased partner for a paraphrase",
+       "similarity"),
+    _s("paraphrase_margin", 0.2, "Paraphrase coverage minus lexical similarity needed (rewritten, not copied)",
+       "similarity"),
+    _s("paraphrase_min_chars", 12, "Shorter sentences (headings) do not count in the paraphrase coverage",
+       "similarity"),
+    _s("semantic_candidate_cos", 0.0, "Document-cosine floor of semantic duplicate candidates (0 = per-encoder default)",
+       "similarity"),
+    _s("semantic_margin", 0.0,
+       "Ratio margin of semantic duplicate candidates: cosine over the pair's mean neighbourhood cosine "
+       "(0 = per-encoder default; 0.01 keeps every neighbour above the cosine floor)", "similarity"),
+    _s("semantic_k", 10, "Semantic neighbours per text in sweeps and in 'similar'", "similarity"),
+    _s("shingle_k", 5, "MinHash shingle length, in normalised characters", "similarity"),
+    _s("num_perm", 128, "MinHash permutations", "similarity"),
+    _s("lsh_threshold", 0.3, "Jaccard similarity the LSH bands are tuned for", "similarity"),
+    _s("max_bucket", 200, "LSH buckets larger than this are template text, skipped in sweeps", "similarity"),
+    _s("min_jaccard", 0.15, "LSH candidates below this MinHash Jaccard estimate are not aligned", "similarity"),
+    _s("similar_lexical_budget", 64, "At most this many LSH candidates are aligned per 'similar' query",
+       "similarity"),
+    _s("identical", 0.98, "Similarity from which a pair is 'identical'", "similarity"),
+    _s("minor_edits", 0.6, "Similarity from which a pair is 'minor edits'", "similarity"),
+    _s("partial", 0.2, "Similarity from which a pair is 'partial copy'", "similarity"),
+    _s("boilerplate_auto", True, "Learn boilerplate sentences from the collection before sweeps", "similarity"),
+    _s("boilerplate_min_docs", 3, "A learned boilerplate sentence recurs in at least this many texts (floor)",
+       "similarity"),
+    _s("boilerplate_min_frac", 0.02, "…or in this fraction of the collection, whichever is larger", "similarity"),
+    _s("min_sentence_chars", 8, "Shorter sentences are never boilerplate, in normalised characters", "similarity"),
+    _s("window_sentences", 3, "Sentences per embedding window", "similarity"),
+    _s("window_chars", 400, "Characters per embedding window", "similarity"),
+    _s("rrf_k", 60, "Rank offset of reciprocal-rank fusion in search", "similarity"),
+    _s("search_depth", 100, "Candidates per retriever before fusion in search", "similarity"),
+    _s("keyword_tokenizer", "bigram", "Keyword (BM25) tokens of search: bigram | jieba", "similarity"),
+    # ---- the classifier (nlp.classify.Classifier keyword arguments)
+    _s("claim_top_n", 3, "A claimed scenario or task ranked below this is reported (CLS001)", "classify"),
+    _s("max_window", 120, "Longest scoring unit of the classifier; longer sentences are cut at commas", "classify"),
+    _s("boilerplate_weight", 0.2, "Classifier weight of a sentence that is boilerplate (0 would hide copied scopes)",
+       "classify"),
+    _s("top_sentences", 3, "Best sentences behind the classifier's top-sentence feature and evidence", "classify"),
+    # ---- the checks
+    _s("rules_file", "", "TOML rules of the checks (codes, severities, thresholds); empty = the shipped rules",
+       "checks"),
+)  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -127,25 +170,38 @@ class Config:
         p = Path(db).expanduser()
         return p.with_name(p.stem + ".index")
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.values)
+    def scope(self, scope: str) -> dict[str, Any]:
+        """The values of the settings that ``scope`` (``similarity``, ``classify``, ``checks``) receives."""
+        return {s.name: self.values[s.name] for s in SETTINGS if s.scope == scope}
+
+    def similarity_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``nlp.similarity.SimilarityConfig`` (0 / empty become None: the engine's default)."""
+        vals: dict[str, Any] = self.scope("similarity")
+        for name in ("paraphrase_cos", "semantic_candidate_cos", "semantic_margin", "paraphrase_encoder"):
+            vals[name] = vals[name] or None
+        return vals
+
+    def classifier_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``nlp.classify.Classifier``."""
+        return self.scope("classify")
+
+    @property
+    def rules_path(self) -> str | None:
+        """The rules file for ``nlp.checks.load_rules`` (None: the shipped ``nlp/checks/rules.toml``)."""
+        return self.values["rules_file"] or None
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     if name not in _BY_NAME:
         raise ConfigError(f"未知配置项 {name!r}（来自 {origin}）：可用配置项见 `scenario-kb config`。")
-    default = _BY_NAME[name].default
+    typ = _BY_NAME[name].type
     try:
-        if isinstance(default, bool):
+        if typ is bool:
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        return str(value)
+        return typ(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
-            f"配置项 {name} 的值 {value!r}（来自 {origin}）类型不对，应为 {type(default).__name__}。"
+            f"配置项 {name} 的值 {value!r}（来自 {origin}）类型不对，应为 {typ.__name__}。"
         ) from exc
 
 
@@ -173,7 +229,7 @@ def load_config(file: str | Path | None = None, env: Mapping[str, str] | None = 
         for k, v in data.items():
             values[k] = _coerce(k, v, str(path))
     for s in SETTINGS:
-        key = "SCENARIO_KB_" + s.name.upper()
+        key = s.env
         if env.get(key):
             values[s.name] = _coerce(s.name, env[key], key)
     for k, v in flags.items():

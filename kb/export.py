@@ -245,10 +245,7 @@ class Matrix:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name,
-            "title": self.title,
-            "row_label": self.row_label,
-            "col_label": self.col_label,
+            **{k: getattr(self, k) for k in ("name", "title", "row_label", "col_label")},
             "rows": list(self.rows),
             "cols": list(self.cols),
             "values": [list(v) for v in self.values],

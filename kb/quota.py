@@ -1,6 +1,6 @@
 """Recommendation lists (推荐汇总表, 附件6/7 of the 2021 notice): read a list, check it against the notice's rules.
 
-Pure rules over records: no SQL, no :mod:`nlp`. The service layer (:meth:`kb.service.KB.quota_check`) supplies a
+Pure rules over records: no SQL, no :mod:`nlp`. The service layer (:meth:`kb.service.reports.Reports.quota_check`) supplies a
 :class:`KBCatalog` built from the stored submissions so that every listed item can be looked up.
 
 Rules (issue codes; severity in brackets):

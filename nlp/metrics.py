@@ -203,7 +203,7 @@ def verb_direction(verb: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _indicator_terms() -> tuple[str, ...]:
-    from nlp.segment import load_domain_terms
+    from nlp.text import load_domain_terms
 
     terms = [t.term for t in load_domain_terms() if t.tag == "ind"]
     return tuple(sorted(terms, key=len, reverse=True))

@@ -5,6 +5,9 @@ only letters and digits after NFKC, width folding, lowercasing and homoglyph fol
 spaces, punctuation changes, full-width/half-width swaps, zero-width characters and look-alike letters do
 not hide copied text. Each kept character remembers the index of the original character it came from.
 
+``fold_width`` is the length-preserving light form (width and case only) that word segmentation and
+keyword matching use; ``normalize_display`` is the form for storage and display.
+
 This module is the ONE matching normaliser of the project: the content hash of ingest, the checks and
 the similarity package (shingles, alignment, boilerplate) all read it. ``match_text`` and
 ``normalize_with_offsets`` are its fast forms (a lazily filled ``str.translate`` table and a NumPy offset
@@ -189,6 +192,20 @@ def normalize_display(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_DISPLAY_TABLE)
+
+
+def fold_width(text: str) -> str:
+    """Lowercase and width-fold character by character, keeping the length (offsets stay valid).
+
+    The light form for word segmentation and keyword matching: a character whose NFKC form is not one
+    character (ligatures, ``㈠`` …) is kept as written.
+
+    Args:
+        text: the original text.
+    Returns:
+        A string of the same length as ``text``.
+    """
+    return "".join(f if len(f := unicodedata.normalize("NFKC", ch).lower()) == 1 else ch for ch in text)
 
 
 def content_hash(text: str) -> str:

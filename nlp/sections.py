@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp import rx
-from nlp.segment import paragraphs, sentences
+from nlp.text import paragraphs, sentences
 from nlp.types import SpanT
 
 SECTIONS_FILE = Path(__file__).resolve().parent / "data" / "sections.toml"

@@ -35,8 +35,8 @@ HTML_TEXT = "甲公司<script>alert('xss')</script>部署<img src=x onerror=\"al
 
 # ------------------------------------------------------------------------------------------------ passwords
 def test_passwords_are_stored_as_salted_bcrypt_hashes_never_plaintext(kb, db_path: Path):
-    kb.add_user("alice", "Correct-Horse-9", "reviewer")
-    kb.add_user("bob", "Correct-Horse-9", "analyst")
+    kb.accounts.add_user("alice", "Correct-Horse-9", "reviewer")
+    kb.accounts.add_user("bob", "Correct-Horse-9", "analyst")
     con = sqlite3.connect(str(db_path))
     rows = dict(con.execute("SELECT username, pw_hash FROM users").fetchall())
     dump = "\n".join(con.iterdump())
@@ -47,20 +47,20 @@ def test_passwords_are_stored_as_salted_bcrypt_hashes_never_plaintext(kb, db_pat
         assert int(h[4:6]) >= 10  # work factor
     assert rows["alice"] != rows["bob"]  # salted
     assert bcrypt.checkpw(b"Correct-Horse-9", rows["alice"].encode())
-    assert all("pw_hash" not in u for u in kb.users())  # listings never carry the hash
+    assert all("pw_hash" not in u for u in kb.accounts.users())  # listings never carry the hash
 
 
 def test_login_checks_password_and_active_flag(kb):
-    kb.add_user("carol", "pass-1234", "admin")
-    s = kb.login("carol", "pass-1234")
+    kb.accounts.add_user("carol", "pass-1234", "admin")
+    s = kb.accounts.login("carol", "pass-1234")
     assert s.username == "carol" and s.role == "admin" and s.valid
     assert abs(s.expires - (time.time() + kb.config.session_ttl_min * 60)) < 60
     for user, pw in (("carol", "pass-12345"), ("carol", ""), ("nobody", "pass-1234"), ("CAROL", "pass-1234")):
         with pytest.raises(AuthError):
-            kb.login(user, pw)
+            kb.accounts.login(user, pw)
     kb.storage.upsert_user("dave", "reviewer", hash_password("pass-5678"), active=False)
     with pytest.raises(AuthError):
-        kb.login("dave", "pass-5678")
+        kb.accounts.login("dave", "pass-5678")
     assert not verify_password("x", "not-a-bcrypt-hash")  # a corrupt hash denies, never raises
     with pytest.raises(KBError):
         hash_password("abc")  # too short
@@ -201,9 +201,9 @@ def test_highlight_views_escape_user_text_inside_and_outside_marks():
 
 
 def test_dossier_template_autoescapes():
-    from kb.service import reports
+    from kb.service import dossier_render
 
-    env = reports._jinja_env()
+    env = dossier_render._jinja_env()
     assert env.autoescape is True or env.autoescape("dossier.html.j2")
 
 
@@ -232,8 +232,6 @@ def test_csv_and_xlsx_exports_neutralise_formulas():
 
 
 def test_service_export_of_stored_formula_payloads_is_inert(kb, tmp_path: Path):
-    if not hasattr(kb, "export_inbox"):
-        pytest.skip("KB.export_inbox is not wired into the service yet")
     folder = tmp_path / "in"
     folder.mkdir()
     with open(folder / "batch.csv", "w", encoding="utf-8", newline="") as f:
@@ -241,8 +239,8 @@ def test_service_export_of_stored_formula_payloads_is_inert(kb, tmp_path: Path):
         w.writerow(["标题", "申报单位", "正文"])
         for i, p in enumerate(PAYLOADS):
             w.writerow([p, p, f"一、企业概况\n第{i}家企业。\n二、实施内容\n部署MES系统。{p}"])
-    kb.ingest([folder], analyze=False)
-    data = kb.export_inbox("csv")
+    kb.store.ingest([folder], analyze=False)
+    data = kb.reports.export_inbox("csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == len(PAYLOADS) + 1
     cells = {cell for row in rows for cell in row}
@@ -250,7 +248,7 @@ def test_service_export_of_stored_formula_payloads_is_inert(kb, tmp_path: Path):
     assert {"'" + p.strip() for p in PAYLOADS} <= cells  # the payloads reached the export, neutralised
     for row in rows:
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
-    wb = openpyxl.load_workbook(io.BytesIO(kb.export_inbox("xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(kb.reports.export_inbox("xlsx")))
     ws = wb.worksheets[0]
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     values = {

@@ -2,7 +2,7 @@
 
 Every page renders without exception for the roles that may open it, the main widgets act (login, filters,
 sorting, status save, bulk status, self-check by paste and by upload, duplicate pair navigation, user admin),
-and the access rules hold. Also unit tests of the UI aggregations in ``kb.service.views``.
+and the access rules hold. Also unit tests of the UI aggregations in ``kb.service.summaries``.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def app_kb(tmp_path_factory: pytest.TempPathFactory):
     get_kb.clear()
     kb = get_kb()
     kb.init()
-    kb.ingest([src])
+    kb.store.ingest([src])
     for role in ("reviewer", "analyst", "admin"):
-        kb.add_user(role, PW, role)
+        kb.accounts.add_user(role, PW, role)
     yield kb
     get_kb.clear()
     if old is None:
@@ -58,7 +58,7 @@ def app_kb(tmp_path_factory: pytest.TempPathFactory):
 
 
 def ids_by_source(kb) -> dict[str, int]:
-    return {s.source: s.id for s in kb.list_submissions()}
+    return {s.source: s.id for s in kb.store.list_submissions()}
 
 
 def app(kb, role: str | None = None):
@@ -67,7 +67,7 @@ def app(kb, role: str | None = None):
 
     at = AppTest.from_file(APP, default_timeout=120)
     if role:
-        at.session_state["kb_session"] = kb.login(role, PW)
+        at.session_state["kb_session"] = kb.accounts.login(role, PW)
     at.run()
     assert not at.exception
     return at
@@ -145,8 +145,8 @@ def test_expired_session_is_dropped(app_kb):
 def test_inbox_lists_filters_and_sorts(app_kb):
     at = app(app_kb, "reviewer")
     df = at.data_editor[0].value
-    assert len(df) == app_kb.count() == 4
-    assert f"共 **{app_kb.count()}** 份" in texts(at)
+    assert len(df) == app_kb.store.count() == 4
+    assert f"共 **{app_kb.store.count()}** 份" in texts(at)
     at.selectbox(key="f_kind").set_value("示范工厂")
     at.run()
     assert at.data_editor[0].value["类型"].tolist() == ["示范工厂"]
@@ -159,10 +159,10 @@ def test_inbox_lists_filters_and_sorts(app_kb):
 
 
 def test_inbox_pages_through_rows(app_kb):
-    res = app_kb.inbox(page_size=3, page=2)
+    res = app_kb.reviews.inbox(page_size=3, page=2)
     assert res["pages"] == 2 and len(res["rows"]) == 1
-    assert app_kb.inbox(page_size=3, page=99)["page"] == 2  # clamped
-    sorted_rows = app_kb.inbox(sort="weakness", descending=True, page_size=2)
+    assert app_kb.reviews.inbox(page_size=3, page=99)["page"] == 2  # clamped
+    sorted_rows = app_kb.reviews.inbox(sort="weakness", descending=True, page_size=2)
     assert sorted_rows["total"] == 4 and len(sorted_rows["rows"]) == 2
 
 
@@ -237,7 +237,9 @@ def test_detail_saves_decision_and_confirms_label(app_kb):
     confirm.click()
     at.run()
     labels = [x for x in app_kb.storage.labels("scenario") if x["submission_id"] == sid]
-    top = app_kb.analyze(sid)["classify"]["scenarios"][0]["code"]  # the form's default is the top-ranked one
+    top = app_kb.analysis.analyze(sid)["classify"]["scenarios"][0][
+        "code"
+    ]  # the form's default is the top-ranked one
     assert [(x["code"], x["reviewer"]) for x in labels] == [(top, "reviewer")]
 
 
@@ -261,7 +263,7 @@ def test_dupes_family_pair_view_and_review_mark(app_kb):
     assert 'id="a-m1"' in body and 'href="#b-m1"' in body and 'id="b-m1"' in body
     at.button(key="next_match").click()
     at.run()
-    n = len(app_kb.pair_view(ids["a.txt"], ids["b.txt"])["matches"])
+    n = len(app_kb.similarity.pair_view(ids["a.txt"], ids["b.txt"])["matches"])
     assert f"第 **{2 if n > 1 else 1}** /" in texts(at)
     [mark] = [b for b in at.button if b.label == "标记该家族已复核"]
     mark.click()
@@ -272,7 +274,7 @@ def test_dupes_family_pair_view_and_review_mark(app_kb):
 
 # ---------------------------------------------------------------------------------------------- self-check
 def _counts(kb) -> tuple[int, int, int]:
-    return kb.count(), len(kb.storage.latest_decisions()), len(kb.storage.ingest_log())
+    return kb.store.count(), len(kb.storage.latest_decisions()), len(kb.storage.ingest_log())
 
 
 def test_selfcheck_paste_reports_checks_and_stores_nothing(app_kb):
@@ -319,10 +321,12 @@ def test_selfcheck_upload_txt_and_docx(app_kb):
 
 
 def test_selfcheck_never_returns_other_submissions(app_kb):
-    stored_titles = {s.meta.title for s in app_kb.list_submissions()}
-    res = app_kb.self_check(BASE.format(co="江南精工有限公司"))  # an exact copy of a stored submission
-    guide_codes = {e.code for e in app_kb.active_edition("guide").entries} | {
-        e.code for e in app_kb.active_edition("tasks").entries
+    stored_titles = {s.meta.title for s in app_kb.store.list_submissions()}
+    res = app_kb.analysis.self_check(
+        BASE.format(co="江南精工有限公司")
+    )  # an exact copy of a stored submission
+    guide_codes = {e.code for e in app_kb.reference.active_edition("guide").entries} | {
+        e.code for e in app_kb.reference.active_edition("tasks").entries
     }
     assert res["reference"] and all(r["code"] in guide_codes for r in res["reference"])
     assert not {r.get("name") for r in res["reference"]} & stored_titles
@@ -348,7 +352,7 @@ def test_coverage_page_and_excel_export(app_kb):
     at.run()
     drill = at.dataframe[-1].value
     assert set(drill["地区"]) == {"江苏省"}
-    wb = openpyxl.load_workbook(io.BytesIO(app_kb.coverage_excel()))
+    wb = openpyxl.load_workbook(io.BytesIO(app_kb.coverage.excel()))
     assert {"覆盖明细", "地区×环节", "行业×场景", "年度", "推荐配额", "空白"} <= set(wb.sheetnames)
     titles = [c.value for c in wb["覆盖明细"]["B"]][1:]
     assert '\'=HYPERLINK("http://evil")' in titles
@@ -356,7 +360,7 @@ def test_coverage_page_and_excel_export(app_kb):
 
 
 def test_quota_usage_uses_the_notice_limits(app_kb):
-    rows = {(q["recommender"], q["year"]): q for q in app_kb.quota_usage()}
+    rows = {(q["recommender"], q["year"]): q for q in app_kb.coverage.quota_usage()}
     zj = rows[("浙江省", 2021)]
     assert (zj["region_type"], zj["scenarios"], zj["scenario_limit"], zj["factory_limit"]) == (
         "省级",
@@ -370,9 +374,9 @@ def test_quota_usage_uses_the_notice_limits(app_kb):
 
 
 def test_coverage_gaps_list_uncovered_scenarios(app_kb):
-    cov = app_kb.coverage()
+    cov = app_kb.coverage.summary()
     covered = {i["code"] for i in cov["items"] if i["code"]}
-    guide = {e.code for e in app_kb.active_edition("guide").entries}
+    guide = {e.code for e in app_kb.reference.active_edition("guide").entries}
     assert {g["code"] for g in cov["gaps"]["scenarios"]} == guide - covered
     assert "汽车制造业" not in {g["name"] for g in cov["gaps"]["industries"]}
 
@@ -395,8 +399,8 @@ def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
     [add] = [b for b in at.button if b.label == "添加或重置用户"]
     add.click()
     at.run()
-    assert app_kb.login("expert2", "pw-expert2").role == "reviewer"
-    before = app_kb.count()
+    assert app_kb.accounts.login("expert2", "pw-expert2").role == "reviewer"
+    before = app_kb.store.count()
     at.file_uploader(key="batch_files").set_value(
         [("new1.txt", FACTORY.format(co="西山钢铁有限公司").encode("utf-8"), "text/plain"),
          ("bad.txt", b"", "text/plain")]
@@ -405,7 +409,7 @@ def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
     at.button(key="batch_go").click()
     at.run()
     assert not at.exception
-    assert app_kb.count() == before + 1
+    assert app_kb.store.count() == before + 1
     assert "新增 1 份" in texts(at)
 
 
@@ -420,7 +424,7 @@ def test_highlighted_text_escapes_everything_and_keeps_the_text():
 
 
 def test_highlight_segments_cover_text_exactly():
-    from kb.service.views import highlight_segments
+    from kb.service.summaries import highlight_segments
 
     text = "0123456789"
     segs = highlight_segments(text, [{"span": [2, 6]}, {"span": [4, 8]}, {"span": [9, 30]}])
@@ -429,7 +433,7 @@ def test_highlight_segments_cover_text_exactly():
 
 
 def test_safe_cell_neutralises_formulas():
-    from kb.service.views import safe_cell
+    from kb.export import safe_cell
 
     assert [safe_cell(v) for v in ("=1+1", "+1", "-2", "@x", "ok", 3)] == [
         "'=1+1",
@@ -442,7 +446,7 @@ def test_safe_cell_neutralises_formulas():
 
 
 def test_summarize_analyses_counts_and_flags():
-    from kb.service.views import summarize_analyses
+    from kb.service.summaries import summarize_analyses
 
     check = {
         "zishu": 3200,

@@ -69,9 +69,9 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     db = d / "kb.sqlite"
     kb = open_kb(str(db))
     kb.init()
-    kb.ingest([src])
-    kb.add_user("reviewer", PW, "reviewer")
-    ids = {s.source: s.id for s in kb.list_submissions()}
+    kb.store.ingest([src])
+    kb.accounts.add_user("reviewer", PW, "reviewer")
+    ids = {s.source: s.id for s in kb.store.list_submissions()}
     kb.storage.close()
 
     port = _free_port()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.checks import BoilerplateMatcher, check_text, load_rules, parse_rules
+from nlp.checks import ReferenceMatcher, check_text, load_rules, parse_rules
 from nlp.checks.base import RULES_FILE
 from nlp.count import count_zishu
 
@@ -302,7 +302,7 @@ def test_boi001_resists_width_space_and_homoglyph_tricks():
     tricked = GOOD.replace("过去公司依赖人工目检", "过 去 公 司\u200b依赖人工目检").replace("，", ",")
     tricked = tricked.replace("6名", "６名")
     assert "BOI001" in codes(tricked, boilerplate=[GUIDE])
-    m = BoilerplateMatcher([GUIDE])
+    m = ReferenceMatcher([GUIDE])
     share, spans = m.match(GUIDE.replace("企业", "ЕNТ企业"))
     assert share > 0.9 and spans[0][0] == 0
 
@@ -504,7 +504,7 @@ def _reference_texts():
 @pytest.mark.slow
 @pytest.mark.skipif(not (DEMO / "manifest.json").exists(), reason="demo corpus not built yet")
 def test_demo_corpus_planted_weak_texts_and_clean_texts():
-    matcher = BoilerplateMatcher(_reference_texts())
+    matcher = ReferenceMatcher(_reference_texts())
     items = _demo_texts()
     weak_total = sum(1 for e, _ in items if set(e["weak"]) - CLASSIFIER_CODES)
     checked_weak = 0

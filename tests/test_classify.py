@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
@@ -188,19 +187,6 @@ def test_supervised_layer_reports_cv_and_needs_enough_labels(clf21: Classifier) 
     assert rep.used == (rep.cv_top1_blend > rep.top1_unsupervised)
 
 
-def test_nlp_classify_does_not_import_kb() -> None:
-    for name in ("classify.py", "evaluate.py"):
-        tree = ast.parse((ROOT / "nlp" / name).read_text(encoding="utf-8"))
-        mods = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                mods |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                mods.add(node.module.split(".")[0])
-        assert not mods & {"kb", "streamlit", "click", "sqlite3"}, name
-
-
-@pytest.mark.slow
 def test_dense_encoder_feature_is_fitted_and_used(clf21: Classifier) -> None:
     enc_mod = pytest.importorskip("nlp.similarity.encoders")
     from nlp.evaluate import fit_on, load_labeled

@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 TOOL = ROOT / "tools" / "build_demo_corpus.py"
+GENERATOR_DATA = DEMO / "generator"
 
 
 def _load_tool():
@@ -287,21 +288,25 @@ def test_readme_says_fictional():
     assert "are fictional" in text and "tools/build_demo_corpus.py" in text
 
 
-def test_reference_names_match_guide_data(gen):
-    entries = ROOT / "data" / "scenario_guide_2021" / "entries.csv"
-    if not entries.is_file():
-        pytest.skip("data/scenario_guide_2021/entries.csv not present")
-    with entries.open(encoding="utf-8", newline="") as fh:
-        rows = {r["code"]: r["name"] for r in csv.DictReader(fh)}
-    for code, (name, _link) in gen.SCENARIOS.items():
-        if code in rows:
-            assert rows[code] == name
+def test_generator_is_code_and_its_data_is_not_ingested(gen):
+    """Prose, vocabularies and templates live in data/demo/generator/; ingesting data/demo skips them."""
+    from kb.ingest import collect_inputs
+
+    assert len(TOOL.read_text(encoding="utf-8").splitlines()) <= 1500
+    data_files = [p for p in GENERATOR_DATA.iterdir() if p.is_file()]
+    assert {p.suffix for p in data_files} == {".toml", ".md"} and len(data_files) >= 6
+    collected = collect_inputs([DEMO])
+    assert not [p for p in collected if p.parent == GENERATOR_DATA]
+    assert all(p.suffix in {".txt", ".md", ".docx", ".xlsx"} for p in collected)
+    # the scenario and task names come from the shipped editions, not from a copy
+    with (ROOT / "data" / "scenario_guide_2021" / "entries.csv").open(encoding="utf-8", newline="") as fh:
+        assert {r["code"]: (r["name"], r["link"]) for r in csv.DictReader(fh)} == gen.SCENARIOS
 
 
 def test_generator_reproduces_committed_files(gen, tmp_path):
     gen.build(tmp_path)
     new = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    old = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file())
+    old = sorted(p.relative_to(DEMO) for p in DEMO.rglob("*") if p.is_file() and p.parent != GENERATOR_DATA)
     assert new == old
     for rel in new:
         a, b = tmp_path / rel, DEMO / rel
@@ -326,3 +331,51 @@ def test_product_reads_every_demo_file_at_the_manifest_zishu(manifest):
     assert set(read) == {m["file"] for m in manifest}
     wrong = [(m["file"], m["zishu"], count_zishu(read[m["file"]])) for m in manifest]
     assert [w for w in wrong if w[1] != w[2]] == []
+
+
+def _guide_labels() -> tuple[list[str], re.Pattern[str]]:
+    """The 2021 guide's scenario names, and a pattern for its 环节 names used as a label."""
+    with (ROOT / "data" / "scenario_guide_2021" / "entries.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    names = sorted({r["name"] for r in rows}, key=len, reverse=True)
+    links = "|".join(map(re.escape, sorted({r["link"] for r in rows}, key=len, reverse=True)))
+    # a 环节 name is a label when it is called a 环节/场景, quoted or bracketed, said to be "belonged to", or is a
+    # heading line of its own; as a plain word (设备管理部门, 质量管控体系) it is ordinary prose
+    label = re.compile(
+        rf"(?:{links})(?:环节|场景|类场景)|[“「【《\"'](?:{links})[”」】》\"']|属于(?:{links})"
+        rf"|^[\s#\d.、一二三四五六七八九十（）()]*(?:{links})\s*$",
+        re.M,
+    )
+    return names, label
+
+
+def test_guide_labels_pattern_catches_labels_not_plain_words():
+    names, label = _guide_labels()
+    assert len(names) == 37 and "智能在线检测" in names and "设备故障诊断与预测" in names
+    for labelled in (
+        "属于设备管理环节",
+        "“质量管控”",
+        "【仓储配送】",
+        "二、能源管理\n",
+        "本场景属于生产作业",
+    ):
+        assert label.search(labelled), labelled
+    for plain in ("设备管理部门每周点检", "建立质量管控体系", "产品研发周期缩短", "售后服务人员"):
+        assert not label.search(plain), plain
+
+
+def test_texts_do_not_name_guide_scenarios_or_links(manifest, texts):
+    """An honest demo: texts describe equipment, systems, data and results, never the guide's own labels.
+
+    A text that names its scenario (``【智能在线检测】``, ``属于质量管控环节``) makes classification a name match;
+    real applications rarely do. Titles count: they are the first line of the text.
+    """
+    names, label = _guide_labels()
+    found = {}
+    for m in manifest:
+        t = texts[m["file"]]
+        hits = [n for n in names if n in t] + [x.group(0).strip() for x in label.finditer(t)]
+        if hits:
+            found[m["file"]] = hits
+        assert not any(n in m["title"] for n in names), m["title"]
+    assert found == {}

@@ -22,13 +22,13 @@ def _source(entry: dict) -> str:
 
 def _truth(kb) -> tuple[dict[int, dict], dict[str, int]]:
     by_source = {_source(e): e for e in MANIFEST}
-    truth = {s.id: by_source[s.source] for s in kb.list_submissions()}
+    truth = {s.id: by_source[s.source] for s in kb.store.list_submissions()}
     return truth, {e["file"]: i for i, e in truth.items()}
 
 
 def test_planted_families_found_and_nothing_else(demo_kb) -> None:
     truth, id_of = _truth(demo_kb)
-    rep = demo_kb.dupes()
+    rep = demo_kb.similarity.dupes()
     fam_of = {m["id"]: n for n, f in enumerate(rep["families"]) for m in f["members"]}
     level_of = {frozenset((p["a"], p["b"])): p["level"] for p in rep["pairs"]}
     found: dict[str, list[bool]] = {}
@@ -63,10 +63,10 @@ def test_template_sentences_do_not_create_families(demo_kb) -> None:
     assert len(TEMPLATES) == 3
     with_templates = [i for i, e in truth.items() if e["templates"] and e["family"] is None]
     assert len(with_templates) > 20
-    eng = demo_kb.similarity_engine()
+    eng = demo_kb.similarity.engine()
     eng.dupes()
     assert eng.boilerplate is not None and all(eng.boilerplate.is_boilerplate(t) for t in TEMPLATES)
-    rep = demo_kb.dupes(0.2)  # even a low threshold links no template-sharing texts
+    rep = demo_kb.similarity.dupes(0.2)  # even a low threshold links no template-sharing texts
     linked = {m["id"] for f in rep["families"] for m in f["members"]}
     assert not linked & set(with_templates)
     # unrelated texts that share a template sentence: the template passage is flagged, no level

@@ -136,7 +136,7 @@ def test_service_batch_skips_bad_files_and_is_idempotent(kb, tmp_path):
     (folder / "empty.txt").write_bytes(b"")
     (folder / "corrupt.docx").write_bytes(b"not a zip at all")
     (folder / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    report = kb.ingest([folder])
+    report = kb.store.ingest([folder])
     status = {Path(o.path).name: o.status for o in report.outcomes}
     assert status == {
         "good.txt": "added",
@@ -146,18 +146,18 @@ def test_service_batch_skips_bad_files_and_is_idempotent(kb, tmp_path):
     }
     reasons = {Path(o.path).name: o.reason for o in report.outcomes}
     assert "空" in reasons["empty.txt"] and ".docx" in reasons["notes.doc"]
-    [row] = kb.list_submissions()
-    sub = kb.get(row.id)
+    [row] = kb.store.list_submissions()
+    sub = kb.store.get(row.id)
     assert sub.text.startswith("一、企业概况") and "宁波" in sub.text  # GBK stored correctly as text
-    again = kb.ingest([folder])
+    again = kb.store.ingest([folder])
     assert again.count("added") == 0 and again.count("duplicate") == 1
-    assert kb.count() == 1
+    assert kb.store.count() == 1
     # a copy differing only in width/spacing is the same content
     (folder / "copy.txt").write_text(TEXT.replace("MES", "ＭＥＳ").replace("。", "。 "), encoding="utf-8")
-    assert kb.ingest([folder / "copy.txt"]).count("duplicate") == 1
+    assert kb.store.ingest([folder / "copy.txt"]).count("duplicate") == 1
 
 
 def test_dry_run_stores_nothing(kb, tmp_path):
     (tmp_path / "x.txt").write_text(TEXT, encoding="utf-8")
-    report = kb.ingest([tmp_path], dry_run=True)
-    assert report.to_dict()["added"] == 1 and kb.count() == 0
+    report = kb.store.ingest([tmp_path], dry_run=True)
+    assert report.to_dict()["added"] == 1 and kb.store.count() == 0

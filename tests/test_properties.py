@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from nlp.count import count_chars, count_zishu
 from nlp.normalize import normalize_for_match
-from nlp.segment import get_segmenter, paragraphs, sentences
 from nlp.similarity.align import NormText, align
+from nlp.text import get_segmenter, paragraphs, sentences
 
 CJK = "智能制造场景质量追溯设备数据平台工厂企业实施成效一二三"
 WIDE = "，。、；：？！（）《》【】“”…—·ＭＥＳ０１２"

@@ -224,14 +224,14 @@ def quota_kb(tmp_path_factory: pytest.TempPathFactory):
     k.init()
     short = "一、企业概况\n某公司生产精密零件。\n二、实施成效\n不良品率由2.1%降至0.8%，生产效率提升30%。"
     common = {"region": "浙江省", "recommender": "浙江省经济和信息化厅", "year": 2021}
-    k.add_text(
+    k.store.add_text(
         short, {**common, "title": "基于机器视觉的在线质量检测", "applicant": "浙江云岫精密机械有限公司"}
     )
-    k.add_text(
+    k.store.add_text(
         short + "仓储。", {**common, "title": "智能仓储与精准配送", "applicant": "浙江云岫精密机械有限公司"}
     )
-    k.add_text(LONG, {**common, "title": "超长的场景描述", "applicant": "杭州澜汀新材料股份有限公司"})
-    k.add_text(
+    k.store.add_text(LONG, {**common, "title": "超长的场景描述", "applicant": "杭州澜汀新材料股份有限公司"})
+    k.store.add_text(
         short + "工厂。",
         {**common, "title": "电器智能制造示范工厂", "applicant": "温州栖梧电器有限公司", "kind": "示范工厂"},
     )
@@ -241,7 +241,7 @@ def quota_kb(tmp_path_factory: pytest.TempPathFactory):
 
 def test_quota_check_against_the_knowledge_base(quota_kb) -> None:
     k, _ = quota_kb
-    report = k.quota_check(DATA / "quota_kb.csv")
+    report = k.reports.quota_check(DATA / "quota_kb.csv")
     assert report.kb_checked
     assert {i.code for i in report.issues} == {"QTA010", "QTA011", "QTA012"}
     (failed,) = [i for i in report.issues if i.code == "QTA012"]
@@ -250,9 +250,9 @@ def test_quota_check_against_the_knowledge_base(quota_kb) -> None:
     assert report.clauses["online_consistent"]["quote"] == "verbatim"
     assert failed.clause == "materials" and "3000字以内" in report.clauses["materials"]["text"]
     # the same list as uploaded bytes
-    again = k.quota_check((DATA / "quota_kb.csv").read_bytes(), "quota_kb.csv")
+    again = k.reports.quota_check((DATA / "quota_kb.csv").read_bytes(), "quota_kb.csv")
     assert again.to_dict()["issues"] == report.to_dict()["issues"]
-    ok = k.quota_check(DATA / "quota_ok.csv", with_kb=False)
+    ok = k.reports.quota_check(DATA / "quota_ok.csv", with_kb=False)
     assert ok.ok and not ok.kb_checked
 
 

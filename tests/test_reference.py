@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.attachments import read_official_file
 from kb.reference import (
     GUIDE_COLUMNS,
     STATUSES,
@@ -22,7 +23,6 @@ from kb.reference import (
     load_regions,
     match_industries,
     parse_official_text,
-    read_official_file,
     resolve_region,
     write_edition,
 )

@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.service.reports import CLAUSES_FILE, excerpt, load_clauses, render_dossier_html
+from kb.service.clauses import CLAUSES_FILE, load_clauses
+from kb.service.dossier_render import render_dossier_html
+from kb.service.reports import excerpt
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,22 +44,22 @@ def rkb(tmp_path_factory: pytest.TempPathFactory):
     k.init()
     meta = {"region": "浙江省", "industry": "汽车制造业", "year": 2021, "recommender": "浙江省经济和信息化厅"}
     ids = {
-        "a": k.add_text(
+        "a": k.store.add_text(
             TEXT_A, {**meta, "title": "基于机器视觉的在线质量检测", "applicant": "浙江云岫精密机械有限公司"}
         ),
-        "b": k.add_text(
+        "b": k.store.add_text(
             TEXT_B,
             {**meta, "title": "机器视觉在线检测", "applicant": "宁波泊岸精工有限公司", "region": "宁波"},
         ),
-        "c": k.add_text(
+        "c": k.store.add_text(
             TEXT_C,
             {**meta, "title": "<script>alert(1)</script>超长场景", "applicant": "杭州澜汀新材料股份有限公司"},
         ),
-        "d": k.add_text(
+        "d": k.store.add_text(
             TEXT_D, {**meta, "title": "=cmd|' /C calc'!A0", "applicant": "温州栖梧电器有限公司", "year": 2022}
         ),
     }
-    k.set_decision(ids["a"], "reviewer", "存疑", NOTE)
+    k.reviews.set_decision(ids["a"], "reviewer", "存疑", NOTE)
     yield k, path, ids
     k.storage.close()
 
@@ -104,7 +106,7 @@ def test_excerpt_marks_the_span_with_context() -> None:
 # ----------------------------------------------------------------------------------------------- dossier
 def test_dossier_data_has_findings_with_clauses_classification_and_side_by_side(rkb) -> None:
     k, _, ids = rkb
-    d = k.dossier(ids["a"])
+    d = k.reports.dossier(ids["a"])
     assert d["submission"]["applicant"] == "浙江云岫精密机械有限公司"
     assert d["decision"]["status"] == "存疑" and d["decision"]["note"] == NOTE
     assert d["classification"]["available"] and d["classification"]["scenarios"]
@@ -125,7 +127,7 @@ def test_dossier_data_has_findings_with_clauses_classification_and_side_by_side(
 
 def test_over_long_text_cites_the_3000_字_clause(rkb) -> None:
     k, _, ids = rkb
-    d = k.dossier(ids["c"])
+    d = k.reports.dossier(ids["c"])
     (f,) = [f for f in d["findings"] if f["code"] == "LEN001"]
     assert f["severity"] == "error"
     assert f["clause"]["ref"] == "二（五）" and "3000字以内" in f["clause"]["text"]
@@ -134,19 +136,19 @@ def test_over_long_text_cites_the_3000_字_clause(rkb) -> None:
 
 def test_html_escapes_every_user_string(rkb) -> None:
     k, _, ids = rkb
-    html = k.dossier_html(ids["c"])
+    html = k.reports.dossier_html(ids["c"])
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;超长场景" in html
     assert "每个场景字数请控制在3000字以内" in html
-    html_a = render_dossier_html(k.dossier(ids["a"]))
+    html_a = render_dossier_html(k.reports.dossier(ids["a"]))
     assert "&lt;b&gt;原创性&lt;/b&gt;" in html_a and "<b>原创性</b>" not in html_a
     assert "不良品率由2.1%降至0.8%" in html_a
 
 
 def test_pdf_text_reads_back_with_findings_clauses_and_matched_passages(rkb) -> None:
     k, _, ids = rkb
-    d = k.dossier(ids["a"])
-    pdf = k.dossier_pdf(ids["a"], data=d)
+    d = k.reports.dossier(ids["a"])
+    pdf = k.reports.dossier_pdf(ids["a"], data=d)
     assert pdf.startswith(b"%PDF")
     (copy,) = [m for m in d["similar"] if m["id"] == ids["b"]]
     passage = _flat(copy["passages"][0]["a"]["match"])[:40]
@@ -163,13 +165,13 @@ def test_pdf_text_reads_back_with_findings_clauses_and_matched_passages(rkb) -> 
 # ----------------------------------------------------------------------------------------------- exports
 def test_inbox_export_csv_and_xlsx_are_safe(rkb) -> None:
     k, _, ids = rkb
-    rows = list(csv.DictReader(io.StringIO(k.export_inbox("csv").decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(k.reports.export_inbox("csv").decode("utf-8-sig"))))
     assert len(rows) == 4
     by_id = {int(r["编号"]): r for r in rows}
     assert by_id[ids["d"]]["标题"] == "'=cmd|' /C calc'!A0"
     assert by_id[ids["a"]]["审核状态"] == "存疑" and by_id[ids["a"]]["审核意见"] == NOTE
     assert "LEN001" in by_id[ids["c"]]["问题代码"]
-    wb = openpyxl.load_workbook(io.BytesIO(k.export_inbox("xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(k.reports.export_inbox("xlsx")))
     ws = wb.active
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     titles = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
@@ -178,17 +180,17 @@ def test_inbox_export_csv_and_xlsx_are_safe(rkb) -> None:
 
 def test_coverage_export_matrices_and_charts(rkb) -> None:
     k, _, _ = rkb
-    mats = {m.name: m for m in k.coverage_matrices()}
+    mats = {m.name: m for m in k.coverage.matrices()}
     assert set(mats) == {"region_link", "industry_scenario", "year_kind"}
-    guide = k.active_edition("guide").entries
+    guide = k.reference.active_edition("guide").entries
     assert mats["industry_scenario"].cols[: len(guide)] == list(dict.fromkeys(e.name for e in guide))
     year = mats["year_kind"]
     assert year.total == 4 and year.values[year.rows.index("2022")][year.cols.index("优秀场景")] == 1
-    files = k.export_coverage("xlsx")
+    files = k.coverage.export("xlsx")
     assert {"xlsx", "region_link.png", "industry_scenario.png", "year_kind.png"} <= set(files)
     wb = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
     assert {"地区 × 环节", "行业 × 典型场景", "年度 × 类型", "空白"} <= set(wb.sheetnames)
-    csvs = k.export_coverage("csv", charts=False)
+    csvs = k.coverage.export("csv", charts=False)
     assert set(csvs) == {"region_link.csv", "industry_scenario.csv", "year_kind.csv"}
 
 
@@ -224,13 +226,13 @@ def test_cli_report_export_commands(rkb, tmp_path: Path) -> None:
 def test_demo_dossier_pdf_contains_findings_and_matched_passages(demo_kb) -> None:
     """Must show: a dossier PDF of a demo submission whose extracted text has the findings and matched passages."""
     chosen = None
-    for sub in demo_kb.list_submissions():
-        d = demo_kb.dossier(sub.id, k=3)
+    for sub in demo_kb.store.list_submissions():
+        d = demo_kb.reports.dossier(sub.id, k=3)
         if d["findings"] and any(m["passages"] and m["passages"][0]["b"] for m in d["similar"]):
             chosen = d
             break
     assert chosen is not None, "the demo corpus has planted duplicates with findings"
-    pdf = demo_kb.dossier_pdf(chosen["submission"]["id"], data=chosen)
+    pdf = demo_kb.reports.dossier_pdf(chosen["submission"]["id"], data=chosen)
     text, _ = _pdf_texts(pdf)
     for f in chosen["findings"]:
         assert _flat(f["message"]) in text

@@ -5,7 +5,7 @@ import threading
 import jieba
 import pytest
 
-from nlp.segment import Segmenter, get_segmenter, load_domain_terms, paragraphs, sentences
+from nlp.text import Segmenter, get_segmenter, load_domain_terms, paragraphs, sentences
 
 TEXT = "一、企业概况\n  公司部署了MES系统和机器视觉，生产效率提升30%。不良品率由2.1%降至0.8%！他说：“好。”是吗？\n\n下一步;end"
 

@@ -32,13 +32,13 @@ def test_check_json_has_the_documented_fields(run_cli, tmp_path):
 
 
 def test_stored_analysis_is_recomputed_when_its_version_changes(kb, tmp_path):
-    sid = kb.add_text(TEXT, {"标题": "齿轮追溯", "类型": "优秀场景"})
-    first = kb.analyze(sid)
+    sid = kb.store.add_text(TEXT, {"标题": "齿轮追溯", "类型": "优秀场景"})
+    first = kb.analysis.analyze(sid)
     version, stored = kb.storage.get_analysis(sid, "check")
     assert stored["zishu"] == first["check"]["zishu"]
     # pretend the rules changed since the result was stored
     kb.storage.save_analysis(sid, "check", "old-rules", {"zishu": -1, "findings": []})
-    again = kb.analyze(sid)
+    again = kb.analysis.analyze(sid)
     assert again["check"]["zishu"] == first["check"]["zishu"]
     assert kb.storage.get_analysis(sid, "check")[0] == version
 
@@ -59,9 +59,9 @@ def test_classify_against_another_edition_does_not_switch(run_cli, kb, tmp_path)
 
 
 def test_confirmed_labels_become_classifier_examples(kb):
-    sid = kb.add_text(TEXT, {"标题": "齿轮追溯", "类型": "优秀场景"})
-    code = next(e.code for e in kb.active_edition("guide").entries if e.name == "质量精准追溯")
-    kb.confirm_label(sid, code, "r1")
-    assert kb.confirmed_examples({code}) == {code: [kb.get(sid).text]}
-    clf = kb.classifier()
-    assert clf.examples[code] == [kb.get(sid).text]
+    sid = kb.store.add_text(TEXT, {"标题": "齿轮追溯", "类型": "优秀场景"})
+    code = next(e.code for e in kb.reference.active_edition("guide").entries if e.name == "质量精准追溯")
+    kb.reviews.confirm_label(sid, code, "r1")
+    assert kb.analysis.confirmed_examples({code}) == {code: [kb.store.get(sid).text]}
+    clf = kb.analysis.classifier()
+    assert clf.examples[code] == [kb.store.get(sid).text]

@@ -30,14 +30,14 @@ def corpus(kb, tmp_path):
     (d / "_metadata.csv").write_text(
         "文件,年度,地区\na.txt,2021,浙江\nb.txt,2022,江苏\nc.txt,2021,山东\n", encoding="utf-8"
     )
-    kb.ingest([d])
-    ids = {s.source: s.id for s in kb.list_submissions()}
+    kb.store.ingest([d])
+    ids = {s.source: s.id for s in kb.store.list_submissions()}
     return kb, ids
 
 
 def test_dupes_find_the_edited_copy_only(corpus):
     kb, ids = corpus
-    rep = kb.dupes()
+    rep = kb.similarity.dupes()
     assert len(rep["families"]) == 1
     fam = rep["families"][0]
     assert sorted(m["source"] for m in fam["members"]) == ["a.txt", "b.txt"]
@@ -48,8 +48,8 @@ def test_dupes_find_the_edited_copy_only(corpus):
 
 def test_pair_spans_point_into_both_texts(corpus):
     kb, ids = corpus
-    a, b = kb.get(ids["a.txt"]), kb.get(ids["b.txt"])
-    res = kb.pair(a.id, b.id)
+    a, b = kb.store.get(ids["a.txt"]), kb.store.get(ids["b.txt"])
+    res = kb.similarity.pair(a.id, b.id)
     assert res["shared"]
     for sp in res["shared"]:
         (s1, e1), (s2, e2) = sp["a"], sp["b"]
@@ -60,25 +60,27 @@ def test_pair_spans_point_into_both_texts(corpus):
 
 def test_similar_for_new_text_and_filters(corpus):
     kb, ids = corpus
-    res = kb.similar(BASE.format(co="西部齿轮厂"), k=5)
+    res = kb.similarity.similar(BASE.format(co="西部齿轮厂"), k=5)
     assert res["matches"][0]["source"] in ("a.txt", "b.txt")
     assert res["largest_source"] in (ids["a.txt"], ids["b.txt"])
-    hits = kb.search("能耗 蒸汽 优化", k=5, filters={"year": 2021})
+    hits = kb.similarity.search("能耗 蒸汽 优化", k=5, filters={"year": 2021})
     assert hits and hits[0]["id"] == ids["c.txt"]
     assert all(h["type"] == "submission" for h in hits)
     assert not [
-        h for h in kb.search("能耗 蒸汽 优化", filters={"region": "浙江省"}) if h["id"] == ids["c.txt"]
+        h
+        for h in kb.similarity.search("能耗 蒸汽 优化", filters={"region": "浙江省"})
+        if h["id"] == ids["c.txt"]
     ]
 
 
 def test_verify_detects_drift_and_rebuild_repairs(corpus):
     kb, ids = corpus
-    assert kb.index_verify()["ok"]
+    assert kb.similarity.index_verify()["ok"]
     kb.storage.delete_submission(ids["c.txt"])
-    rep = kb.index_verify()
+    rep = kb.similarity.index_verify()
     assert not rep["ok"] and rep["extra"] == [ids["c.txt"]]
-    kb.index_rebuild()
-    assert kb.index_verify()["ok"]
+    kb.similarity.index_rebuild()
+    assert kb.similarity.index_verify()["ok"]
 
 
 def test_index_stale_sees_a_swap_with_the_same_count(corpus):
@@ -86,7 +88,7 @@ def test_index_stale_sees_a_swap_with_the_same_count(corpus):
     from nlp.normalize import content_hash, normalize_for_match
 
     kb, ids = corpus
-    assert not kb.index_stale()
+    assert not kb.similarity.index_stale()
     kb.storage.delete_submission(ids["c.txt"])
     text = OTHER.format(co="南山化工有限公司")
     # stored without indexing (as by a process that stopped between the two steps): same count
@@ -99,31 +101,31 @@ def test_index_stale_sees_a_swap_with_the_same_count(corpus):
         norm_text=normalize_for_match(text).text,
         meta=Metadata(year=2023),
     )
-    assert kb.count() == 3
-    assert kb.index_stale()
+    assert kb.store.count() == 3
+    assert kb.similarity.index_stale()
     # the next ingest brings the index in line: the swapped text is indexed under its id
-    kb.ingest([])
-    assert not kb.index_stale()
-    eng = kb.similarity_engine()
-    [new_id] = [s.id for s in kb.list_submissions() if s.source == "d.txt"]
+    kb.store.ingest([])
+    assert not kb.similarity.index_stale()
+    eng = kb.similarity.engine()
+    [new_id] = [s.id for s in kb.store.list_submissions() if s.source == "d.txt"]
     assert eng.texts[new_id] == text
 
 
 def test_sweep_is_stored_and_redone_when_texts_or_threshold_change(corpus, tmp_path):
     kb, ids = corpus
-    first = kb.dupes()
-    again = kb.dupes()
+    first = kb.similarity.dupes()
+    again = kb.similarity.dupes()
     assert (first["stats"]["cached"], again["stats"]["cached"]) == (False, True)
     assert [f["key"] for f in again["families"]] == [f["key"] for f in first["families"]]
     # review marks are read fresh, not from the stored sweep
     kb.storage.mark_family_reviewed(first["families"][0]["key"], "reviewer")
-    assert kb.dupes()["families"][0]["reviewed"]
-    assert kb.dupes(threshold=0.9)["stats"]["cached"] is False
+    assert kb.similarity.dupes()["families"][0]["reviewed"]
+    assert kb.similarity.dupes(threshold=0.9)["stats"]["cached"] is False
     d = tmp_path / "more"
     d.mkdir()
     (d / "e.txt").write_text(BASE.format(co="西岭齿轮有限公司"), encoding="utf-8")
-    kb.ingest([d])
-    after = kb.dupes()
+    kb.store.ingest([d])
+    after = kb.similarity.dupes()
     assert after["stats"]["cached"] is False
     assert len(after["families"][0]["members"]) == 3
 
@@ -132,15 +134,15 @@ def test_switching_the_guide_edition_moves_the_boilerplate_and_redoes_the_sweep(
     import json as _json
 
     kb, _ = corpus
-    assert kb.dupes()["stats"]["cached"] is False
-    before = kb.similarity_engine().reference_texts
-    kb.use_edition("guide", "2025")
-    eng = kb.similarity_engine()
-    assert eng.reference_texts == kb.boilerplate_texts() != before
-    saved = _json.loads((kb._index_dir() / "config.json").read_text(encoding="utf-8"))
+    assert kb.similarity.dupes()["stats"]["cached"] is False
+    before = kb.similarity.engine().reference_texts
+    kb.reference.use_edition("guide", "2025")
+    eng = kb.similarity.engine()
+    assert eng.reference_texts == kb.reference.boilerplate_texts() != before
+    saved = _json.loads((kb.similarity.index_dir() / "config.json").read_text(encoding="utf-8"))
     assert saved["reference_texts"] == eng.reference_texts
-    assert kb.dupes()["stats"]["cached"] is False
-    assert kb.dupes()["stats"]["cached"] is True
+    assert kb.similarity.dupes()["stats"]["cached"] is False
+    assert kb.similarity.dupes()["stats"]["cached"] is True
 
 
 def test_cli_dupes_json_shape(corpus, run_cli):

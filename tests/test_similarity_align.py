@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.similarity._text import normalize, normalize_with_offsets, sentence_spans, windows
+from nlp.boilerplate import Boilerplate
 from nlp.similarity.align import Levels, align, match_level
-from nlp.similarity.boilerplate import Boilerplate
+from nlp.text import match_text as normalize
+from nlp.text import normalize_with_offsets, sentence_spans, windows
 
 A = (
     "公司围绕冲压车间的数字化改造，部署了设备联网与数据采集系统，实现了关键工序的实时监控。"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from nlp.similarity.boilerplate import Boilerplate
+from nlp.boilerplate import Boilerplate
 from nlp.similarity.engine import BM25, SimilarityConfig, SimilarityEngine, rrf
 
 TEMPLATE = [

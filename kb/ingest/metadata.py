@@ -1,4 +1,4 @@
-"""Submission metadata: column names, sidecar files and validation.
+"""Stage 4, metadata: column names, sidecar files and validation of submission metadata.
 
 Batch tables and ``_metadata.csv`` use these headers (Chinese or English, see :data:`FIELD_ALIASES`):
 标题, 申报单位, 地区, 地区类型, 行业, 类型, 申报场景/揭榜任务, 年度, 推荐单位, 正文.
@@ -11,10 +11,13 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import MetadataError
 from kb.models import KINDS, REGION_TYPES, Metadata
+
+if TYPE_CHECKING:
+    from kb.ingest.decode import TextUnit
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "file": ("file", "文件", "文件名"),
@@ -163,3 +166,15 @@ class FolderMetadata:
                 break
         raw.pop("file", None)
         return raw
+
+
+def metadata_for(unit: TextUnit, folder_meta: FolderMetadata | None = None) -> Metadata:
+    """The metadata of a text unit: a table row's own fields, else the folder's ``_metadata.csv`` / sidecar entry.
+
+    Warnings (unknown region, odd year …) are appended to the unit's document.
+    """
+    doc = unit.doc
+    if unit.fields is not None:
+        return build_metadata(unit.fields, doc.source, doc.warnings)
+    raw = (folder_meta or FolderMetadata()).lookup(Path(doc.source_path))
+    return build_metadata(raw, doc.source_path, doc.warnings) if raw else Metadata()

@@ -6,36 +6,25 @@ clauses carry how sure we are of their wording (verbatim from a named re-issue, 
 
 from __future__ import annotations
 
-import functools
 import logging
-import tomllib
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb import quota as quota_rules
-from kb.config import DATA_DIR
 from kb.errors import KBError, NotFoundError
-from kb.export import (
-    Matrix,
-    Sheet,
-    csv_bytes,
-    find_cjk_font,
-    heatmap_png,
-    pdf_font_file,
-    table_from_dicts,
-    xlsx_bytes,
-)
+from kb.export import Sheet, csv_bytes, table_from_dicts, xlsx_bytes
 from kb.models import KIND_LABELS
+from kb.service.clauses import NoticeClauses, load_clauses
+from kb.service.dossier_render import fmt_num, render_dossier_html, render_dossier_pdf
+from kb.service.summaries import SEVERITY_ORDER
+
+if TYPE_CHECKING:
+    from kb.service import KB
 
 log = logging.getLogger(__name__)
 
-CLAUSES_FILE = DATA_DIR / "notice_2021" / "clauses.toml"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-QUOTE_LABELS = {"verbatim": "原文引用", "paraphrase": "概述（非原文）", "title": "仅标题可考"}
 LEVEL_LABELS = {
     "identical": "完全相同",
     "minor_edits": "少量改动",
@@ -68,57 +57,6 @@ INBOX_COLUMNS: tuple[tuple[str, str], ...] = (
     ("note", "审核意见"),
     ("source", "原文件"),
 )
-
-
-# ----------------------------------------------------------------------------------------------- clauses
-@dataclass
-class NoticeClauses:
-    """The notice clauses that findings cite, and the code → clause map."""
-
-    notice: dict[str, Any]
-    clauses: dict[str, dict[str, Any]]
-    codes: dict[str, str]
-    prefixes: dict[str, str] = field(default_factory=dict)
-
-    def clause(self, clause_id: str) -> dict[str, Any] | None:
-        """One clause with its id and a Chinese label of how sure its wording is."""
-        c = self.clauses.get(clause_id)
-        if c is None:
-            return None
-        return {"id": clause_id, **c, "quote_label": QUOTE_LABELS.get(c.get("quote", ""), c.get("quote", ""))}
-
-    def for_code(self, code: str) -> dict[str, Any] | None:
-        """The clause a finding or issue code relates to (by code, else by its longest known prefix)."""
-        cid = self.codes.get(code)
-        if cid is None:
-            for p in sorted(self.prefixes, key=len, reverse=True):
-                if code.startswith(p):
-                    cid = self.prefixes[p]
-                    break
-        return self.clause(cid) if cid else None
-
-
-@functools.lru_cache(maxsize=4)
-def load_clauses(path: Path | None = None) -> NoticeClauses:
-    """Read the clause table (default ``data/notice_2021/clauses.toml``).
-
-    Args:
-        path: another TOML file of the same layout.
-
-    Returns:
-        The clauses; an empty table when the file is missing.
-    """
-    p = Path(path) if path else CLAUSES_FILE
-    if not p.exists():
-        log.warning("notice clause file %s missing: dossiers will cite no clause", p)
-        return NoticeClauses({}, {}, {}, {})
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
-    return NoticeClauses(
-        dict(data.get("notice", {})),
-        {k: dict(v) for k, v in data.get("clauses", {}).items()},
-        dict(data.get("codes", {})),
-        dict(data.get("prefixes", {})),
-    )
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -157,14 +95,6 @@ def excerpt(text: str, start: int, end: int, context: int = 40, max_match: int =
     }
 
 
-def _num(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
-
-
 def _spans_of(shared: dict[str, Any]) -> tuple[list[int], list[int]] | None:
     try:
         a, b = shared["a"], shared["b"]
@@ -173,9 +103,11 @@ def _spans_of(shared: dict[str, Any]) -> tuple[list[int], list[int]] | None:
         return None
 
 
-# ----------------------------------------------------------------------------------------------- the mixin
-class ReportsMixin:
-    """Dossiers, exports and recommendation-list checks (mixed into :class:`kb.service.KB`)."""
+class Reports:
+    """Dossiers, the inbox export and recommendation-list checks."""
+
+    def __init__(self, kb: KB) -> None:
+        self.kb = kb
 
     # ------------------------------------------------------------------ clauses
     def notice_clauses(self) -> NoticeClauses:
@@ -197,14 +129,14 @@ class ReportsMixin:
             ``similar`` (each with ``passages``: ``a``/``b`` excerpts), ``similar_error``, ``analysis_error``,
             ``decision``, ``history``.
         """
-        sub = self.get(sid)
+        sub = self.kb.store.get(sid)
         text = sub.text
         clauses = self.notice_clauses()
         check: dict[str, Any] = {}
         classify: dict[str, Any] = {}
         analysis_error = ""
         try:
-            res = self.analyze(sub.id)
+            res = self.kb.analysis.analyze(sub.id)
             check, classify = res.get("check") or {}, res.get("classify") or {}
         except KBError:
             raise
@@ -231,7 +163,7 @@ class ReportsMixin:
                 }
             )
         findings.sort(
-            key=lambda f: (_SEVERITY_ORDER.get(f["severity"], 3), -float(f["weight"] or 0), f["code"])
+            key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), -float(f["weight"] or 0), f["code"])
         )
         cited: dict[str, dict[str, Any]] = {}
         for f in findings:
@@ -250,12 +182,14 @@ class ReportsMixin:
         metrics = []
         for m in check.get("metrics", []):
             sp = m.get("span") or [0, 0]
-            change = "" if m.get("change") is None else f"{_num(m.get('change'))}{m.get('change_unit', '')}"
+            change = (
+                "" if m.get("change") is None else f"{fmt_num(m.get('change'))}{m.get('change_unit', '')}"
+            )
             metrics.append(
                 {
                     "indicator": m.get("indicator", ""),
-                    "before": _num(m.get("before")),
-                    "after": _num(m.get("after")),
+                    "before": fmt_num(m.get("before")),
+                    "after": fmt_num(m.get("after")),
                     "unit": m.get("unit", ""),
                     "change": change,
                     "baseline": bool(m.get("has_baseline")),
@@ -268,7 +202,7 @@ class ReportsMixin:
             counts[f["severity"]] = counts.get(f["severity"], 0) + 1
 
         similar, similar_error = self._dossier_similar(sub.id, text, k, passages)
-        hist = [dict(h) for h in self.storage.decision_history(sub.id)]
+        hist = [dict(h) for h in self.kb.storage.decision_history(sub.id)]
         decision = hist[-1] if hist else {"status": "待审", "reviewer": "", "note": "", "created_at": ""}
         meta = sub.meta
         return {
@@ -366,11 +300,8 @@ class ReportsMixin:
     def _dossier_similar(
         self, sid: int, text: str, k: int, passages: int
     ) -> tuple[list[dict[str, Any]], str]:
-        similar = getattr(self, "similar", None)
-        if similar is None:
-            return [], "查重引擎尚未配置"
         try:
-            res = similar(sid, k=k)
+            res = self.kb.similarity.similar(sid, k=k)
         except KBError as exc:
             return [], str(exc)
         except Exception as exc:  # index not built, engine unavailable
@@ -383,7 +314,7 @@ class ReportsMixin:
             oid = m.get("id")
             if other_text is None and isinstance(oid, int) and oid > 0 and m.get("source") != "reference":
                 try:
-                    other = self.get(oid)
+                    other = self.kb.store.get(oid)
                     other_text = other.text
                     other_title = other_title or other.meta.title
                 except NotFoundError:
@@ -417,27 +348,12 @@ class ReportsMixin:
 
     # ------------------------------------------------------------------ dossier rendering
     def dossier_html(self, sid: int, data: dict[str, Any] | None = None) -> str:
-        """The dossier as a self-contained HTML page (every user string escaped).
-
-        Args:
-            sid: submission id.
-            data: a :meth:`dossier` result to render instead of computing it.
-
-        Returns:
-            HTML text.
-        """
+        """The dossier (``data``: a :meth:`dossier` result to render instead) as a self-contained HTML page."""
         return render_dossier_html(data or self.dossier(sid))
 
     def dossier_pdf(self, sid: int, data: dict[str, Any] | None = None) -> bytes:
-        """The dossier as a PDF with embedded CJK fonts (fpdf2; needs ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``).
-
-        Args:
-            sid: submission id.
-            data: a :meth:`dossier` result to render instead of computing it.
-
-        Returns:
-            PDF bytes.
-        """
+        """The dossier (``data`` as for :meth:`dossier_html`) as a PDF with embedded CJK fonts (fpdf2; needs
+        ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``)."""
         return render_dossier_pdf(data or self.dossier(sid))
 
     # ------------------------------------------------------------------ exports
@@ -448,7 +364,7 @@ class ReportsMixin:
         rows: list[dict[str, Any]] = []
         page = 1
         while True:
-            res = self.inbox(filters, page=page, page_size=1000, **inbox_kw)
+            res = self.kb.reviews.inbox(filters, page=page, page_size=1000, **inbox_kw)
             rows += res["rows"]
             if page >= res["pages"]:
                 return rows
@@ -479,94 +395,6 @@ class ReportsMixin:
             raise KBError(f"不支持的导出格式 {fmt!r}：请用 xlsx 或 csv。")
         return xlsx_bytes([Sheet("评审表", header, table)])
 
-    def coverage_matrices(self, filters: dict[str, Any] | None = None) -> list[Matrix]:
-        """Coverage as count matrices: region × 环节, industry × scenario (every guide scenario a column, so gaps
-        show as empty columns) and year × kind.
-
-        Args:
-            filters: storage filters.
-
-        Returns:
-            Three :class:`kb.export.Matrix` objects named ``region_link``, ``industry_scenario``, ``year_kind``.
-        """
-        cov = self.coverage(filters)
-        entries = self.active_edition("guide").entries
-        links = list(dict.fromkeys(e.link for e in entries))
-        scen = list(dict.fromkeys(e.name for e in entries))
-        return [
-            Matrix.from_counts(
-                "region_link",
-                "地区 × 环节",
-                "地区",
-                "环节",
-                ((r["region"], r["link"], r["count"]) for r in cov["region_link"]),
-                cols=links,
-            ),
-            Matrix.from_counts(
-                "industry_scenario",
-                "行业 × 典型场景",
-                "行业",
-                "典型场景",
-                ((r["industry"], r["scenario"], r["count"]) for r in cov["industry_scenario"]),
-                cols=scen,
-            ),
-            Matrix.from_counts(
-                "year_kind",
-                "年度 × 类型",
-                "年度",
-                "类型",
-                ((r["year"], r["kind"], r["count"]) for r in cov["year_kind"]),
-                cols=list(KIND_LABELS.values()),
-            ),
-        ]
-
-    def coverage_charts(self, filters: dict[str, Any] | None = None) -> dict[str, bytes]:
-        """Heatmap PNGs of :meth:`coverage_matrices`, ``{matrix name: PNG bytes}``."""
-        font = find_cjk_font()
-        return {m.name: heatmap_png(m, font=font) for m in self.coverage_matrices(filters)}
-
-    def export_coverage(
-        self, fmt: str = "xlsx", filters: dict[str, Any] | None = None, charts: bool = True
-    ) -> dict[str, bytes]:
-        """Coverage matrices as files.
-
-        Args:
-            fmt: ``xlsx`` (one workbook: a sheet per matrix, the gaps, and the heatmaps when ``charts``) or ``csv``
-                (one file per matrix).
-            filters: storage filters.
-            charts: also render the heatmap PNGs (needs a CJK font).
-
-        Returns:
-            ``{file suffix: content}``: ``{"xlsx": …}`` or ``{"region_link.csv": …}``, plus ``"<name>.png"``
-            entries when ``charts``.
-        """
-        mats = self.coverage_matrices(filters)
-        out: dict[str, bytes] = {}
-        pngs: dict[str, bytes] = {}
-        if charts:
-            font = find_cjk_font()
-            pngs = {m.name: heatmap_png(m, font=font) for m in mats}
-        if fmt == "csv":
-            for m in mats:
-                sh = m.sheet()
-                out[f"{m.name}.csv"] = csv_bytes(sh.header, sh.rows)
-        elif fmt == "xlsx":
-            cov = self.coverage(filters)
-            gaps = Sheet(
-                "空白",
-                ["类别", "编码", "名称", "环节"],
-                [["典型场景", g["code"], g["scenario"], g["link"]] for g in cov["gaps"]["scenarios"]]
-                + [["行业", g["code"], g["name"], ""] for g in cov["gaps"]["industries"]],
-            )
-            titles = {m.name: f"图-{m.title}" for m in mats}
-            out["xlsx"] = xlsx_bytes(
-                [m.sheet() for m in mats] + [gaps], {titles[k]: v for k, v in pngs.items()}
-            )
-        else:
-            raise KBError(f"不支持的导出格式 {fmt!r}：请用 xlsx 或 csv。")
-        out.update({f"{k}.png": v for k, v in pngs.items()})
-        return out
-
     # ------------------------------------------------------------------ recommendation lists
     def quota_catalog(self, items: list[quota_rules.ListItem] | None = None) -> quota_rules.KBCatalog:
         """Stored submissions as a :class:`kb.quota.KBCatalog`; the records that ``items`` match carry their
@@ -578,7 +406,7 @@ class ReportsMixin:
         Returns:
             The catalog.
         """
-        subs = self.list_submissions()
+        subs = self.kb.store.list_submissions()
         base = [
             quota_rules.KBRecord(
                 s.id, s.meta.applicant, s.meta.title, s.meta.kind, s.meta.recommender, s.meta.year
@@ -597,7 +425,7 @@ class ReportsMixin:
             codes: tuple[str, ...] = ()
             checked = True
             try:
-                check = self.analyze(r.id).get("check") or {}
+                check = self.kb.analysis.analyze(r.id).get("check") or {}
                 codes = tuple(
                     dict.fromkeys(
                         f["code"] for f in check.get("findings", []) if f.get("severity") == "error"
@@ -643,10 +471,10 @@ class ReportsMixin:
             p = Path(path_or_bytes)
             if not p.is_file():
                 raise NotFoundError(f"找不到名单文件 {p}：请检查路径。")
-            limit = int(self.config.max_upload_mb) * 1024 * 1024
+            limit = int(self.kb.config.max_upload_mb) * 1024 * 1024
             if p.stat().st_size > limit:
                 raise quota_rules.QuotaListError(
-                    f"名单文件超过 {self.config.max_upload_mb} MB：请检查是否选错文件。"
+                    f"名单文件超过 {self.kb.config.max_upload_mb} MB：请检查是否选错文件。"
                 )
             data = p.read_bytes()
             filename = filename or p.name
@@ -654,7 +482,7 @@ class ReportsMixin:
             data,
             filename,
             default_kind=default_kind,
-            max_uncompressed_mb=int(self.config.max_docx_uncompressed_mb),
+            max_uncompressed_mb=int(self.kb.config.max_docx_uncompressed_mb),
         )
         catalog = self.quota_catalog(items) if with_kb else None
         report = quota_rules.check_list(items, catalog, source=filename)
@@ -665,311 +493,3 @@ class ReportsMixin:
                 issue.clause = c["id"]
                 report.clauses.setdefault(c["id"], c)
         return report
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-@functools.lru_cache(maxsize=1)
-def _jinja_env() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,  # every user string is escaped
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render_dossier_html(data: dict[str, Any]) -> str:
-    """Render a :meth:`ReportsMixin.dossier` result with ``kb/templates/dossier.html.j2``.
-
-    Args:
-        data: the dossier data.
-
-    Returns:
-        HTML text.
-    """
-
-    def pct(v: Any) -> str:
-        return "" if v is None else f"{float(v) * 100:.1f}%"
-
-    return _jinja_env().get_template("dossier.html.j2").render(d=data, pct=pct, num=_num)
-
-
-# ----------------------------------------------------------------------------------------------- PDF
-_CONTROL = {c: None for c in range(32) if c not in (9, 10)}
-
-
-def _pdf_text(s: Any) -> str:
-    return ("" if s is None else str(s)).translate(_CONTROL).replace("\t", " ")
-
-
-def render_dossier_pdf(data: dict[str, Any], font: Any = None) -> bytes:
-    """Render a :meth:`ReportsMixin.dossier` result as PDF with fpdf2 and an embedded CJK font.
-
-    Args:
-        data: the dossier data.
-        font: a :class:`kb.export.CJKFont` (default :func:`kb.export.find_cjk_font`).
-
-    Returns:
-        PDF bytes.
-
-    Raises:
-        kb.export.FontNotFoundError: no CJK font installed (install ``fonts-noto-cjk``).
-    """
-    import json
-    import tempfile
-
-    regular = font or find_cjk_font()
-    # every character the PDF can contain: the data and the labels written in this module
-    chars = json.dumps(data, ensure_ascii=False) + Path(__file__).read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="scenario-kb-pdf-") as tmp:
-        return _render_pdf(data, pdf_font_file(regular, chars, tmp))
-
-
-def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import TextMode, WrapMode, XPos, YPos
-    from fpdf.fonts import FontFace
-
-    sub = data["submission"]
-
-    class _PDF(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("cjk", "", 8)
-            self.set_text_color(120)
-            self.cell(0, 6, f"评审档案 #{sub['id']}｜第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
-            self.set_text_color(0)
-
-    pdf = _PDF(format="A4")
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(16, 14, 16)
-    pdf.add_font("cjk", "", regular.path, collection_font_number=regular.index)
-    pdf.add_font("cjk", "B", regular.path, collection_font_number=regular.index)  # bold drawn by stroking
-    pdf.set_title(_pdf_text(f"评审档案 #{sub['id']} {sub['title']}"))
-    pdf.set_creator("scenario-kb")
-    pdf.add_page()
-    width = pdf.epw
-
-    def para(
-        text: Any,
-        size: float = 10,
-        style: str = "",
-        color: tuple[int, int, int] = (0, 0, 0),
-        h: float = 5.6,
-        fill: tuple[int, int, int] | None = None,
-    ) -> None:
-        pdf.set_font("cjk", "", size)
-        pdf.set_text_color(*color)
-        if fill:
-            pdf.set_fill_color(*fill)
-        kw = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "wrapmode": WrapMode.CHAR, "fill": bool(fill)}
-        if style == "B":  # one embedded face: bold is the regular glyphs filled and stroked
-            with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=size * 0.012, draw_color=color):
-                pdf.multi_cell(width, h, _pdf_text(text), **kw)
-        else:
-            pdf.multi_cell(width, h, _pdf_text(text), **kw)
-        pdf.set_text_color(0)
-
-    def heading(text: str) -> None:
-        pdf.ln(3)
-        para(text, 13, "B", (31, 78, 140), 8)
-        pdf.set_draw_color(200)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
-        pdf.ln(1.5)
-
-    def marked(e: dict[str, Any] | None) -> str:
-        if not e:
-            return "（原文不可用）"
-        return f"{e['before']}【{e['match']}】{e['after']}"
-
-    def table(
-        rows: list[list[Any]], widths: tuple[float, ...], header: list[str] | None = None, size: float = 9
-    ) -> None:
-        pdf.set_font("cjk", "", size)
-        with pdf.table(
-            col_widths=widths,
-            text_align="LEFT",
-            line_height=size * 0.55,
-            wrapmode=WrapMode.CHAR,
-            first_row_as_headings=header is not None,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(238, 243, 249)),
-        ) as t:
-            if header is not None:
-                r = t.row()
-                for h in header:
-                    r.cell(_pdf_text(h))
-            for row in rows:
-                r = t.row()
-                for v in row:
-                    r.cell(_pdf_text(v))
-        pdf.ln(1)
-
-    para(f"评审档案 #{sub['id']}：{sub['title'] or '（无标题）'}", 16, "B", h=9)
-    notice = data.get("notice") or {}
-    basis = f"｜依据：《{notice['title']}》{notice.get('number', '')}" if notice.get("title") else ""
-    para(f"生成时间：{data['generated_at']}{basis}", 8, color=(110, 110, 110), h=4.5)
-
-    heading("一、基本信息")
-    st = data["stats"]
-    dec = data["decision"]
-    region = sub["region"] + (f"（{sub['region_type']}）" if sub["region_type"] else "")
-    table(
-        [
-            ["申报单位", sub["applicant"], "类型", sub["kind_label"]],
-            ["地区", region, "行业", sub["industry"]],
-            ["申报场景/揭榜任务", sub["claimed"], "年度", sub["year"] or ""],
-            ["推荐单位", sub["recommender"], "原文件", sub["source"]],
-            [
-                "字数",
-                "" if st["zishu"] is None else st["zishu"],
-                "薄弱分",
-                f"{_num(st['weakness'])}（错误 {st['errors']}，警告 {st['warnings']}，提示 {st['infos']}）",
-            ],
-            ["审核状态", dec["status"], "审核人", f"{dec['reviewer']} {dec['created_at']}".strip()],
-            ["审核意见", dec["note"], "", ""],
-        ],
-        (1, 2, 1, 2),
-    )
-    if data.get("analysis_error"):
-        para(data["analysis_error"], 9, color=(176, 0, 32))
-
-    heading(f"二、检查发现（{len(data['findings'])} 项）")
-    if not data["findings"]:
-        para("未发现问题。")
-    colors = {"error": (176, 0, 32), "warning": (178, 106, 0), "info": (90, 90, 90)}
-    for f in data["findings"]:
-        para(f"[{f['severity_label']}] {f['code']}", 10, "B", colors.get(f["severity"], (0, 0, 0)))
-        para(f["message"], 10)
-        for e in f["excerpts"]:
-            para(f"原文 [{e['span'][0]}–{e['span'][1]}]：{marked(e)}", 9, color=(60, 60, 60), h=5)
-        if f.get("more_spans"):
-            para(f"另有 {f['more_spans']} 处", 8, color=(120, 120, 120))
-        c = f.get("clause")
-        if c:
-            text = f"“{c['text']}”" if c.get("quote") == "verbatim" else c["text"]
-            para(
-                f"相关条款 {c['ref']}（{c['label']}）〔{c['quote_label']}〕：{text}",
-                8.5,
-                color=(40, 90, 40),
-                h=4.8,
-            )
-        pdf.ln(1.5)
-
-    heading("三、分类结果")
-    cl = data["classification"]
-    if not cl["available"]:
-        para("暂无分类结果。", 9, color=(110, 110, 110))
-    else:
-        if cl["edition"]:
-            para(f"参考版本：{cl['edition']}", 8.5, color=(110, 110, 110))
-        if cl["off_topic"]:
-            para("文本与参考指引中的典型场景均不相符（疑似离题）。", 10, "B", (178, 106, 0))
-        rows = []
-        for i, s in enumerate(cl["scenarios"], 1):
-            ev = "\n".join(e["text"] for e in s["evidence"]) or "、".join(s["keywords"])
-            rows.append([i, f"{s['code']} {s['name']}", s["link"], _num(s["score"]), ev])
-        if rows:
-            table(rows, (0.6, 2.4, 1.4, 0.9, 5), ["排名", "典型场景", "环节", "得分", "依据"], 8.5)
-        if cl["links"]:
-            para("环节：" + "、".join(f"{r['name']}（{_num(r['score'])}）" for r in cl["links"]), 9)
-        trows = []
-        for i, s in enumerate(cl["tasks"], 1):
-            trows.append(
-                [
-                    i,
-                    f"{s['code']} {s['name']}",
-                    f"{s['link']} {s['subsector']}",
-                    _num(s["score"]),
-                    "\n".join(e["text"] for e in s["evidence"]),
-                ]
-            )
-        if trows:
-            table(trows, (0.6, 2.4, 1.4, 0.9, 5), ["排名", "揭榜任务", "行业", "得分", "依据"], 8.5)
-
-    heading("四、结构与量化指标")
-    if data["outline"]:
-        parts = []
-        for s in data["outline"]:
-            parts.append(
-                (s["heading"] or "（无标题）")
-                + (f"→{s['part']}" if s["part"] else "")
-                + ("（推断）" if s["inferred"] else "")
-            )
-        para("结构：" + "；".join(parts), 9)
-    if data["metrics"]:
-        rows = [
-            [
-                m["indicator"],
-                f"{m['before']}{m['unit'] if m['before'] else ''}",
-                f"{m['after']}{m['unit'] if m['after'] else ''}",
-                m["change"],
-                m["text"],
-            ]
-            for m in data["metrics"]
-        ]
-        table(rows, (1.6, 1.1, 1.1, 1.1, 4.5), ["指标", "实施前", "实施后", "变化", "原文"], 8.5)
-    else:
-        para("未识别到量化指标。", 9, color=(110, 110, 110))
-
-    heading("五、相似材料")
-    if data.get("similar_error"):
-        para(data["similar_error"], 9, color=(110, 110, 110))
-    elif not data["similar"]:
-        para("未发现相似材料。", 9)
-
-    def pct(v: Any) -> str:
-        return "" if v is None else f"{float(v) * 100:.1f}%"
-
-    for m in data["similar"]:
-        para(f"#{m['id']} {m['title']}  {m['source']}", 10, "B")
-        para(
-            f"相似度 {pct(m['similarity'])}（排除套话 {pct(m['similarity_excl_boilerplate'])}）｜{m['level_label']}｜共享段落 {m['n_passages']} 处",
-            9,
-        )
-        # the pair one above the other: two narrow columns would interleave their lines for text extraction
-        for n, p in enumerate(m["passages"], 1):
-            a, b = p["a"], p["b"]
-            tag = "（套话）" if p["boilerplate"] else ""
-            para(
-                f"对照{n}  本申报 [{a['span'][0]}–{a['span'][1]}]{tag}：{marked(a)}",
-                8.5,
-                h=4.8,
-                fill=(255, 246, 214),
-            )
-            where = f" [{b['span'][0]}–{b['span'][1]}]" if b else ""
-            para(f"对照{n}  #{m['id']}{where}：{marked(b)}", 8.5, h=4.8, fill=(230, 240, 250))
-            pdf.ln(1.5)
-
-    heading("六、审核记录")
-    if data["history"]:
-        table(
-            [[h["created_at"], h["reviewer"], h["status"], h["note"]] for h in data["history"]],
-            (1.6, 1, 0.8, 4),
-            ["时间", "审核人", "状态", "意见"],
-        )
-    else:
-        para("尚无审核记录（待审）。", 9, color=(110, 110, 110))
-
-    if data["clauses"]:
-        heading("附：引用的通知条款")
-        for c in data["clauses"]:
-            text = f"“{c['text']}”" if c.get("quote") == "verbatim" else c["text"]
-            para(f"{c['ref']} {c['label']}〔{c['quote_label']}〕：{text}", 9)
-            para(
-                f"来源：{c['source']}" + (f"；说明：{c['relation']}" if c.get("relation") else ""),
-                7.5,
-                color=(110, 110, 110),
-                h=4.2,
-            )
-    pdf.ln(3)
-    status = notice.get("status", "")
-    para(
-        (f"{status}。" if status else "")
-        + "本档案由 scenario-kb 生成，检查结果为辅助评审信息，不代替评审结论。",
-        7.5,
-        color=(110, 110, 110),
-        h=4.2,
-    )
-    return bytes(pdf.output())

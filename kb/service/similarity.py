@@ -17,26 +17,40 @@ import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
+
+if TYPE_CHECKING:
+    from kb.service import KB
 
 log = logging.getLogger(__name__)
 
 
-class SimilarityMixin:
-    """Wires :mod:`nlp.similarity` to the stored submissions."""
+class Similarity:
+    """Wires :mod:`nlp.similarity` to the stored submissions (owns the index folder, the stored sweeps and the
+    ``family_reviews`` table)."""
 
-    _engine: Any
-    _ref_engine: Any = None
+    def __init__(self, kb: KB) -> None:
+        self.kb = kb
+        self._engine: Any = None
+        self._ref_engine: Any = None
+        self._dupes_view: tuple[Any, dict[str, Any]] | None = None
+
+    def invalidate(self) -> None:
+        """Forget the engines: the boilerplate comes from the active editions, so they reload and sync."""
+        with self.kb.lock:
+            self._engine = None
+            self._ref_engine = None
+            self._dupes_view = None
 
     # ------------------------------------------------------------------ engine lifecycle
-    def _index_dir(self) -> Path:
-        return Path(self.config.index_path) / "similarity"
+    def index_dir(self) -> Path:
+        return Path(self.kb.config.index_path) / "similarity"
 
     @contextlib.contextmanager
     def _index_lock(self) -> Iterator[None]:
-        base = Path(self.config.index_path)
+        base = Path(self.kb.config.index_path)
         base.mkdir(parents=True, exist_ok=True)
         with open(base / ".lock", "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
@@ -48,7 +62,7 @@ class SimilarityMixin:
     def _new_engine(self) -> Any:
         from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
 
-        cfg = self.config
+        cfg = self.kb.config
         opts: dict[str, Any] = {}
         if cfg.encoder in ("sentence-transformers", "st"):
             if not cfg.encoder_model:
@@ -58,13 +72,7 @@ class SimilarityMixin:
                 )
             opts["model"] = cfg.encoder_model
         sc = SimilarityConfig(
-            min_len=int(cfg.min_match_chars),
-            dupe_threshold=float(cfg.dup_threshold),
-            index_backend=cfg.index_backend,
-            meta_keys=("source", "title", "year", "region", "kind"),
-            paraphrase_encoder=cfg.paraphrase_encoder or None,
-            semantic_candidate_cos=float(cfg.semantic_candidate_cos) or None,
-            semantic_margin=float(cfg.semantic_margin) or None,
+            **cfg.similarity_options(), meta_keys=("source", "title", "year", "region", "kind")
         )
         try:
             return SimilarityEngine(
@@ -72,7 +80,7 @@ class SimilarityMixin:
                 config=sc,
                 cache_dir=Path(cfg.index_path) / "cache",
                 encoder_options=opts,
-                reference_texts=self.boilerplate_texts(),
+                reference_texts=self.kb.reference.boilerplate_texts(),
             )
         except ImportError as exc:
             raise KBError(f"无法加载编码器 {cfg.encoder}：{exc}") from exc
@@ -98,11 +106,11 @@ class SimilarityMixin:
         A text counts as held when its id is in the engine with the same content hash (SQLite can
         give a new row the id of a deleted one).
         """
-        refs = [t for t in self.boilerplate_texts() if t]
+        refs = [t for t in self.kb.reference.boilerplate_texts() if t]
         ref_changed = list(eng.reference_texts) != refs
         if ref_changed:  # another guide / task-list edition became active: its text is the boilerplate now
             eng.set_reference_texts(refs)
-        stored = self.storage.submission_hashes()
+        stored = self.kb.storage.submission_hashes()
         have = set(eng.ids())
         changed = set()
         for i in have & stored.keys():
@@ -114,14 +122,14 @@ class SimilarityMixin:
         for i in extra:
             eng.remove(i)
         if missing:
-            classes = self.storage.analyses("classify")
+            classes = self.kb.storage.analyses("classify")
             for sid in missing:
-                sub = self.storage.get_submission(sid)
+                sub = self.kb.storage.get_submission(sid)
                 eng.add(sid, sub.text, self._doc_meta(sub, classes.get(sid, (None, None))[1]))
         return bool(extra or missing or ref_changed)
 
     def _save_engine(self, eng: Any) -> None:
-        d = self._index_dir()
+        d = self.index_dir()
         tmp = d.with_name(d.name + ".new")
         old = d.with_name(d.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -137,7 +145,7 @@ class SimilarityMixin:
     def _load_engine(self) -> Any | None:
         from nlp.similarity.engine import SimilarityEngine
 
-        d = self._index_dir()
+        d = self.index_dir()
         if not (d / "config.json").exists():
             old = d.with_name(d.name + ".old")  # a crash between the two renames of _save_engine
             if (old / "config.json").exists():
@@ -145,24 +153,24 @@ class SimilarityMixin:
             else:
                 return None
         try:
-            eng = SimilarityEngine.load(d, cache_dir=Path(self.config.index_path) / "cache")
+            eng = SimilarityEngine.load(d, cache_dir=Path(self.kb.config.index_path) / "cache")
         except Exception:
             log.exception("similarity index at %s is unreadable; rebuilding", d)
             return None
         if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(
-            self.config.encoder, self.config.encoder
+            self.kb.config.encoder, self.kb.config.encoder
         ):
             return None
         return eng
 
-    def similarity_engine(self) -> Any:
+    def engine(self) -> Any:
         """The engine over all stored submissions (loaded once per process, kept in line with the DB)."""
-        with self._lock:
-            if getattr(self, "_engine", None) is None:
-                self.storage.ensure_ready()
+        with self.kb.lock:
+            if self._engine is None:
+                self.kb.storage.ensure_ready()
                 with self._index_lock():
                     eng = self._load_engine() or self._new_engine()
-                    if self._sync(eng) or not (self._index_dir() / "config.json").exists():
+                    if self._sync(eng) or not (self.index_dir() / "config.json").exists():
                         if len(eng):
                             eng.build()
                             self._save_engine(eng)
@@ -171,7 +179,7 @@ class SimilarityMixin:
 
     def index_add(self, ids: Sequence[int]) -> None:
         """Bring the on-disk index up to date after new submissions were stored."""
-        with self._lock, self._index_lock():
+        with self.kb.lock, self._index_lock():
             eng = self._load_engine() or self._new_engine()
             self._sync(eng)
             if len(eng):
@@ -181,8 +189,8 @@ class SimilarityMixin:
 
     def index_rebuild(self, progress: Any = None) -> dict[str, Any]:
         """Rebuild the similarity index from the database."""
-        with self._lock, self._index_lock():
-            self.storage.ensure_ready()
+        with self.kb.lock, self._index_lock():
+            self.kb.storage.ensure_ready()
             eng = self._new_engine()
             self._sync(eng)
             if len(eng):
@@ -210,15 +218,15 @@ class SimilarityMixin:
         holds (the hashes are in each text's metadata, set from the database by ``_sync``). SQLite reuses the id of a deleted last
         row, so ids alone (or counts) would miss a swap. Folders without it compare counts.
         """
-        d = self._index_dir()
+        d = self.index_dir()
         if not (d / "config.json").exists():
-            return self.storage.count_submissions() > 0
+            return self.kb.storage.count_submissions() > 0
         try:
             if (d / "db.json").exists():
                 saved = json.loads((d / "db.json").read_text(encoding="utf-8"))["fingerprint"]
-                return saved != self._fingerprint(self.storage.submission_hashes())
+                return saved != self._fingerprint(self.kb.storage.submission_hashes())
             build = json.loads((d / "config.json").read_text(encoding="utf-8"))["build"]
-            return int(build["count"]) != self.storage.count_submissions()
+            return int(build["count"]) != self.kb.storage.count_submissions()
         except (ValueError, KeyError, TypeError):
             return True
 
@@ -226,9 +234,9 @@ class SimilarityMixin:
         """Compare the saved index with the database (what is on disk, not the in-memory copy)."""
         from nlp.similarity.engine import SimilarityEngine
 
-        self.storage.ensure_ready()
-        db_ids = self.storage.submission_ids()
-        d = self._index_dir()
+        self.kb.storage.ensure_ready()
+        db_ids = self.kb.storage.submission_ids()
+        d = self.index_dir()
         with self._index_lock():
             if (d / "config.json").exists():
                 eng = SimilarityEngine.load(d)
@@ -245,7 +253,7 @@ class SimilarityMixin:
         self, target: int | str, k: int = 10, filters: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Sources of a stored submission (id) or a new text: overall %, largest source, matches with spans."""
-        eng = self.similarity_engine()
+        eng = self.engine()
         if isinstance(target, int) and target not in eng:
             raise KBError(f"申报材料 #{target} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
         if not len(eng):
@@ -261,15 +269,15 @@ class SimilarityMixin:
 
     def pair(self, a: int, b: int) -> dict[str, Any]:
         """Side-by-side comparison of two stored submissions: shared spans in both texts and the %s."""
-        eng = self.similarity_engine()
+        eng = self.engine()
         for x in (a, b):
             if x not in eng:
-                self.get(x)  # raises NotFound for unknown ids
+                self.kb.store.get(x)  # raises NotFound for unknown ids
                 raise KBError(f"申报材料 #{x} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
         al = eng.compare(a, b)
         d = al.to_dict()
         d["shared"] = [s.to_dict() for s in al.spans]
-        d["a"], d["b"] = self.get(a).summary(), self.get(b).summary()
+        d["a"], d["b"] = self.kb.store.get(a).summary(), self.kb.store.get(b).summary()
         return d
 
     @staticmethod
@@ -294,7 +302,7 @@ class SimilarityMixin:
             sort_keys=True,
             default=str,
         )
-        return self._index_dir().with_name("sweeps") / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+        return self.index_dir().with_name("sweeps") / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
 
     def _sweep(self, eng: Any, threshold: float | None) -> dict[str, Any]:
         """``eng.dupes`` stored beside the index, keyed by the texts, settings and threshold.
@@ -303,7 +311,7 @@ class SimilarityMixin:
         and the CLI reuse it until a text, a setting or the threshold changes. Only the latest few
         results are kept.
         """
-        thr = float(eng.config.dupe_threshold if threshold is None else threshold)
+        thr = float(eng.config.dup_threshold if threshold is None else threshold)
         path = self._sweep_path(eng, thr)
         if path.exists():
             try:
@@ -330,9 +338,9 @@ class SimilarityMixin:
         The sweep is stored beside the index and reused until the texts, the settings or the threshold
         change (``stats.cached``); review marks are read fresh every time.
         """
-        eng = self.similarity_engine()
+        eng = self.engine()
         rep = self._sweep(eng, threshold)
-        reviewed = self.storage.family_reviews()
+        reviewed = self.kb.storage.family_reviews()
         for fam in rep["families"]:
             ids = [m["id"] for m in fam["members"]]
             fam["key"] = self.family_key(ids)
@@ -348,26 +356,23 @@ class SimilarityMixin:
         return rep
 
     def _reference_engine(self) -> Any:
-        with self._lock:
+        with self.kb.lock:
             if self._ref_engine is None:
                 from nlp.similarity.engine import SimilarityEngine
 
                 eng = SimilarityEngine("tfidf", index_backend="numpy")
-                for i, e in enumerate(self._reference_entries()):
+                for i, e in enumerate(self.kb.reference.entries()):
                     text = f"{e.name}。{e.scope} {' '.join(e.keywords)} {' '.join(e.synonyms)}"
                     eng.add(i, text, {"code": e.code, "name": e.name, "link": e.link, "kind": e.kind})
                 eng.build()
                 self._ref_engine = eng
             return self._ref_engine
 
-    def _reference_entries(self) -> list[Any]:
-        return list(self.active_edition("guide").entries) + list(self.active_edition("tasks").entries)
-
     def similar_reference(self, text: str, k: int = 5) -> list[dict[str, Any]]:
         """Reference entries (guide scenarios, 揭榜 tasks) closest to a text — never other submissions."""
         eng = self._reference_engine()
         hits = eng.search(text[:4000], k=k, mode="semantic")
-        entries = self._reference_entries()
+        entries = self.kb.reference.entries()
         out = []
         for h in hits:
             e = entries[h.id]
@@ -390,12 +395,12 @@ class SimilarityMixin:
         f = dict(filters or {})
         scen = f.pop("scenario", None)
         if scen:
-            codes = {e.code for e in self.active_edition("guide").entries if scen in (e.code, e.name)} or {
-                scen
-            }
+            codes = {
+                e.code for e in self.kb.reference.active_edition("guide").entries if scen in (e.code, e.name)
+            } or {scen}
             f["scenario"] = lambda have, codes=codes: bool(set(have or []) & codes)
         out: list[dict[str, Any]] = []
-        eng = self.similarity_engine()
+        eng = self.engine()
         if len(eng):
             for h in eng.search(query, k=k, filters=f or None):
                 text = eng.texts[h.id]
@@ -413,7 +418,7 @@ class SimilarityMixin:
                     }
                 )
         if not filters:
-            entries = self._reference_entries()
+            entries = self.kb.reference.entries()
             for h in self._reference_engine().search(query, k=max(3, k // 4)):
                 e = entries[h.id]
                 out.append(
@@ -430,3 +435,125 @@ class SimilarityMixin:
                 )
         out.sort(key=lambda x: -x["score"])
         return out[:k]
+
+    # ------------------------------------------------------------------ page views
+    def _dupes_cached(self) -> dict[str, Any] | None:
+        """``dupes()`` of the current index, cached per engine state; ``None`` when no index was ever built.
+
+        Never builds an index while a page renders: without a loaded engine or a saved index it returns ``None``.
+        """
+        eng = self._engine
+        if eng is None:
+            if not (self.index_dir() / "config.json").exists():
+                return None
+            eng = self.engine()
+        key = (id(eng), len(eng), float(self.kb.config.dup_threshold))
+        cached = self._dupes_view
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        res = self.dupes()
+        self._dupes_view = (key, res)
+        return res
+
+    def similarity_summaries(self) -> dict[int, dict[str, Any]]:
+        """Highest similarity per submission and its source, from the duplicate pairs (empty before indexing).
+
+        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry.
+
+        Returns:
+            ``{id: {"similarity": float, "other": id, "level": str}}``.
+        """
+        try:
+            res = self._dupes_cached()
+        except Exception as exc:  # index unreadable, engine unavailable
+            log.info("no similarity summary: %s", exc)
+            return {}
+        if res is None:
+            return {}
+        best: dict[int, dict[str, Any]] = {}
+        for p in res.get("pairs", []):
+            a, b = int(p["a"]), int(p["b"])
+            sim = float(p.get("similarity") or 0.0)
+            for x, y in ((a, b), (b, a)):
+                if x not in best or sim > best[x]["similarity"]:
+                    best[x] = {
+                        "similarity": sim,
+                        "other": y,
+                        "level": p.get("level", ""),
+                    }
+        return best
+
+    def reference_hits(self, text: str, k: int = 5) -> list[dict[str, Any]]:
+        """:meth:`similar_reference`, or nothing when the reference index is unavailable."""
+        try:
+            res = self.similar_reference(text, k=k)
+        except Exception as exc:
+            log.info("similar_reference unavailable: %s", exc)
+            return []
+        return list(res.get("matches", res) if isinstance(res, dict) else res)
+
+    # ------------------------------------------------------------------ duplicates
+    def duplicate_families(self) -> dict[str, Any]:
+        """Duplicate families and pairs with the reviewers' "reviewed" marks (empty with ``error`` before indexing)."""
+        try:
+            res = self._dupes_cached()
+        except Exception as exc:
+            return {"families": [], "pairs": [], "error": f"查重结果暂不可用：{exc}。请在“管理”页重建索引。"}
+        if res is None:
+            return {
+                "families": [],
+                "pairs": [],
+                "error": "相似度索引尚未建立：请管理员在“管理 → 索引”中重建索引。",
+            }
+        res = dict(res)
+        reviewed = self.kb.storage.family_reviews()
+        fams = []
+        for f in res.get("families", []):
+            f = dict(f)
+            f["reviewed"] = reviewed.get(str(f.get("key")))
+            fams.append(f)
+        res["families"] = fams
+        res.setdefault("pairs", [])
+        res["error"] = ""
+        return res
+
+    def review_family(self, key: str, reviewer: str, note: str = "") -> None:
+        """Mark a duplicate family as reviewed (the mark stays with the family key)."""
+        self.kb.storage.mark_family_reviewed(str(key), reviewer, note)
+
+    def pair_view(self, a_id: int, b_id: int) -> dict[str, Any]:
+        """Two submissions side by side with their shared passages, numbered in reading order of ``a``.
+
+        Returns:
+            ``a`` / ``b`` (id, title, source, text), ``similarity``, ``similarity_excl_boilerplate``, ``level``,
+            ``matches``: ``[{n, a: [s, e], b: [s, e], boilerplate, text_a, text_b}]``.
+        """
+        sa, sb = self.kb.store.get(a_id), self.kb.store.get(b_id)
+        al = dict(self.pair(sa.id, sb.id))
+        shared = al.get("shared") or al.get("spans") or []
+        shared = sorted(shared, key=lambda s: (s["a"][0], s["b"][0]))
+        matches = []
+        for n, s in enumerate(shared, start=1):
+            (a0, a1), (b0, b1) = s["a"], s["b"]
+            matches.append(
+                {
+                    "n": n,
+                    "a": [int(a0), int(a1)],
+                    "b": [int(b0), int(b1)],
+                    "boilerplate": bool(s.get("boilerplate")),
+                    "text_a": sa.text[a0:a1],
+                    "text_b": sb.text[b0:b1],
+                }
+            )
+
+        def side(sub: Any) -> dict[str, Any]:
+            return {"id": sub.id, "title": sub.meta.title, "source": sub.source, "text": sub.text}
+
+        return {
+            "a": side(sa),
+            "b": side(sb),
+            "similarity": al.get("similarity"),
+            "similarity_excl_boilerplate": al.get("similarity_excl_boilerplate"),
+            "level": al.get("level", ""),
+            "matches": matches,
+        }

@@ -15,7 +15,7 @@ from nlp.count import count_chars, count_zishu
 from nlp.metrics import Metric, extract_metrics
 from nlp.normalize import Normalized, normalize_for_match
 from nlp.sections import Section, detect_sections
-from nlp.segment import Piece, Token, get_segmenter, load_domain_terms, sentences
+from nlp.text import Piece, Token, get_segmenter, load_domain_terms, sentences
 from nlp.types import Finding, SpanT
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.toml"
@@ -212,20 +212,3 @@ def check(code: str) -> Callable[[CheckFn], CheckFn]:
         return fn
 
     return deco
-
-
-def merge_spans(spans: Sequence[SpanT]) -> list[SpanT]:
-    """Sort and merge overlapping or touching spans.
-
-    Args:
-        spans: half-open spans.
-    Returns:
-        Disjoint spans in order.
-    """
-    out: list[list[int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]

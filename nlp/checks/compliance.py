@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 from nlp import rx
-from nlp.checks.base import Context, Rule, check, merge_spans
+from nlp.checks.base import Context, Rule, check
+from nlp.text import merge_spans
 from nlp.types import Finding
 
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.boilerplate import ReferenceMatcher
+from nlp.checks import boilerplate as _boi  # noqa: F401  (registers BOI001)
 from nlp.checks import compliance, length, quantity, structure  # noqa: F401  (registers their checks)
 from nlp.checks.base import KINDS, REGISTRY, Context, Rules, TermHit, load_rules
-from nlp.checks.boilerplate import BoilerplateMatcher  # also registers BOI001
 from nlp.metrics import Metric
 from nlp.sections import Section
 from nlp.types import Finding
@@ -61,7 +62,7 @@ def check_text(
     text: str,
     *,
     kind: str = "scenario",
-    boilerplate: Sequence[str] | BoilerplateMatcher = (),
+    boilerplate: Sequence[str] | ReferenceMatcher = (),
     rules: Rules | None = None,
 ) -> CheckReport:
     """Check one submission text against the rules.
@@ -70,7 +71,7 @@ def check_text(
         text: the original text (spans in the report index into it).
         kind: ``"scenario"`` (优秀场景) or ``"factory"`` (示范工厂).
         boilerplate: reference texts whose verbatim copies count as boilerplate (BOI001), or a
-            prepared ``BoilerplateMatcher``.
+            prepared ``ReferenceMatcher``.
         rules: loaded rules; the shipped ``nlp/checks/rules.toml`` when None.
     Returns:
         A ``CheckReport``; findings ordered by severity, then position.

@@ -7,14 +7,14 @@ Entry points:
 * :func:`nlp.similarity.index.make_index` / :func:`nlp.similarity.index.load_index`;
 * :class:`nlp.similarity.neardup.NearDupIndex`;
 * :func:`nlp.similarity.align.align`;
-* :class:`nlp.similarity.boilerplate.Boilerplate`;
+* :class:`nlp.boilerplate.Boilerplate` (the one boilerplate detector, shared with the checks);
 * :func:`nlp.similarity.families.build_families`.
 
 Importing this package is cheap: optional model libraries load only when an encoder is built.
 """
 
+from nlp.boilerplate import Boilerplate
 from nlp.similarity.align import LEVELS, Alignment, Levels, SharedSpan, align
-from nlp.similarity.boilerplate import Boilerplate
 from nlp.similarity.encoders import ChunkCache, Encoder, embed_document, get_encoder
 from nlp.similarity.engine import DupeReport, Match, SearchHit, SimilarityConfig, SimilarityEngine
 from nlp.similarity.families import Family, Pair, build_families

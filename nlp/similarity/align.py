@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.similarity._text import normalize_with_offsets, to_original
+from nlp.text import normalize_with_offsets, to_original
 from nlp.types import SpanT
 
 LEVELS = ("identical", "minor_edits", "paraphrase", "partial", "unrelated")

@@ -35,7 +35,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from nlp.similarity._text import ngram_keys, normalize, windows
+from nlp.text import match_text, ngram_keys, windows
 from nlp.types import SpanT
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ class TfidfEncoder:
         return f"tfidf-c{lo}{hi}-{lsa}-{self._fingerprint or 'unfitted'}"
 
     def _doc_counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        u, c = np.unique(ngram_keys(normalize(text), *self.ngram_range), return_counts=True)
+        u, c = np.unique(ngram_keys(match_text(text), *self.ngram_range), return_counts=True)
         return u, c
 
     def _tfidf(self, texts: Sequence[str]) -> Any:
@@ -218,7 +218,7 @@ class TfidfEncoder:
         vocab, idf = self._keys, self._idf
         nv, n = len(vocab), len(texts)
         lo, hi = self.ngram_range
-        per = [ngram_keys(normalize(t), lo, hi) for t in texts]
+        per = [ngram_keys(match_text(t), lo, hi) for t in texts]
         lens = np.fromiter((len(k) for k in per), dtype=np.int64, count=n)
         allk = np.concatenate(per) if n else np.zeros(0, dtype=np.int64)
         if nv and len(allk):

@@ -18,33 +18,37 @@ Usage::
 
 All figures are fractions in [0, 1] (× 100 for %); all spans are half-open offsets into the
 original texts. Not thread-safe for writes: guard ``add``/``remove`` with a lock when shared.
+
+This module holds the texts and their indexes and answers ``similar`` / ``compare`` / ``report``; the
+sweep (candidate generation, alignment of candidates, families) is :mod:`nlp.similarity.sweep`, search
+:mod:`nlp.similarity.search`, persistence :mod:`nlp.similarity.store`, settings
+:mod:`nlp.similarity.config` and result records :mod:`nlp.similarity.records`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.similarity._text import ngram_keys, norm_range, normalize, windows
+from nlp.boilerplate import Boilerplate
+from nlp.similarity import search as search_mod
+from nlp.similarity import store, sweep
 from nlp.similarity.align import (
     LEVELS,
     Alignment,
     Levels,
     NormText,
     SemanticCoverage,
-    SharedSpan,
     align_norm,
     semantic_coverage,
 )
-from nlp.similarity.boilerplate import Boilerplate
+from nlp.similarity.config import PARAPHRASE_COS, SimilarityConfig
 from nlp.similarity.encoders import (
     ChunkCache,
     Encoder,
@@ -54,521 +58,15 @@ from nlp.similarity.encoders import (
     embed_documents,
     get_encoder,
 )
-from nlp.similarity.families import Family, Pair, build_families
-from nlp.similarity.index import VectorIndex, load_index, make_index
+from nlp.similarity.index import VectorIndex, make_index
 from nlp.similarity.neardup import NearDupIndex
+from nlp.similarity.records import DupeReport, Match, SearchHit, SimilarityReport, VerifyReport
+from nlp.similarity.search import match_filters, rrf
+from nlp.similarity.store import FORMAT_VERSION  # noqa: F401  (kb reads it from here)
+from nlp.text import BM25, match_text, norm_range, windows
+from nlp.text.bm25 import _Segment  # noqa: F401  (bm25.pkl files pickled before the toolkit name it here)
 
 log = logging.getLogger(__name__)
-
-FORMAT_VERSION = 1
-
-# SENTENCE-level paraphrase cosine per sentence-encoder backend, calibrated on Chinese STS-B (pairs
-# scored ≥ 4 vs the rest, max F1; bench/bench_demo_dupes.py --calibrate, bench/bench_encoders.py).
-# tfidf here means the raw char 1–2-gram TF-IDF of the fitted encoder (no LSA) on single sentences.
-# Used when ``paraphrase_cos`` is None. The paraphrase LEVEL of documents comes from the share of
-# sentences paired at this cosine (``semantic_coverage``), never from the document-mean cosine.
-PARAPHRASE_COS = {"tfidf": 0.5, "e5": 0.96, "use": 0.8, "sentence-transformers": 0.8}
-# DOCUMENT-level cosine gate of semantic candidate pairs (top ``semantic_k`` neighbours per text);
-# a recall gate only — every candidate is then decided by alignment + sentence coverage.
-CANDIDATE_COS = {"tfidf": 0.5, "e5": 0.9, "use": 0.8, "sentence-transformers": 0.75}
-# RATIO MARGIN of semantic candidate pairs per document-encoder backend: cos(a, b) over the mean of
-# a's and b's average cosine to their own ``semantic_k`` neighbours (Artetxe & Schwenk 2019, "margin-
-# based parallel corpus mining"). tfidf: measured on the 10⁴ generated corpus (1.05 keeps every
-# verbatim / light / paraphrase pair among the candidates, partial 0.98; 90,645 → 900 semantic
-# candidates) and the demo (planted pairs ≥ 2.0, others ≤ 1.42);
-# use: demo planted ≥ 1.12, others' 99th percentile 1.10; e5 compresses cosines (neighbourhood mean
-# 0.98): demo paraphrase 1.016, others ≤ 1.011. sentence-transformers: unknown model, gate off.
-# bench/bench_scale.py --margin, docs/similarity.md.
-SEMANTIC_MARGIN = {"tfidf": 1.05, "e5": 1.008, "use": 1.05, "sentence-transformers": 0.0}
-
-
-@dataclass
-class SimilarityConfig:
-    """Settings of the engine (saved with it). Fractions in [0, 1]."""
-
-    min_len: int = 13  # shortest shared passage, in normalised characters
-    shingle_k: int = 5  # MinHash shingle length
-    num_perm: int = 128  # MinHash permutations
-    lsh_threshold: float = 0.3  # Jaccard the LSH bands are tuned for
-    max_bucket: int = 200  # larger LSH buckets are template text, skipped in sweeps
-    min_jaccard: float = 0.15  # LSH candidates below this MinHash Jaccard estimate are not aligned
-    semantic_k: int = 10  # semantic neighbours per text in sweeps and ``similar``
-    # ``similar``: at most this many LSH candidates are aligned, those with the most shared shingles
-    # by the MinHash estimate (a text of the 10⁵ archive can collide with ~1,000 others)
-    similar_lexical_budget: int = 64
-    dupe_threshold: float = 0.5  # symmetric similarity (boilerplate excluded) that links a family
-    identical: float = 0.98
-    minor_edits: float = 0.6
-    partial: float = 0.2
-    paraphrase_cos: float | None = None  # sentence cosine; None: per-encoder default (PARAPHRASE_COS)
-    paraphrase_coverage: float = 0.5  # share of each text's sentences with a paraphrased partner
-    paraphrase_margin: float = 0.2  # coverage minus lexical similarity (rewritten, not copied)
-    paraphrase_min_chars: int = 12  # shorter sentences (headings) do not count in the coverage
-    paraphrase_encoder: str | None = None  # sentence encoder of the paraphrase layer; None: main
-    semantic_candidate_cos: float | None = None  # doc-cosine gate of candidates; None: CANDIDATE_COS
-    # ratio margin of semantic candidates (see SEMANTIC_MARGIN); None: per-encoder default; 0: off
-    semantic_margin: float | None = None
-    boilerplate_auto: bool = True  # learn boilerplate from the collection before sweeps
-    boilerplate_min_docs: int = 3  # floor of the recurrence count
-    boilerplate_min_frac: float = 0.02  # fraction of the collection in the recurrence count
-    min_sentence_chars: int = 8
-    window_sentences: int = 3
-    window_chars: int = 400
-    index_backend: str = "faiss"
-    index_kind: str = "flat"  # flat | auto | ivf (see nlp.similarity.index.FaissIndex)
-    ann_threshold: int = 200_000
-    rrf_k: int = 60
-    search_depth: int = 100  # candidates per retriever before fusion
-    # BM25 tokens: bigram (normalised character bigrams) | jieba (words). bigram by measurement:
-    # on the demo corpus it matches jieba (MRR 1.00 vs 0.98, P@5 0.57 vs 0.56) at 0.6 vs 17 ms/text
-    keyword_tokenizer: str = "bigram"
-    meta_keys: tuple[str, ...] = ("source",)  # metadata copied into family members
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["meta_keys"] = list(self.meta_keys)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> SimilarityConfig:
-        names = {f.name for f in fields(cls)}
-        kw = {k: v for k, v in d.items() if k in names}
-        if "meta_keys" in kw:
-            kw["meta_keys"] = tuple(kw["meta_keys"])
-        return cls(**kw)
-
-
-# ------------------------------------------------------------------------------------------------
-# Result records
-# ------------------------------------------------------------------------------------------------
-@dataclass
-class Match:
-    """One source of a query text. ``similarity`` = share of the QUERY covered by this source."""
-
-    id: int
-    similarity: float
-    similarity_excl_boilerplate: float
-    similarity_sym: float
-    level: str
-    cosine: float | None
-    spans: list[SharedSpan]  # a = query, b = this source
-    meta: dict[str, Any] = field(default_factory=dict)
-    coverage: float | None = None  # sentence-level semantic coverage, when computed
-
-    @property
-    def longest(self) -> int:
-        return max((s.length for s in self.spans), default=0)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "similarity": round(self.similarity, 4),
-            "similarity_excl_boilerplate": round(self.similarity_excl_boilerplate, 4),
-            "similarity_sym": round(self.similarity_sym, 4),
-            "level": self.level,
-            "cosine": None if self.cosine is None else round(float(self.cosine), 4),
-            "longest": self.longest,
-            "spans": [s.to_dict() for s in self.spans],
-            "meta": dict(self.meta),
-            "semantic_coverage": None if self.coverage is None else round(self.coverage, 4),
-        }
-
-
-@dataclass
-class SimilarityReport:
-    """Overall similarity of one text against the collection (union of all sources)."""
-
-    query_id: int | None
-    chars: int
-    overall: float
-    overall_excl_boilerplate: float
-    largest_source: int | None
-    largest_similarity: float
-    matches: list[Match]
-    boilerplate_spans: list[tuple[int, int]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query_id": self.query_id,
-            "chars": self.chars,
-            "overall": round(self.overall, 4),
-            "overall_excl_boilerplate": round(self.overall_excl_boilerplate, 4),
-            "largest_source": self.largest_source,
-            "largest_similarity": round(self.largest_similarity, 4),
-            "boilerplate_spans": [list(s) for s in self.boilerplate_spans],
-            "matches": [m.to_dict() for m in self.matches],
-        }
-
-
-@dataclass
-class DupeReport:
-    """Result of a duplicate sweep: families, the pairs that link them, and counts."""
-
-    families: list[Family]
-    pairs: list[Pair]
-    stats: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "families": [f.to_dict() for f in self.families],
-            "pairs": [p.to_dict() for p in self.pairs],
-            "stats": dict(self.stats),
-        }
-
-
-@dataclass
-class SearchHit:
-    """One search result: fused score, the two retrievers' ranks, and the best passage."""
-
-    id: int
-    score: float
-    keyword_rank: int | None
-    semantic_rank: int | None
-    cosine: float | None
-    passage: tuple[int, int] | None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "score": round(self.score, 6),
-            "keyword_rank": self.keyword_rank,
-            "semantic_rank": self.semantic_rank,
-            "cosine": None if self.cosine is None else round(float(self.cosine), 4),
-            "passage": None if self.passage is None else list(self.passage),
-            "meta": dict(self.meta),
-        }
-
-
-@dataclass
-class VerifyReport:
-    """Differences between the engine and the database."""
-
-    missing: list[int]  # in the database, not in the engine
-    extra: list[int]  # in the engine, not in the database
-    unindexed: list[int]  # in the engine, without a vector
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.extra or self.unindexed)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "missing": self.missing,
-            "extra": self.extra,
-            "unindexed": self.unindexed,
-        }
-
-
-# ------------------------------------------------------------------------------------------------
-# BM25 (inverted index over character bigrams or jieba words)
-# ------------------------------------------------------------------------------------------------
-def _jieba_tokens(text: str) -> list[str]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    out = []
-    for w in jieba.lcut(text):
-        n = normalize(w)
-        if n:
-            out.append(n)
-    return out
-
-
-def _bigram_tokens(text: str) -> list[str]:
-    n = normalize(text)
-    if len(n) < 2:
-        return [n] if n else []
-    return [n[i : i + 2] for i in range(len(n) - 1)]
-
-
-TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
-    "jieba": _jieba_tokens,
-    "bigram": _bigram_tokens,
-}
-
-
-def _bigram_keys(norm: str) -> np.ndarray:
-    """int64 keys of the character bigrams of a normalised string (one key for a single char)."""
-    return ngram_keys(norm, 2, 2) if len(norm) >= 2 else ngram_keys(norm, 1, 1)
-
-
-def _token_key(token: str) -> int:
-    """The key of one bigram (or single-character) token, as :func:`_bigram_keys` makes it."""
-    k = 0
-    for ch in token[:3]:
-        k = (k << 21) | (ord(ch) + 1)
-    return k
-
-
-class _Segment:
-    """Postings of a set of documents, grouped by term key (an immutable inverted-index block)."""
-
-    __slots__ = ("docs", "indptr", "slots", "terms", "tfs")
-
-    def __init__(self, keys: np.ndarray, slots: np.ndarray, tfs: np.ndarray, docs: int) -> None:
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        self.slots = slots[order].astype(np.int32)
-        self.tfs = tfs[order].astype(np.uint16)
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
-        self.terms = keys[starts]
-        self.indptr = np.r_[starts, len(keys)].astype(np.int64)
-        self.docs = docs
-
-    def expand(self, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(keys, slots, tfs) of the postings of live documents."""
-        keys = np.repeat(self.terms, np.diff(self.indptr))
-        keep = alive[self.slots]
-        return keys[keep], self.slots[keep], self.tfs[keep]
-
-    def postings(self, key: int) -> tuple[np.ndarray, np.ndarray] | None:
-        i = int(np.searchsorted(self.terms, key))
-        if i >= len(self.terms) or self.terms[i] != key:
-            return None
-        s, e = self.indptr[i], self.indptr[i + 1]
-        return self.slots[s:e], self.tfs[s:e]
-
-
-class BM25:
-    """Okapi BM25 as an inverted index (NumPy postings in segments); incremental add/remove.
-
-    A query touches only the postings of its own terms, so its cost grows with how many texts
-    contain the query words, not with the collection. Documents are buffered and written as
-    segments of ``segment_docs`` texts (small trailing segments are merged); removal marks a
-    document dead, and document frequencies count live postings only.
-
-    Args:
-        k1: term-frequency saturation.
-        b: length normalisation.
-        tokenizer: text -> tokens, or a name in :data:`TOKENIZERS` (default ``jieba``: jieba
-            words, normalised; ``bigram``: normalised character bigrams as integer keys, ~30×
-            faster and with no vocabulary to keep).
-        segment_docs: documents per segment.
-    """
-
-    def __init__(
-        self,
-        k1: float = 1.5,
-        b: float = 0.75,
-        tokenizer: Callable[[str], list[str]] | str | None = None,
-        segment_docs: int = 4096,
-    ) -> None:
-        self.k1, self.b = k1, b
-        if isinstance(tokenizer, str):
-            tokenizer = TOKENIZERS[tokenizer]
-        self.tokenizer = tokenizer or _jieba_tokens
-        self.segment_docs = segment_docs
-        self._reset()
-
-    def _reset(self) -> None:
-        self.vocab: dict[str, int] = {}  # string tokens -> keys (not used by the bigram tokenizer)
-        self._slot_of: dict[int, int] = {}
-        self._ids = np.zeros(0, dtype=np.int64)  # id of each slot
-        self._alive = np.zeros(0, dtype=bool)
-        self._lens = np.zeros(0, dtype=np.float32)
-        self._nslots = 0
-        self._len_sum = 0.0
-        self._segments: list[_Segment] = []
-        self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []  # (slot, keys, tfs)
-
-    @property
-    def numeric(self) -> bool:
-        """Whether tokens are character bigrams kept as integer keys."""
-        return self.tokenizer is _bigram_tokens
-
-    def __getstate__(self) -> dict[str, Any]:
-        self._flush()
-        d = dict(self.__dict__)
-        for name, fn in TOKENIZERS.items():
-            if d.get("tokenizer") is fn:
-                d["tokenizer"] = name
-        return d
-
-    def __setstate__(self, d: dict[str, Any]) -> None:
-        tok = d.get("tokenizer")
-        if isinstance(tok, str) or tok is None:
-            d["tokenizer"] = TOKENIZERS[tok or "jieba"]
-        if "docs" in d:  # pickled by the sparse-matrix version: re-index its term counts
-            old_docs, old_vocab = d["docs"], d.get("vocab", {})
-            self.k1, self.b, self.tokenizer = d["k1"], d["b"], d["tokenizer"]
-            self.segment_docs = 4096
-            self._reset()
-            inv = {v: t for t, v in old_vocab.items()}
-            for id, (tids, tfs) in old_docs.items():
-                toks = [inv[int(t)] for t in tids]
-                self._add_counts(int(id), self._keys_of_tokens(toks), np.asarray(tfs))
-            return
-        self.__dict__.update(d)
-
-    def __len__(self) -> int:
-        return len(self._slot_of)
-
-    def _keys_of_tokens(self, tokens: list[str]) -> np.ndarray:
-        if self.numeric:
-            return np.fromiter((_token_key(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        vocab = self.vocab
-        return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int64, len(tokens))
-
-    def add(self, id: int, text: str, tokens: list[str] | None = None, *, norm: str | None = None) -> None:
-        """Index a text (replacing the old one of the id).
-
-        Args:
-            id: integer id.
-            text: original text.
-            tokens: tokens if already segmented (skips tokenisation).
-            norm: the normalised text, if already computed (bigram tokenizer only).
-        """
-        if tokens is None and self.numeric:
-            keys = _bigram_keys(normalize(text) if norm is None else norm)
-        else:
-            keys = self._keys_of_tokens(self.tokenizer(text) if tokens is None else list(tokens))
-        u, c = np.unique(keys, return_counts=True)
-        self._add_counts(int(id), u, c)
-
-    def _add_counts(self, id: int, keys: np.ndarray, tfs: np.ndarray) -> None:
-        self.remove(id)
-        slot = self._nslots
-        if slot >= len(self._ids):
-            cap = max(1024, 2 * len(self._ids))
-            self._ids = np.resize(self._ids, cap)
-            self._alive = np.concatenate([self._alive, np.zeros(cap - len(self._alive), dtype=bool)])
-            self._lens = np.resize(self._lens, cap)
-        n = float(tfs.sum())
-        self._ids[slot], self._alive[slot], self._lens[slot] = id, True, n
-        self._nslots += 1
-        self._len_sum += n
-        self._slot_of[id] = slot
-        self._pending.append((slot, keys.astype(np.int64), np.minimum(tfs, 65535)))
-        if len(self._pending) >= self.segment_docs:
-            self._flush()
-
-    def remove(self, id: int) -> None:
-        """Forget a text."""
-        slot = self._slot_of.pop(int(id), None)
-        if slot is None:
-            return
-        self._alive[slot] = False
-        self._len_sum -= float(self._lens[slot])
-        if self._nslots > 4096 and len(self._slot_of) < self._nslots // 2:
-            self._compact()
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        keys = np.concatenate([k for _, k, _ in self._pending])
-        slots = np.repeat(
-            np.array([s for s, _, _ in self._pending], dtype=np.int32),
-            [len(k) for _, k, _ in self._pending],
-        )
-        tfs = np.concatenate([t for _, _, t in self._pending])
-        seg = _Segment(keys, slots, tfs, len(self._pending))
-        self._pending = []
-        while self._segments and self._segments[-1].docs < self.segment_docs:
-            last = self._segments.pop()
-            k0, s0, t0 = last.expand(self._alive)
-            k1, s1, t1 = seg.expand(self._alive)
-            seg = _Segment(np.r_[k0, k1], np.r_[s0, s1], np.r_[t0, t1], last.docs + seg.docs)
-        self._segments.append(seg)
-
-    def _compact(self) -> None:
-        """Renumber live documents into fresh slots (after many removals)."""
-        self._flush()
-        live = [(int(self._ids[s]), s) for s in range(self._nslots) if self._alive[s]]
-        parts = [seg.expand(self._alive) for seg in self._segments]
-        new_slot = np.full(self._nslots, -1, dtype=np.int64)
-        new_slot[[s for _, s in live]] = np.arange(len(live))
-        lens = self._lens[[s for _, s in live]]
-        self._ids = np.array([i for i, _ in live], dtype=np.int64)
-        self._alive = np.ones(len(live), dtype=bool)
-        self._lens = lens.astype(np.float32)
-        self._nslots = len(live)
-        self._slot_of = {i: n for n, (i, _) in enumerate(live)}
-        self._segments = []
-        if parts:
-            keys = np.concatenate([p[0] for p in parts])
-            slots = new_slot[np.concatenate([p[1] for p in parts])]
-            tfs = np.concatenate([p[2] for p in parts])
-            self._segments = [_Segment(keys, slots, tfs, len(live))]
-
-    def query_keys(self, query: str) -> np.ndarray:
-        """Distinct term keys of a query that some indexed text may contain."""
-        if self.numeric:
-            return np.unique(_bigram_keys(normalize(query)))
-        toks = {t for t in self.tokenizer(query) if t in self.vocab}
-        return np.array(sorted(self.vocab[t] for t in toks), dtype=np.int64)
-
-    def _slot_scores(self, query: str) -> np.ndarray:
-        self._flush()
-        n = self._nslots
-        scores = np.zeros(n, dtype=np.float32)
-        live = len(self._slot_of)
-        if not live:
-            return scores
-        avg = (self._len_sum / live) or 1.0
-        k1, b = self.k1, self.b
-        for key in self.query_keys(query).tolist():
-            found = [p for seg in self._segments if (p := seg.postings(key)) is not None]
-            if not found:
-                continue
-            slots = np.concatenate([p[0] for p in found])
-            tfs = np.concatenate([p[1] for p in found]).astype(np.float32)
-            keep = self._alive[slots]
-            slots, tfs = slots[keep], tfs[keep]
-            df = len(slots)
-            if not df:
-                continue
-            idf = np.log1p((live - df + 0.5) / (df + 0.5))
-            denom = tfs + k1 * (1 - b + b * self._lens[slots] / avg)
-            scores[slots] += (idf * tfs * (k1 + 1) / denom).astype(np.float32)
-        return scores
-
-    def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(ids, scores)`` of every indexed text for a query (unsorted)."""
-        s = self._slot_scores(query)
-        alive = self._alive[: self._nslots]
-        return self._ids[: self._nslots][alive], s[alive]
-
-    def top(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` best texts with a positive score, best first (ties by insertion order).
-
-        Args:
-            query: free text.
-            k: how many.
-            allowed: sorted ids to choose from (None: all).
-
-        Returns:
-            ``(ids, scores)``.
-        """
-        s = self._slot_scores(query)
-        pos = np.flatnonzero(s > 0)  # dead slots never score
-        if allowed is not None:
-            pos = pos[np.isin(self._ids[pos], allowed, assume_unique=False)]
-        if len(pos) > k:
-            part = np.argpartition(-s[pos], k - 1)[:k]
-            pos = np.sort(pos[part])
-        pos = pos[np.argsort(-s[pos], kind="stable")]
-        return self._ids[pos], s[pos]
-
-
-# ------------------------------------------------------------------------------------------------
-# Engine
-# ------------------------------------------------------------------------------------------------
-def _match_filters(meta: Mapping[str, Any], filters: Mapping[str, Any] | None) -> bool:
-    if not filters:
-        return True
-    for k, want in filters.items():
-        have = meta.get(k)
-        if isinstance(want, list | tuple | set | frozenset):
-            if have not in want and str(have) not in {str(w) for w in want}:
-                return False
-        elif callable(want):
-            if not want(have):
-                return False
-        elif have != want and str(have) != str(want):
-            return False
-    return True
 
 
 class SimilarityEngine:
@@ -618,7 +116,7 @@ class SimilarityEngine:
             Boilerplate(
                 (),
                 self.reference_texts,
-                min_len=self.config.min_len,
+                min_len=self.config.min_match_chars,
                 min_sentence_chars=self.config.min_sentence_chars,
             )
             if self.reference_texts
@@ -676,16 +174,11 @@ class SimilarityEngine:
             self.remove(id)
         self.texts[id] = text
         self.meta[id] = dict(meta or {})
-        norm = normalize(text)  # once for the sketch and the keyword index
+        norm = match_text(text)  # once for the sketch and the keyword index
         self.neardup.add(id, text, norm=norm)
         self.bm25.add(id, text, tokens, norm=norm)
         self._pending.add(id)
         self._version += 1
-
-    def add_many(self, items: Iterable[tuple[int, str, Mapping[str, Any] | None]]) -> None:
-        """Add many ``(id, text, meta)`` triples."""
-        for id, text, meta in items:
-            self.add(id, text, meta)
 
     def remove(self, id: int) -> bool:
         """Remove a text; returns False if it was not there."""
@@ -711,7 +204,7 @@ class SimilarityEngine:
         self.boilerplate = Boilerplate(
             (),
             self.reference_texts,
-            min_len=self.config.min_len,
+            min_len=self.config.min_match_chars,
             min_sentence_chars=self.config.min_sentence_chars,
         )
         self._bp_version = -1  # relearn the corpus part on the next sweep
@@ -725,7 +218,7 @@ class SimilarityEngine:
             self.reference_texts,
             min_docs_floor=c.boilerplate_min_docs,
             min_frac=c.boilerplate_min_frac,
-            min_len=c.min_len,
+            min_len=c.min_match_chars,
             min_sentence_chars=c.min_sentence_chars,
         )
         self._bp_version = self._version
@@ -780,31 +273,6 @@ class SimilarityEngine:
         """Compute all pending vectors now (otherwise done lazily); returns build metadata."""
         self._ensure_vectors(progress=progress)
         return self.metadata()
-
-    def rebuild(self) -> dict[str, Any]:
-        """Recompute vectors and sketches of every text from scratch (after an encoder change)."""
-        if isinstance(self.encoder, TfidfEncoder):
-            self.encoder = TfidfEncoder(
-                **{**self.encoder.options, "ngram_range": tuple(self.encoder.ngram_range)}
-            )
-        self.index = None
-        self.neardup = NearDupIndex(
-            k=self.config.shingle_k,
-            num_perm=self.config.num_perm,
-            threshold=self.config.lsh_threshold,
-            max_bucket=self.config.max_bucket,
-        )
-        self.bm25 = BM25(tokenizer=self.config.keyword_tokenizer)
-        for i in self.ids():
-            self.neardup.add(i, self.texts[i])
-            self.bm25.add(i, self.texts[i])
-        return self.build()
-
-    def vectors(self, ids: Iterable[int]) -> np.ndarray:
-        """Document vectors of ids (computing pending ones first)."""
-        self._ensure_vectors()
-        assert self.index is not None
-        return self.index.get(list(ids))
 
     # -- helpers --------------------------------------------------------------------------------
     def _norm(self, id: int) -> NormText:
@@ -953,7 +421,7 @@ class SimilarityEngine:
         al = align_norm(
             na,
             nb,
-            min_len=self.config.min_len,
+            min_len=self.config.min_match_chars,
             mask_a=self._mask(ia, ta),
             mask_b=self._mask(ib, tb),
             levels=self.levels,
@@ -984,7 +452,7 @@ class SimilarityEngine:
         ids, scores = self.index.search(qv, k + self.config.semantic_k + 1)
         cands.update(int(i) for i in ids)
         cands.discard(qid)  # type: ignore[arg-type]
-        cands = {c for c in cands if c in self.texts and _match_filters(self.meta[c], filters)}
+        cands = {c for c in cands if c in self.texts and match_filters(self.meta[c], filters)}
         if not cands:
             return []
         cl = sorted(cands)
@@ -997,7 +465,7 @@ class SimilarityEngine:
             al = align_norm(
                 nq,
                 nc,
-                min_len=self.config.min_len,
+                min_len=self.config.min_match_chars,
                 mask_a=mask_q,
                 mask_b=self._mask(cid, self.texts[cid]),
                 levels=lv,
@@ -1098,43 +566,7 @@ class SimilarityEngine:
         texts' neighbourhoods (measured at 10⁴: 90,645 → 900 semantic candidates, planted pairs in the
         candidates 1.00 verbatim / light / paraphrase, partial 0.99 → 0.98).
         """
-        self._ensure_vectors()
-        assert self.index is not None
-        lex_arr = self.neardup.candidate_pairs(self.config.min_jaccard)
-        lex = set(zip(lex_arr[:, 0].tolist(), lex_arr[:, 1].tolist(), strict=True))
-        ids = np.array(self.ids(), dtype=np.int64)
-        if len(ids) < 2:
-            return lex, set()
-        thr = self.config.semantic_candidate_cos
-        if thr is None:
-            thr = CANDIDATE_COS.get(backend_of(self.encoder), 0.8)
-        k = self.config.semantic_k + 1
-        step = 2048
-        nbs: list[np.ndarray] = []
-        scs: list[np.ndarray] = []
-        for s in range(0, len(ids), step):
-            part = ids[s : s + step]
-            nb, sc = self.index.batch_search(self.index.get(part), k)
-            nbs.append(nb.astype(np.int64, copy=False))
-            scs.append(sc.astype(np.float64, copy=False))
-        nb = np.concatenate(nbs)
-        sc = np.concatenate(scs)
-        a = np.broadcast_to(ids[:, None], nb.shape)
-        valid = (nb >= 0) & (nb != a)
-        ok = valid & (sc >= thr)
-        gate = self.config.semantic_margin
-        if gate is None:
-            gate = SEMANTIC_MARGIN.get(backend_of(self.encoder), 0.0)
-        if gate > 0:
-            knn = np.where(valid, sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-            order = np.argsort(ids)
-            at = np.clip(np.searchsorted(ids, np.where(valid, nb, a), sorter=order), 0, len(ids) - 1)
-            denom = (knn[:, None] + knn[order[at]]) / 2
-            margin = np.divide(sc, denom, out=np.zeros_like(sc), where=denom > 0)
-            ok &= margin >= gate
-        lo, hi = np.minimum(a[ok], nb[ok]), np.maximum(a[ok], nb[ok])
-        sem = set(zip(lo.tolist(), hi.tolist(), strict=True))
-        return lex, sem
+        return sweep.candidate_pairs(self)
 
     def dupes(
         self,
@@ -1152,120 +584,9 @@ class SimilarityEngine:
         Returns:
             A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``.
         """
-        t0 = time.perf_counter()
-        thr = self.config.dupe_threshold if threshold is None else threshold
-        self._ensure_boilerplate()
-        tb = time.perf_counter()
-        lex, sem = self.candidate_pairs()
-        t1 = time.perf_counter()
-        cands = sorted(lex | sem)
-        lv = self.levels
-        linking = {"identical", "minor_edits", "paraphrase"}
-        pairs: list[Pair] = []
-        vec_cache: dict[int, np.ndarray] = {}
-        assert self.index is not None
-        for n, (a, b) in enumerate(cands):
-            for x in (a, b):
-                if x not in vec_cache:
-                    vec_cache[x] = self.index.get([x])[0]
-            cos = float(vec_cache[a] @ vec_cache[b])
-            na, nb = self._norm(a), self._norm(b)
-            al = align_norm(
-                na,
-                nb,
-                min_len=self.config.min_len,
-                mask_a=self._mask(a, self.texts[a]),
-                mask_b=self._mask(b, self.texts[b]),
-                levels=lv,
-            )
-            al.cosine = cos
-            scov = self._decide(al, (a, self.texts[a], na), (b, self.texts[b], nb))
-            if al.sim_excl >= thr or al.level in linking:
-                cov = None if scov is None else scov.coverage
-                pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos, cov))
-            if progress and n % 1000 == 0:
-                progress(n, len(cands))
-        meta = {
-            i: {k: self.meta[i][k] for k in self.config.meta_keys if k in self.meta.get(i, {})}
-            for p in pairs
-            for i in (p.a, p.b)
-        }
-        self.cache.flush()
-        fams = build_families(pairs, thr, levels=linking, meta=meta)
-        pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
-        stats = {
-            "texts": len(self.texts),
-            "candidates_lexical": len(lex),
-            "candidates_semantic": len(sem),
-            "candidates": len(cands),
-            "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
-            "paraphrase_encoder": self._sentence_encoder().name,
-            "pairs": len(pairs),
-            "families": len(fams),
-            "threshold": thr,
-            "boilerplate_sentences": len(self.boilerplate) if self.boilerplate else 0,
-            "seconds_boilerplate": round(tb - t0, 3),
-            "seconds_candidates": round(t1 - tb, 3),
-            "seconds_total": round(time.perf_counter() - t0, 3),
-        }
-        return DupeReport(fams, pairs, stats)
+        return sweep.dupes(self, threshold, progress=progress)
 
     # -- search ---------------------------------------------------------------------------------
-    def _meta_column(self, key: str) -> dict[Any, tuple[Any, np.ndarray]]:
-        """Ids grouped by their value of one metadata key (rebuilt after the collection changed)."""
-        hit = self._meta_cols.get(key)
-        if hit is not None and hit[0] == self._version:
-            return hit[1]
-        groups: dict[Any, tuple[Any, list[int]]] = {}
-        for i, m in self.meta.items():
-            v = m.get(key)
-            try:
-                gk = (type(v), v) if v is not None else None
-                hash(gk)
-            except TypeError:  # lists (e.g. scenario codes): group by their printed form
-                gk = (type(v), repr(v))
-            g = groups.get(gk)
-            if g is None:
-                groups[gk] = (v, [i])
-            else:
-                g[1].append(i)
-        col = {gk: (v, np.array(sorted(ids), dtype=np.int64)) for gk, (v, ids) in groups.items()}
-        self._meta_cols[key] = (self._version, col)
-        return col
-
-    def _allowed(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:
-        """Sorted ids whose metadata pass the filters (None: no filter).
-
-        Each key is matched once per distinct value (same rule as :func:`_match_filters`), not
-        once per text, so a filter costs the same at 10⁵ texts as at 10³ once the column is built.
-        """
-        if not filters:
-            return None
-        out: np.ndarray | None = None
-        for key, want in filters.items():
-            col = self._meta_column(key)
-            parts = [ids for v, ids in col.values() if _match_filters({key: v}, {key: want})]
-            ids = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            out = ids if out is None else np.intersect1d(out, ids, assume_unique=True)
-        return out
-
-    def _semantic_ranked(
-        self, qv: np.ndarray, depth: int, allowed: np.ndarray | None
-    ) -> list[tuple[int, float]]:
-        assert self.index is not None
-        if allowed is not None and not len(allowed):
-            return []
-        ids, sc = self.index.search(qv, depth, allowed=allowed)  # the filter acts inside the index
-        return list(zip(ids.tolist(), sc.tolist(), strict=True))
-
-    def _passage(self, text: str, terms: set[str]) -> tuple[int, int] | None:
-        best, best_score = None, -1
-        for s, e in windows(text, self.config.window_sentences, self.config.window_chars):
-            nt = normalize(text[s:e])
-            score = sum(1 for t in terms if t in nt)
-            if score > best_score:
-                best, best_score = (s, e), score
-        return best
 
     def search(
         self,
@@ -1288,88 +609,18 @@ class SimilarityEngine:
         Returns:
             Hits, best first, each with the best-matching passage span.
         """
-        if mode not in ("hybrid", "keyword", "semantic"):
-            raise ValueError("mode 必须是 hybrid、keyword 或 semantic")
-        self._ensure_vectors()
-        depth = max(self.config.search_depth, k)
-        allowed = self._allowed(filters)
-        kw_rank: dict[int, int] = {}
-        sem_rank: dict[int, int] = {}
-        cosines: dict[int, float] = {}
-        if mode in ("hybrid", "keyword"):
-            top, _ = self.bm25.top(query, depth, allowed)
-            kw_rank = {i: r for r, i in enumerate(top.tolist(), 1)}
-        if mode in ("hybrid", "semantic") and len(self.texts):
-            qv = self.encoder.encode_queries([query])[0]
-            for r, (i, c) in enumerate(self._semantic_ranked(qv, depth, allowed), 1):
-                sem_rank[i] = r
-                cosines[i] = c
-        best = rrf((kw_rank, sem_rank), self.config.rrf_k)[:k]
-        terms = {t for t in self.bm25.tokenizer(query) if len(t) > 1} or {normalize(query)}
-        return [
-            SearchHit(
-                i,
-                s,
-                kw_rank.get(i),
-                sem_rank.get(i),
-                cosines.get(i),
-                self._passage(self.texts[i], terms),
-                dict(self.meta.get(i, {})),
-            )
-            for i, s in best
-        ]
+        return search_mod.search(self, query, k, filters, mode)
 
     # -- persistence ----------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
         """Build metadata: encoder, index, counts, time."""
-        return {
-            "format": FORMAT_VERSION,
-            "encoder": self.encoder.name,
-            "encoder_backend": backend_of(self.encoder),
-            "encoder_options": dict(getattr(self.encoder, "options", {})),
-            "dim": self.encoder.dim,
-            "count": len(self.texts),
-            "indexed": 0 if self.index is None else len(self.index),
-            "index": None if self.index is None else self.index.metadata(),
-            "created": self.created,
-            "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
+        return store.metadata(self)
 
     def save(self, directory: str | Path) -> None:
         """Write the engine to a folder: config.json (config + build metadata), docs.jsonl,
         vectors.index (+ .json), neardup.pkl, bm25.pkl, boilerplate.json, encoder.joblib (tfidf).
         """
-        import pickle
-
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        self._ensure_vectors()
-        assert self.index is not None
-        with open(d / "docs.jsonl", "w", encoding="utf-8") as f:
-            for i in self.ids():
-                f.write(
-                    json.dumps(
-                        {"id": i, "text": self.texts[i], "meta": self.meta[i]},
-                        ensure_ascii=False,
-                        default=str,
-                    )
-                )
-                f.write("\n")
-        self.index.save(d / "vectors.index")
-        self.neardup.save(d / "neardup.pkl")
-        with open(d / "bm25.pkl", "wb") as f:
-            pickle.dump(self.bm25, f, protocol=pickle.HIGHEST_PROTOCOL)
-        if self.boilerplate is not None:
-            self.boilerplate.save(d / "boilerplate.json")
-        if isinstance(self.encoder, TfidfEncoder):
-            self.encoder.save(d / "encoder.joblib")
-        info = {
-            "config": self.config.to_dict(),
-            "build": self.metadata(),
-            "boilerplate_version_current": self._bp_version == self._version,
-            "reference_texts": self.reference_texts,
-        }
-        (d / "config.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+        store.save(self, directory)
 
     @classmethod
     def load(
@@ -1386,41 +637,7 @@ class SimilarityEngine:
         Returns:
             The engine.
         """
-        import pickle
-
-        d = Path(directory)
-        info = json.loads((d / "config.json").read_text(encoding="utf-8"))
-        build = info["build"]
-        if encoder is None:
-            if build["encoder_backend"] == "tfidf":
-                encoder = TfidfEncoder.load(d / "encoder.joblib")
-            else:
-                encoder = get_encoder(build["encoder_backend"], **build.get("encoder_options", {}))
-        eng = cls(encoder, config=SimilarityConfig.from_dict(info["config"]), cache_dir=cache_dir)
-        eng.reference_texts = list(info.get("reference_texts", []))
-        eng.created = build.get("created", eng.created)
-        with open(d / "docs.jsonl", encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                eng.texts[int(r["id"])] = r["text"]
-                eng.meta[int(r["id"])] = r["meta"]
-        eng.neardup = NearDupIndex.load(d / "neardup.pkl")
-        with open(d / "bm25.pkl", "rb") as f:
-            eng.bm25 = pickle.load(f)
-        if (d / "boilerplate.json").exists():
-            eng.boilerplate = Boilerplate.load(d / "boilerplate.json")
-        eng._version = 1
-        eng._bp_version = 1 if info.get("boilerplate_version_current") else 0
-        if encoder.name == build["encoder"]:
-            eng.index = load_index(d / "vectors.index")
-            eng._pending = set(eng.texts) - {int(i) for i in eng.index.ids()}
-        else:
-            log.warning(
-                "encoder changed (%s -> %s): vectors will be recomputed", build["encoder"], encoder.name
-            )
-            eng.index = None
-            eng._pending = set(eng.texts)
-        return eng
+        return store.load(cls, directory, encoder, cache_dir=cache_dir)
 
     def verify(self, ids_in_db: Iterable[int]) -> VerifyReport:
         """Compare the engine's ids with the database's.
@@ -1431,23 +648,7 @@ class SimilarityEngine:
         Returns:
             A :class:`VerifyReport` (``missing`` / ``extra`` / ``unindexed``).
         """
-        db = {int(i) for i in ids_in_db}
-        mine = set(self.texts)
-        indexed = set() if self.index is None else {int(i) for i in self.index.ids()}
-        return VerifyReport(
-            missing=sorted(db - mine),
-            extra=sorted(mine - db),
-            unindexed=sorted((mine - indexed) - self._pending) if self.index is not None else [],
-        )
-
-
-def rrf(rankings: Iterable[Mapping[int, int]], k: int = 60) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion of rankings ``{id: rank}`` (rank 1 = best); returns (id, score) best first."""
-    fused: dict[int, float] = {}
-    for ranks in rankings:
-        for i, r in ranks.items():
-            fused[i] = fused.get(i, 0.0) + 1.0 / (k + r)
-    return sorted(fused.items(), key=lambda x: (-x[1], x[0]))
+        return store.verify(self, ids_in_db)
 
 
 __all__ = [

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.similarity._text import merge_spans
 from nlp.similarity.align import LEVELS, SharedSpan
+from nlp.text import merge_spans
 from nlp.types import SpanT
 
 

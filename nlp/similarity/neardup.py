@@ -1,6 +1,6 @@
 """Near-duplicate candidates: MinHash LSH over normalised character shingles.
 
-Texts are normalised (``_text.normalize``: width/case/homoglyph folding, no spaces or punctuation),
+Texts are normalised (``nlp.text.match_text``: width/case/homoglyph folding, no spaces or punctuation),
 cut into overlapping ``k``-character shingles (k=5 by default), hashed in NumPy and sketched with
 ``num_perm`` affine permutations. The sketches are split into ``b`` bands of ``r`` rows, with the
 ``(b, r)`` that datasketch's ``MinHashLSH`` chooses for the Jaccard ``threshold``; two texts are
@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from nlp.similarity._text import normalize
+from nlp.text import match_text
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +180,7 @@ class NearDupIndex:
             text: original text.
             norm: its normalised form, if already computed (``text`` is then not read).
         """
-        hv = shingle_hashes(normalize(text) if norm is None else norm, self.k)
+        hv = shingle_hashes(match_text(text) if norm is None else norm, self.k)
         out = np.full(self.num_perm, _EMPTY, dtype=np.uint32)
         if len(hv) == 0:
             return out
@@ -228,11 +227,6 @@ class NearDupIndex:
         self._sig[slot] = sig
         self._bh[slot] = _band_hashes(sig[None, :], self.bands, self.rows)[0]
         self._slot_of[id] = slot
-
-    def add_many(self, items: Iterable[tuple[int, str]]) -> None:
-        """Index many ``(id, text)`` pairs."""
-        for id, text in items:
-            self.add(id, text)
 
     def remove(self, id: int) -> None:
         """Remove an id (no error if absent)."""

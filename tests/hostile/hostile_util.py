@@ -29,17 +29,25 @@ _CHILD = r"""
 import json, sys
 sys.setrecursionlimit(1000)
 from nlp import rx
-import nlp.metrics, nlp.sections, nlp.segment, nlp.checks.compliance, nlp.checks.structure
-import nlp.checks.quantity, kb.ingest, kb.reference
+import importlib, pkgutil, re
+import kb, nlp
 from nlp.checks import check_text
 from nlp.metrics import extract_metrics
 from nlp.sections import detect_sections
-import re
+
+MODULES = []
+for pkg in (nlp, kb):
+    for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+        if info.name.startswith(("kb.cli", "kb.ingest.worker")):
+            continue
+        try:
+            MODULES.append(importlib.import_module(info.name))
+        except Exception:
+            pass
 
 def module_patterns():
     out = []
-    for mod in (nlp.metrics, nlp.sections, nlp.segment, nlp.checks.compliance, nlp.checks.structure,
-                nlp.checks.quantity, kb.ingest, kb.reference):
+    for mod in MODULES:
         for v in vars(mod).values():
             if isinstance(v, re.Pattern):
                 out.append(v)

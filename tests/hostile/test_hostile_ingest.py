@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.cli_safety import INGEST_REJECTED_EXIT
+from kb.cli.safety import INGEST_REJECTED_EXIT
 
 BODY = "企业概况：某公司实施了智能排产。实施成效：生产效率提升{n}%，不良品率由2.1%降至0.{n}%。"
 

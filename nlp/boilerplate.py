@@ -1,16 +1,20 @@
-"""Boilerplate learned from the corpus and the reference texts.
+"""Boilerplate — the project's one detector of template text, used by the checks and the similarity engine.
 
 Template text (the guide's scenario descriptions, the notice's wording, the sentences every applicant
-copies from a model answer) would otherwise make unrelated submissions look alike. A sentence is
-boilerplate when its normalised form
+copies from a model answer) would otherwise make unrelated submissions look alike, and copying it is a
+weakness of a submission (check BOI001). Two kinds of boilerplate:
 
-* recurs in at least ``min_docs`` distinct submissions, where
-  ``min_docs = max(min_docs_floor, ceil(min_frac · number of submissions))`` (defaults 3 and 2 %), or
-* occurs in a reference text (guide, notice) — and any passage of at least ``min_len`` normalised
-  characters shared with a reference text is masked too, even when it is only part of a sentence.
+* **Reference passages** (:class:`ReferenceMatcher`): every passage of at least ``min_len`` (default 13)
+  normalised characters shared with a reference text (guide, notice). Exact: each normalised n-gram of
+  the references is kept (as a 64-bit polynomial hash); the characters of a checked text covered by such
+  an n-gram are boilerplate.
+* **Learned sentences** (:class:`Boilerplate`): a sentence whose normalised form recurs in at least
+  ``min_docs`` distinct submissions, where ``min_docs = max(min_docs_floor, ceil(min_frac · number of
+  submissions))`` (defaults 3 and 2 %), or that occurs in a reference text.
 
-Sentences shorter than ``min_sentence_chars`` normalised characters are ignored (too generic to
-count). :meth:`Boilerplate.mask` returns the original-text spans to exclude.
+Sentences shorter than ``min_sentence_chars`` normalised characters are ignored (too generic to count).
+:meth:`Boilerplate.mask` returns the original-text spans to exclude (learned sentences and reference
+passages).
 """
 
 from __future__ import annotations
@@ -18,21 +22,113 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.similarity._text import (
+from nlp.text import (
+    Normalized,
     merge_spans,
     norm_range,
+    normalize_for_match,
     normalize_with_offsets,
     sentence_spans,
     stable_hash64,
-    to_original,
 )
-from nlp.similarity.align import NormText, maximal_matches, tile
 from nlp.types import SpanT
+
+_P = np.uint64(0x100000001B3)  # odd multiplier of the rolling n-gram hash (arithmetic mod 2**64)
+
+
+def _ngram_hashes(norm: str, n: int) -> np.ndarray:
+    """uint64 polynomial hash of every n-gram of a normalised string, by start position."""
+    c = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    m = len(c) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * _P + c[j : j + m] + np.uint64(1)
+    return h
+
+
+class ReferenceMatcher:
+    """Exact shared-passage matcher against a fixed set of reference texts.
+
+    Args:
+        texts: the reference texts.
+        n: minimum shared length in normalised characters.
+    """
+
+    def __init__(self, texts: Sequence[str], n: int = 13) -> None:
+        self.n = n
+        parts = [_ngram_hashes(normalize_for_match(t).text, n) for t in texts if t]
+        self._hashes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def covered_norm(self, norm: str) -> list[SpanT]:
+        """Runs of a normalised string covered by n-grams shared with the references.
+
+        Args:
+            norm: the checked text, normalised.
+        Returns:
+            Disjoint half-open spans into ``norm``, in order.
+        """
+        h = _ngram_hashes(norm, self.n)
+        if not len(h) or not len(self._hashes):
+            return []
+        i = np.minimum(np.searchsorted(self._hashes, h), len(self._hashes) - 1)
+        starts = np.flatnonzero(self._hashes[i] == h)
+        if not len(starts):
+            return []
+        delta = np.zeros(len(norm) + 1, dtype=np.int32)
+        np.add.at(delta, starts, 1)
+        np.add.at(delta, starts + self.n, -1)
+        cov = np.concatenate([[False], np.cumsum(delta[:-1]) > 0, [False]])
+        edges = np.flatnonzero(cov[1:] != cov[:-1]).tolist()
+        return list(zip(edges[::2], edges[1::2], strict=True))
+
+    def covered(self, norm: Normalized) -> list[SpanT]:
+        """:meth:`covered_norm` of ``norm.text`` (spans into the normalised text)."""
+        return self.covered_norm(norm.text)
+
+    def match(self, text: str) -> tuple[float, list[SpanT]]:
+        """Share of the text's normalised characters that are copied, and their original spans.
+
+        Args:
+            text: the original text.
+        Returns:
+            ``(share, spans)`` with spans into the original text.
+        """
+        norm = normalize_for_match(text)
+        runs = self.covered(norm)
+        total = len(norm.text)
+        share = sum(e - s for s, e in runs) / total if total else 0.0
+        return share, [norm.to_original(r) for r in runs]
+
+
+@lru_cache(maxsize=8)
+def _matcher(texts: tuple[str, ...], n: int) -> ReferenceMatcher:
+    return ReferenceMatcher(texts, n)
+
+
+def get_matcher(boilerplate: Sequence[str] | ReferenceMatcher, n: int = 13) -> ReferenceMatcher:
+    """A matcher for the given reference texts (built once per distinct set of texts and ``n``).
+
+    Args:
+        boilerplate: reference texts, or a ready ``ReferenceMatcher`` (returned as is).
+        n: minimum shared length in normalised characters.
+    Returns:
+        A ``ReferenceMatcher``.
+    """
+    if isinstance(boilerplate, ReferenceMatcher):
+        return boilerplate
+    return _matcher(tuple(boilerplate), n)
 
 
 def _sentence_keys(text: str, min_chars: int) -> list[tuple[int, SpanT]]:
@@ -75,7 +171,7 @@ class Boilerplate:
         self.stats = dict(stats or {})
         for t in self.reference_texts:
             self.hashes.update(h for h, _ in _sentence_keys(t, min_sentence_chars))
-        self._refs = [NormText(t) for t in self.reference_texts]
+        self._refs = get_matcher(self.reference_texts, min_len) if self.reference_texts else None
 
     @classmethod
     def learn(
@@ -177,11 +273,9 @@ class Boilerplate:
             Half-open spans.
         """
         spans = [sp for h, sp in _sentence_keys(text, self.min_sentence_chars) if h in self.hashes]
-        if self._refs:
-            nt = NormText(text)
-            for ref in self._refs:
-                runs = tile(maximal_matches(ref, nt, self.min_len), len(ref.norm), len(nt.norm), self.min_len)
-                spans.extend(to_original(nt.offsets, j, j + L) for _, j, L in runs)
+        if self._refs is not None:
+            norm, offs = normalize_with_offsets(text)
+            spans.extend((int(offs[s]), int(offs[e - 1]) + 1) for s, e in self._refs.covered_norm(norm))
         return merge_spans(spans)
 
     __call__ = mask

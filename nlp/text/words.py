@@ -1,9 +1,13 @@
-"""Segmentation with character offsets: paragraphs, sentences and words.
+"""Word segmentation: the project's one jieba set-up (no other module imports ``jieba``).
 
-Words come from spaCy's Chinese language class with the jieba segmenter chosen through the config,
-and a private jieba tokenizer that has the domain dictionary (``nlp/data/domain_dict.txt``) loaded, so
-terms such as MES, 机器视觉 or 不良品率 stay one token. Every piece carries ``start``/``end`` offsets into
-the original text (half-open).
+* :func:`domain_tokenizer`: a private ``jieba.Tokenizer`` with the domain dictionary
+  (``nlp/data/domain_dict.txt``) loaded, built once per process, so terms such as MES, 机器视觉 or 不良品率
+  stay one token. The process-wide ``jieba`` dictionary is never touched.
+* :class:`Segmenter`: spaCy's Chinese language class with that tokenizer as its segmenter; every token
+  carries half-open ``start``/``end`` offsets into the original text.
+* :func:`word_tokens`: normalised words for keyword indexes (BM25).
+* :func:`keyword_extractor`: a jieba TF-IDF keyword extractor that knows a given set of terms (the
+  reference editions' names, keywords and synonyms), for deriving keywords of imported official texts.
 """
 
 from __future__ import annotations
@@ -18,20 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from nlp.normalize import match_text
+from nlp.text.sentences import paragraphs, sentences
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
-
-# Sentence terminators: a sentence ends after one of these (and any closing quotes/brackets that follow).
-_SENT_RE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)】\"']*|\n|$)")
-_PARA_RE = re.compile(r"[^\n]+")
-
-
-class Piece(NamedTuple):
-    """A paragraph or sentence: its text and half-open offsets into the original text."""
-
-    text: str
-    start: int
-    end: int
 
 
 class Token(NamedTuple):
@@ -48,46 +43,6 @@ class DomainTerm:
 
     term: str
     tag: str
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def paragraphs(text: str) -> list[Piece]:
-    """Split text into paragraphs (non-blank lines), stripped of surrounding whitespace.
-
-    Args:
-        text: the original text.
-    Returns:
-        ``Piece`` list; ``text[p.start:p.end] == p.text``.
-    """
-    out: list[Piece] = []
-    for m in _PARA_RE.finditer(text):
-        s, e = _strip_span(text, m.start(), m.end())
-        if e > s:
-            out.append(Piece(text[s:e], s, e))
-    return out
-
-
-def sentences(text: str) -> list[Piece]:
-    """Split text into sentences on 。！？；!?; and newlines; terminators stay with their sentence.
-
-    Args:
-        text: the original text.
-    Returns:
-        ``Piece`` list in order; ``text[s.start:s.end] == s.text``.
-    """
-    out: list[Piece] = []
-    for m in _SENT_RE.finditer(text):
-        s, e = _strip_span(text, m.start(), m.end())
-        if e > s:
-            out.append(Piece(text[s:e], s, e))
-    return out
 
 
 def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
@@ -108,6 +63,48 @@ def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
         tag = parts[-1] if len(parts) >= 2 and not parts[-1].isdigit() else ""
         terms.append(DomainTerm(parts[0], tag))
     return terms
+
+
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def build_tokenizer(dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = ()) -> Any:
+    """A fresh private ``jieba.Tokenizer`` with the domain dictionary, then ``dict_paths`` and ``extra_words``.
+
+    Args:
+        dict_paths: extra jieba-format dictionaries loaded after the shipped domain dictionary.
+        extra_words: extra single words to add.
+    Returns:
+        An initialised ``jieba.Tokenizer``.
+    """
+    tok = _jieba().Tokenizer()
+    tok.initialize()
+    for p in (DOMAIN_DICT, *dict_paths):
+        if Path(p).exists():
+            tok.load_userdict(str(p))
+    for w in extra_words:
+        tok.add_word(w)
+    return tok
+
+
+@lru_cache(maxsize=1)
+def domain_tokenizer() -> Any:
+    """The shared tokenizer with the domain dictionary (built on first use, about one second)."""
+    return build_tokenizer()
+
+
+def word_tokens(text: str) -> list[str]:
+    """Words of ``text`` (domain tokenizer, HMM on), each in its matching form; empty ones dropped."""
+    out = []
+    for w in domain_tokenizer().lcut(text):
+        n = match_text(w)
+        if n:
+            out.append(n)
+    return out
 
 
 class _Jieba:
@@ -134,20 +131,15 @@ class Segmenter:
     def __init__(
         self, dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = (), hmm: bool = False
     ) -> None:
-        import jieba
         import spacy
 
-        jieba.setLogLevel(logging.WARNING)
+        dict_paths, extra_words = tuple(dict_paths), tuple(extra_words)
+        _jieba()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         # A private jieba tokenizer: the domain dictionary never leaks into the process-wide jieba.
-        seg = jieba.Tokenizer()
-        seg.initialize()
-        for p in (DOMAIN_DICT, *dict_paths):
-            seg.load_userdict(str(p))
-        for w in extra_words:
-            seg.add_word(w)
+        seg = build_tokenizer(dict_paths, extra_words) if dict_paths or extra_words else domain_tokenizer()
         self.jieba = seg
         self.nlp.tokenizer.jieba_seg = _Jieba(seg, hmm)
         self._lock = threading.Lock()  # spaCy's vocabulary grows while tokenising
@@ -196,3 +188,46 @@ def get_segmenter() -> Segmenter:
         A process-wide ``Segmenter`` with the shipped domain dictionary.
     """
     return Segmenter()
+
+
+def keyword_extractor(terms: Iterable[str]) -> Any:
+    """A jieba TF-IDF keyword extractor (``extract_tags``) whose tokenizer knows ``terms``.
+
+    Its tokenizer is a separate one WITHOUT the domain dictionary: the terms (2–12 characters, no
+    whitespace or ``|``) are added with a high frequency and tag ``nz``, which is what keyword derivation
+    of imported official texts was tuned with.
+
+    Args:
+        terms: domain terms, e.g. the names, keywords and synonyms of the bundled reference editions.
+    Returns:
+        A ``jieba.analyse.TFIDF`` with ``tokenizer`` and ``postokenizer`` set.
+    """
+    _jieba()
+    import jieba.analyse
+    import jieba.posseg
+
+    tokenizer = jieba.Tokenizer()
+    for term in sorted(set(terms)):
+        if 2 <= len(term) <= 12 and not re.search(r"[\s|]", term):
+            tokenizer.add_word(term, freq=20000, tag="nz")
+    extractor = jieba.analyse.TFIDF()
+    extractor.tokenizer = tokenizer
+    extractor.postokenizer = jieba.posseg.POSTokenizer(tokenizer)
+    return extractor
+
+
+_SPLIT_LOCK = threading.Lock()
+
+
+def split_word(tokenizer: Any, word: str) -> list[str]:
+    """Segment ``word`` into its parts even when the whole word is in ``tokenizer``'s dictionary (HMM off)."""
+    with _SPLIT_LOCK:
+        tokenizer.check_initialized()
+        freq = tokenizer.FREQ.get(word, 0)
+        if freq:
+            tokenizer.del_word(word)
+        try:
+            return tokenizer.lcut(word, HMM=False)
+        finally:
+            if freq:
+                tokenizer.add_word(word, freq)

@@ -1,0 +1,190 @@
+"""Regions of the programme and GB/T 4754-2017 industry divisions: loading, resolving names, matching text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kb.reference.editions import DATA_DIR, MANUFACTURING_CODES, REGION_TYPES, ReferenceDataError, _split_list
+
+# --------------------------------------------------------------------------------------------
+# Regions and industries
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """A recommending region: a provincial unit, a 计划单列市 or the 新疆生产建设兵团."""
+
+    name: str
+    aliases: tuple[str, ...]
+    region_type: str
+    parent: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "region_type": self.region_type,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True)
+class Industry:
+    """A GB/T 4754-2017 manufacturing division (大类) with matching keywords."""
+
+    code: str
+    name: str
+    keywords: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "keywords": list(self.keywords)}
+
+
+def _read_csv_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise ReferenceDataError("文件不存在；请恢复项目自带的数据文件。", path=path)
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    for col in required:
+        if col not in header:
+            raise ReferenceDataError(
+                f"缺少列 {col}；表头应包含 {','.join(required)}。", path=path, row=1, field=col
+            )
+    rows = []
+    for i, raw in enumerate(reader, start=2):
+        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if any(rec.values()):
+            rows.append((i, rec))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _regions_cached(path: Path) -> tuple[Region, ...]:
+    out = []
+    for row, rec in _read_csv_rows(path, ("name", "aliases", "region_type")):
+        if not rec["name"]:
+            raise ReferenceDataError("name 不能为空。", path=path, row=row, field="name")
+        if rec["region_type"] not in REGION_TYPES:
+            raise ReferenceDataError(
+                f"地区类型 {rec['region_type']!r} 无效；应为 {' / '.join(REGION_TYPES)} 之一。",
+                path=path,
+                row=row,
+                field="region_type",
+            )
+        out.append(
+            Region(
+                name=rec["name"],
+                aliases=_split_list(rec["aliases"]),
+                region_type=rec["region_type"],
+                parent=rec.get("parent", ""),
+            )
+        )
+    return tuple(out)
+
+
+def load_regions(path: Path | None = None) -> list[Region]:
+    """Load the recommending regions (31 provincial units, 5 计划单列市, 兵团).
+
+    Args:
+        path: CSV to read instead of ``data/regions.csv``.
+
+    Returns:
+        Regions in file order.
+    """
+    return list(_regions_cached(Path(path) if path else DATA_DIR / "regions.csv"))
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
+
+
+_REGION_SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
+
+
+def resolve_region(name: str, regions: Iterable[Region] | None = None) -> Region | None:
+    """Find the region a free-text name refers to.
+
+    Accepts the full name (广东省), a short name (广东), a city with or without 市 (深圳市, 深圳),
+    and longer strings that contain one (广东省深圳市 resolves to the more specific 深圳市).
+
+    Args:
+        name: the region as written in a submission or a form.
+        regions: regions to search instead of :func:`load_regions`.
+
+    Returns:
+        The :class:`Region`, or None (also for 中央企业, which has no region list).
+    """
+    key = _norm_name(name)
+    if not key:
+        return None
+    pool = list(regions) if regions is not None else load_regions()
+    forms: dict[str, Region] = {}
+    for r in pool:
+        for form in (r.name, *r.aliases):
+            forms.setdefault(_norm_name(form), r)
+    if key in forms:
+        return forms[key]
+    stripped = _REGION_SUFFIX.sub("", key)
+    if stripped in forms:
+        return forms[stripped]
+    # Containment: prefer the longest matching form, then the more specific region type.
+    specific = {"计划单列市": 0, "兵团": 0, "省级": 1}
+    best: tuple[int, int, Region] | None = None
+    for form, r in forms.items():
+        if len(form) >= 2 and form in key:
+            cand = (-len(form), specific.get(r.region_type, 2), r)
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+    return best[2] if best else None
+
+
+@lru_cache(maxsize=4)
+def _industries_cached(path: Path) -> tuple[Industry, ...]:
+    out = []
+    for row, rec in _read_csv_rows(path, ("code", "name", "keywords")):
+        code = rec["code"]
+        if not code.isdigit() or int(code) not in MANUFACTURING_CODES:
+            raise ReferenceDataError(
+                f"代码 {code!r} 不是 13–43 的制造业大类代码。", path=path, row=row, field="code"
+            )
+        out.append(Industry(code=code, name=rec["name"], keywords=_split_list(rec["keywords"])))
+    return tuple(out)
+
+
+def load_industries(path: Path | None = None) -> list[Industry]:
+    """Load the GB/T 4754-2017 manufacturing divisions 13..43 with their keywords.
+
+    Args:
+        path: CSV to read instead of ``data/industries_gbt4754.csv``.
+
+    Returns:
+        Industries ordered by code.
+    """
+    return list(_industries_cached(Path(path) if path else DATA_DIR / "industries_gbt4754.csv"))
+
+
+def match_industries(text: str, industries: Iterable[Industry] | None = None) -> list[str]:
+    """Codes of the industries whose name or a keyword occurs in ``text``.
+
+    Args:
+        text: a sub-sector name, a task name or a company description.
+        industries: divisions to match instead of :func:`load_industries`.
+
+    Returns:
+        Matching division codes in code order (may be empty).
+    """
+    key = _norm_name(text)
+    out = []
+    for ind in industries if industries is not None else load_industries():
+        if _norm_name(ind.name) in key or any(k and k in key for k in ind.keywords):
+            out.append(ind.code)
+    return out

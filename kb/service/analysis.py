@@ -1,0 +1,282 @@
+"""The analysis component: checks and classification of a text, stored analyses, the applicant self-check.
+
+Owns the ``analyses`` table and the classifier cache. Analyses are stored per (submission, kind) with the version of
+the rules / editions that produced them, and recomputed when that version changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kb.errors import KBError, NotFoundError
+from kb.service.summaries import finding_marks, summarize, summarize_analyses
+
+if TYPE_CHECKING:
+    from kb.service import KB
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+
+class Analysis:
+    """Checks, classification and their stored results."""
+
+    def __init__(self, kb: KB) -> None:
+        self.kb = kb
+        self._classifier: Any = None
+        self._classifiers: dict[str, Any] = {}
+        self._summaries: dict[int, tuple[tuple[str, str], dict[str, Any]]] = {}
+        self._summaries_lock = threading.Lock()
+        self.supervised_report: Any = None
+
+    def invalidate(self) -> None:
+        with self.kb.lock:
+            self._classifier = None
+            self._classifiers.clear()
+
+    def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
+        """Run the length/structure/quality checks on a text (nothing stored)."""
+        from nlp.checks import check_text, load_rules
+
+        rules = load_rules(self.kb.config.rules_path)
+        return check_text(
+            text, kind=kind, boilerplate=self.kb.reference.boilerplate_texts(), rules=rules
+        ).to_dict()
+
+    def confirmed_examples(self, codes: set[str]) -> dict[str, list[str]]:
+        """Texts reviewers confirmed for each scenario code (used as extra examples by the classifier)."""
+        out: dict[str, list[str]] = {}
+        for lab in self.kb.storage.labels("scenario"):
+            if lab["code"] in codes:
+                try:
+                    out.setdefault(lab["code"], []).append(
+                        self.kb.storage.get_submission(lab["submission_id"]).text
+                    )
+                except NotFoundError:
+                    continue
+        return out
+
+    def classifier(self, edition: str | None = None) -> Any:
+        """The classifier of the active editions (or of another guide edition), built once per process.
+
+        Reviewer-confirmed labels feed it as examples; with at least 30 of them a supervised layer is trained and
+        used only if its cross-validated top-1 beats the unsupervised ranking (report in ``supervised_report``).
+        """
+        with self.kb.lock:
+            key = edition or "active"
+            cache = self._classifiers
+            if self._classifier is None:
+                cache.clear()
+            if key not in cache:
+                from nlp.classify import Classifier
+
+                entries, _ = self.kb.reference.guide_entries(edition)
+                codes = {e.code for e in entries}
+                examples = self.confirmed_examples(codes)
+                clf = Classifier(
+                    entries,
+                    self.kb.reference.active_edition("tasks").entries,
+                    examples=examples,
+                    **self.kb.config.classifier_options(),
+                )
+                n_labels = sum(len(v) for v in examples.values())
+                if n_labels >= 30:
+                    texts = [t for code in examples for t in examples[code]]
+                    labels = [code for code in examples for _ in examples[code]]
+                    self.supervised_report = clf.fit_supervised(texts, labels)
+                cache[key] = clf
+                if key == "active":
+                    self._classifier = clf
+            return cache[key]
+
+    def classify_text(
+        self, text: str, kind: str = "scenario", claimed: str | None = None, edition: str | None = None
+    ) -> dict[str, Any]:
+        """Rank 典型场景, 环节 and (for factories) 揭榜 tasks for a text, against the active guide or ``edition``."""
+        res = self.classifier(edition).classify(text, kind=kind, claimed=claimed or None).to_dict()
+        res["edition"] = self.kb.reference.guide_entries(edition)[1]
+        return res
+
+    def versions(self) -> dict[str, str]:
+        from nlp.checks import load_rules
+
+        rules = load_rules(self.kb.config.rules_path)
+        return {
+            "check": str(rules.version),
+            "classify": f"{self.kb.reference.active_edition('guide').id}:{self.kb.reference.active_edition('tasks').id}",
+        }
+
+    def analyze(self, sid: int, force: bool = False) -> dict[str, Any]:
+        """Checks + classification of a stored submission, recomputed when rules or editions changed."""
+        sub = self.kb.store.get(sid)
+        versions = self.versions()
+        out: dict[str, Any] = {}
+        for kind in ("check", "classify"):
+            stored = self.kb.storage.get_analysis(sub.id, kind)
+            if stored and stored[0] == versions[kind] and not force:
+                out[kind] = stored[1]
+                continue
+            if kind == "check":
+                res = self.check_text(sub.text, sub.meta.kind)
+            else:
+                res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed)
+            self.kb.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
+            out[kind] = res
+        return out
+
+    def analyze_many(self, ids: Sequence[int], progress: Progress | None = None) -> None:
+        for i, sid in enumerate(ids):
+            try:
+                self.analyze(sid)
+            except KBError:
+                raise
+            except Exception:  # analysis failure of one text is logged, never aborts the batch
+                log.exception("analysis failed for #%s", sid)
+            if progress:
+                progress(i + 1, len(ids), str(sid))
+
+    def evaluate(self, labeled: str | Path) -> Any:
+        """Evaluate the classifier of the active editions on a labeled JSONL file."""
+        from nlp.evaluate import evaluate, load_labeled
+
+        try:
+            items = load_labeled(labeled)
+        except (ValueError, KeyError) as exc:
+            raise KBError(
+                f"{labeled}: 标注文件格式不对（{exc}）：每行一个 JSON 对象，含 text、scenarios、link。"
+            ) from exc
+        return evaluate(self.classifier(), items)
+
+    # ------------------------------------------------------------------ stored-analysis summaries
+    def row_summaries(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Inbox columns derived from the STORED analyses of ``ids`` (missing analyses give empty columns).
+
+        Cached per process and refreshed when the rules or the active editions change. Never runs an analysis.
+
+        Args:
+            ids: submission ids.
+
+        Returns:
+            ``{id: summary}`` as :func:`summarize_analyses` returns it.
+        """
+        try:
+            versions = self.versions()
+            want = (versions.get("check", ""), versions.get("classify", ""))
+        except Exception:  # checks not installed yet: no version, show what is stored
+            want = ("", "")
+        cache = self._summaries
+        missing = [i for i in ids if i not in cache or cache[i][0] != want]
+        if missing:
+            if len(missing) > 100:
+                checks = self.kb.storage.analysis_summaries("check")
+                classes = self.kb.storage.analysis_summaries("classify")
+                fetched = {i: (checks.get(i), classes.get(i)) for i in missing}
+            else:
+                fetched = {
+                    i: (self.kb.storage.get_analysis(i, "check"), self.kb.storage.get_analysis(i, "classify"))
+                    for i in missing
+                }
+            with self._summaries_lock:
+                for i, (ch, cl) in fetched.items():
+                    if ch is None and cl is None:
+                        cache.pop(i, None)
+                        continue
+                    got = (ch[0] if ch else "", cl[0] if cl else "")
+                    cache[i] = (got, summarize_analyses(ch[1] if ch else None, cl[1] if cl else None))
+        empty = summarize_analyses(None, None)
+        return {i: (cache[i][1] if i in cache else empty) for i in ids}
+
+    # ------------------------------------------------------------------ applicant self-check
+    def self_check(
+        self,
+        text_or_bytes: str | bytes,
+        filename: str | None = None,
+        kind: str = "scenario",
+        claimed: str | None = None,
+    ) -> dict[str, Any]:
+        """Check a draft for an applicant. Never writes to the database and never returns other submissions.
+
+        Args:
+            text_or_bytes: pasted text, or the bytes of an uploaded .docx/.txt/.md/.pdf file.
+            filename: the uploaded file's name (required with bytes).
+            kind: ``scenario`` or ``factory``.
+            claimed: the scenario the applicant intends to claim (optional).
+
+        Returns:
+            ``text``, ``zishu``, ``weakness``, ``errors``/``warnings``/``infos`` (findings with their fix messages),
+            ``missing`` (canonical parts absent), ``marks``, ``sections``, ``metrics``, ``fit`` (ranked scenarios
+            with evidence), ``tasks``, ``off_topic``, ``reference`` (similar reference entries only).
+        """
+        from nlp.normalize import normalize_display
+
+        if isinstance(text_or_bytes, bytes | bytearray):
+            text = self.kb.store.read_upload(bytes(text_or_bytes), filename or "draft.txt")
+        else:
+            text = normalize_display(str(text_or_bytes))
+        if not text.strip():
+            raise KBError("没有正文：请粘贴申报材料正文或上传 .docx/.txt 文件。")
+        limit = int(self.kb.config.max_text_chars)
+        if len(text) > limit:
+            text = text[:limit]
+        kind = "factory" if kind in ("factory", "示范工厂") else "scenario"
+        # untrusted text: the checks run in a worker process with time and memory limits (kb.ingest.worker)
+        from kb.ingest.worker import run_bounded
+
+        check = run_bounded(
+            "checks",
+            text,
+            float(self.kb.config.parse_timeout_s),
+            kind=kind,
+            boilerplate=self.kb.reference.boilerplate_texts(),
+            rules_path=self.kb.config.rules_path,
+        )
+        classify = self.classify_text(text, kind, claimed)
+        findings = list(check.get("findings", [])) + list(classify.get("findings", []))
+        by_sev: dict[str, list[dict[str, Any]]] = {"error": [], "warning": [], "info": []}
+        for f in findings:
+            by_sev.setdefault(f.get("severity", "info"), []).append(f)
+        missing = [
+            f.get("detail", {}).get("part") or f.get("message", "")
+            for f in findings
+            if f.get("code") == "STR001"
+        ]
+        reference_hits = self.kb.similarity.reference_hits(text)
+        if not reference_hits:
+            reference_hits = self._reference_fallback(classify)
+        return {
+            "text": text,
+            "kind": kind,
+            "zishu": check.get("zishu"),
+            "chars": check.get("chars"),
+            "weakness": check.get("weakness"),
+            "errors": by_sev.get("error", []),
+            "warnings": by_sev.get("warning", []),
+            "infos": by_sev.get("info", []),
+            "missing": missing,
+            "marks": finding_marks(check, classify),
+            "sections": check.get("sections", []),
+            "metrics": check.get("metrics", []),
+            "contributions": check.get("contributions", []),
+            "fit": classify.get("scenarios", []),
+            "links": classify.get("links", []),
+            "tasks": classify.get("tasks", []),
+            "off_topic": classify.get("off_topic", False),
+            "reference": reference_hits,
+        }
+
+    def _reference_fallback(self, classify: dict[str, Any]) -> list[dict[str, Any]]:
+        """Reference entries of the top classified scenarios (used when no reference index exists)."""
+        entries = {e.code: e for e in self.kb.reference.active_edition("guide").entries}
+        out = []
+        for s in (classify.get("scenarios") or [])[:3]:
+            e = entries.get(s.get("code"))
+            if e is not None:
+                out.append(
+                    {"code": e.code, "name": e.name, "link": e.link, "text": e.scope, "score": s.get("score")}
+                )
+        return out
