@@ -63,8 +63,9 @@ for line in sys.stdin:
     n = 0
     if what == "patterns":
         pats = list(rx.REGISTRY.values()) + module_patterns()
+        raw = text.encode("utf-8", "surrogatepass")
         for p in pats:
-            n += sum(1 for _ in p.finditer(text))
+            n += sum(1 for _ in p.finditer(raw if isinstance(p.pattern, bytes) else text))
         n = {"patterns": len(pats), "matches": n}
     elif what == "metrics":
         n = len(extract_metrics(text))
@@ -98,7 +99,9 @@ class Runner:
         if not ready:
             return None
         line = self.proc.stdout.readline()
-        return json.loads(line) if line else None
+        if not line:
+            raise AssertionError(f"the analysis child exited (status {self.proc.wait()}); see its stderr")
+        return json.loads(line)
 
     def run(self, what: str, payload: str, budget_s: float = BUDGET_S) -> dict:
         assert self.proc.stdin is not None

@@ -94,10 +94,10 @@ def test_lone_surrogate_rejects_only_its_row_or_file(tmp_path_factory, ch: str, 
         )
     k = open_kb(str(tmp_path_factory.mktemp("db") / "kb.sqlite"))
     k.init()
-    report = k.ingest([folder], analyze=False)
+    report = k.store.ingest([folder], analyze=False)
     errors = [o for o in report.outcomes if o.status == "error"]
     assert len(errors) == 1, [(o.path, o.reason) for o in report.outcomes]
-    assert k.count() == len([o for o in report.outcomes if o.status == "added"]) >= 1
+    assert k.store.count() == len([o for o in report.outcomes if o.status == "added"]) >= 1
     k.storage.close()
 
 
@@ -112,7 +112,7 @@ def test_csv_field_over_the_csv_limit_is_read(tmp_path_factory, extra: int, n_af
     (folder / "b.csv").write_text(_csv(rows), encoding="utf-8")
     k = open_kb(str(tmp_path_factory.mktemp("db") / "kb.sqlite"))
     k.init()
-    report = k.ingest([folder], analyze=False)
+    report = k.store.ingest([folder], analyze=False)
     assert [o.status for o in report.outcomes] == ["added"] * (1 + n_after)
     k.storage.close()
 
@@ -136,10 +136,10 @@ def test_unterminated_quote_rejects_its_row_and_does_not_merge_the_next(
     (folder / "q.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     k = open_kb(str(tmp_path_factory.mktemp("db") / "kb.sqlite"))
     k.init()
-    report = k.ingest([folder], analyze=False)
+    report = k.store.ingest([folder], analyze=False)
     errors = [o for o in report.outcomes if o.status == "error"]
     assert len(errors) == 1 and "引号" in errors[0].reason, [(o.path, o.reason) for o in report.outcomes]
-    stored = {s.meta.title for s in k.list_submissions()}
+    stored = {s.meta.title for s in k.store.list_submissions()}
     assert {f"行{i}" for i in range(n_rows) if i != bad} <= stored
-    assert not any("\n" in s.text and "2023" in s.text for s in k.list_submissions())
+    assert not any("\n" in s.text and "2023" in s.text for s in k.store.list_submissions())
     k.storage.close()

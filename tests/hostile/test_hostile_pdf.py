@@ -38,11 +38,11 @@ def test_a_bomb_in_a_batch_is_rejected_and_the_rest_stored(kb, tmp_path: Path):
     folder.mkdir()
     inflating_pdf(folder / "bomb.pdf", 512)
     (folder / "fine.txt").write_text("企业概况：某公司。实施成效：效率提升20%。", encoding="utf-8")
-    before = kb.count()
-    report = kb.ingest([folder], analyze=False)
+    before = kb.store.count()
+    report = kb.store.ingest([folder], analyze=False)
     by = {Path(o.path).name: o for o in report.outcomes}
     assert by["bomb.pdf"].status == "error" and "解压后超过" in by["bomb.pdf"].reason
-    assert by["fine.txt"].status == "added" and kb.count() == before + 1
+    assert by["fine.txt"].status == "added" and kb.store.count() == before + 1
 
 
 def test_a_normal_pdf_still_reads(tmp_path: Path):
