@@ -164,3 +164,43 @@ def inflating_pdf(path: Path, inflated_mb: int, unit: bytes = b"0 0 m ") -> Path
     )
     path.write_bytes(raw)
     return path
+
+
+_W_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" mc:Ignorable="wps"'
+)
+
+
+def docx_from_body(path: Path, body_xml: str, *, header_xml: str = "") -> Path:
+    """A minimal .docx whose ``w:body`` is ``body_xml`` (WordprocessingML, ``w:`` prefix)."""
+    import zipfile
+
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'wordprocessingml.document.main+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    doc = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W_NS}><w:body>{body_xml}</w:body></w:document>'
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document.xml", doc)
+    return path
+
+
+def w_p(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
