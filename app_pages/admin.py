@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.resources import get_kb, require, show_error
+from app_pages.resources import get_kb, md, require, show_error
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
+from kb.upload_names import unique_upload_path
 
 sess = require("admin")
 kb = get_kb()
@@ -29,8 +30,8 @@ with t_batch:
     if st.button("导入", type="primary", disabled=not files, key="batch_go"):
         bar = st.progress(0.0, text="正在导入……")
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
-            for f in files:
-                (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
+            for f in files:  # same-name uploads are kept apart: a.docx, a (2).docx …
+                unique_upload_path(Path(tmp), f.name).write_bytes(f.getvalue())
             try:
                 rep = kb.store.ingest(
                     [tmp], defaults={"year": int(year)},
@@ -60,7 +61,7 @@ with t_ref:
     )
     if off is not None:
         with tempfile.TemporaryDirectory(prefix="kb-ref-") as tmp:
-            path = Path(tmp) / Path(off.name).name
+            path = unique_upload_path(Path(tmp), off.name)
             path.write_bytes(off.getvalue())
             try:
                 entries, diff = kb.reference.preview_reference_import(path, lk, edition)
@@ -68,7 +69,7 @@ with t_ref:
                 st.text(diff.summary())
                 if st.button("确认导入并启用", type="primary", key="ref_go"):
                     ed = kb.reference.import_reference(path, lk, edition)
-                    st.success("已导入并启用：" + ed.banner)
+                    st.success("已导入并启用：" + md(ed.banner))
             except Exception as exc:
                 show_error(exc)
 
@@ -109,7 +110,7 @@ with t_users:
         if st.form_submit_button("添加或重置用户"):
             try:
                 kb.accounts.add_user(name, pw, role)
-                st.toast(f"已保存用户 {name}")
+                st.toast(f"已保存用户 {md(name)}")
                 st.rerun()
             except Exception as exc:
                 show_error(exc)

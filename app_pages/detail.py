@@ -25,10 +25,10 @@ except Exception as exc:
     st.stop()
 
 sub, check, cls = rep["submission"], rep["check"] or {}, rep["classify"] or {}
-c2.subheader(sub["title"] or sub["source"])
+c2.subheader(md(sub["title"] or sub["source"]))
 st.caption(
     " ｜ ".join(
-        str(x)
+        md(x)
         for x in (
             sub["kind_label"], sub["region"], sub["region_type"], sub["industry"], sub["applicant"],
             f"{sub['year']}年" if sub["year"] else "", f"来源：{sub['source']}",
@@ -37,7 +37,7 @@ st.caption(
     )
 )  # fmt: skip
 if rep["analysis_error"]:
-    st.warning(rep["analysis_error"])
+    st.warning(md(rep["analysis_error"]))
 for w in sub.get("warnings", []):
     st.caption(f":material/warning: {md(w)}")
 
@@ -118,7 +118,9 @@ with tab_cls:
     if cls.get("off_topic"):
         st.warning("文本与智能制造典型场景关联度低，疑似偏题。")
     for s in cls.get("scenarios", [])[:5]:
-        with st.expander(f"{s.get('code')} {s.get('name')}（{s.get('link')}）— 得分 {s.get('score', 0):.2f}"):
+        with st.expander(
+            md(f"{s.get('code')} {s.get('name')}（{s.get('link')}）") + f" — 得分 {s.get('score', 0):.2f}"
+        ):
             for ev in s.get("evidence", [])[:5]:
                 sp = ev.get("span") or ev.get("spans", [[0, 0]])[0]
                 st.text("“" + (ev.get("text") or sub["text"][sp[0] : sp[1]]) + "”")
@@ -138,9 +140,9 @@ with tab_cls:
         code = st.selectbox("确认场景标签", codes, format_func=lambda c: f"{c} {names.get(c, '')}")
         if st.form_submit_button("确认标签"):
             kb.reviews.confirm_label(int(sid), code, sess.username)
-            st.toast(f"已确认标签 {code}")
+            st.toast(f"已确认标签 {md(code)}")
     if rep["labels"]:
-        st.caption("已确认：" + "、".join(f"{x['code']}（{x['reviewer']}）" for x in rep["labels"]))
+        st.caption("已确认：" + md("、".join(f"{x['code']}（{x['reviewer']}）" for x in rep["labels"])))
 
 with tab_sim:
     if rep["similar_error"]:
@@ -169,7 +171,7 @@ with tab_sim:
         st.success("没有发现相似的申报材料。")
     st.markdown("**相似的参考案例**")
     for r in rep["similar_reference"]:
-        st.markdown(f"- {r.get('code', '')} {r.get('name') or r.get('title', '')}")
+        st.markdown("- " + md(f"{r.get('code', '')} {r.get('name') or r.get('title', '')}"))
     if not rep["similar_reference"]:
         st.caption("暂无。")
 

@@ -2,9 +2,18 @@
 
 import streamlit as st
 
-from app_pages.resources import SESSION_KEY, current_session, get_kb, oidc_configured, page_path, show_error
+from app_pages.resources import (
+    SESSION_KEY,
+    current_session,
+    get_kb,
+    md,
+    oidc_configured,
+    page_path,
+    show_error,
+)
 from kb.auth import ROLE_LABELS
 from kb.errors import AuthError, KBError
+from kb.throttle import LoginThrottledError
 
 sess = current_session()
 st.title("登录")
@@ -13,7 +22,7 @@ if sess is not None:
         st.switch_page(
             page_path("inbox" if sess.can("review") else "coverage" if sess.can("analytics") else "selfcheck")
         )
-    st.success(f"已登录：{sess.username}（{ROLE_LABELS.get(sess.role, sess.role)}）")
+    st.success(f"已登录：{md(sess.username)}（{ROLE_LABELS.get(sess.role, sess.role)}）")
     if st.button("退出登录", type="primary"):
         del st.session_state[SESSION_KEY]
         if oidc_configured():
@@ -30,7 +39,10 @@ with st.form("login", clear_on_submit=False):
     submitted = st.form_submit_button("登录", type="primary")
 if submitted:
     try:
-        st.session_state[SESSION_KEY] = get_kb().accounts.login(username, password)
+        address = getattr(getattr(st, "context", None), "ip_address", None)
+        st.session_state[SESSION_KEY] = get_kb().accounts.login(username, password, address)
+    except LoginThrottledError as exc:
+        st.error(str(exc).split("] ", 1)[-1])
     except AuthError:
         st.error("用户名或密码不正确：请重试，或请管理员重置密码。")
     except KBError as exc:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.resources import edition_banner, get_kb, require, show_error
+from app_pages.resources import edition_banner, get_kb, md, require, show_error
 
 sess = require("reference")
 kb = get_kb()
@@ -51,7 +51,7 @@ with t_ed:
             if st.form_submit_button("切换到该版本"):
                 try:
                     ed = kb.reference.use_edition(lk, edition, variant or None)
-                    st.success("已切换：" + ed.banner)
+                    st.success("已切换：" + md(ed.banner))
                 except Exception as exc:
                     show_error(exc)
     else:

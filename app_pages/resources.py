@@ -59,9 +59,9 @@ def edition_banner() -> None:
     for list_kind in ("guide", "tasks"):
         ed = kb.reference.active_edition(list_kind)
         if ed.variant == "official":
-            st.success("参考版本：" + ed.banner, icon=":material/verified:")
+            st.success("参考版本：" + md(ed.banner), icon=":material/verified:")
         else:
-            st.warning("参考版本：" + ed.banner, icon=":material/warning:")
+            st.warning("参考版本：" + md(ed.banner), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------------- access
@@ -98,6 +98,11 @@ def current_session() -> Session | None:
         del st.session_state[SESSION_KEY]
         st.session_state["kb_expired"] = True
         sess = None
+    if sess is not None and not get_kb().accounts.session_current(sess):
+        # the user was removed, deactivated, demoted or changed password: revoked at once
+        del st.session_state[SESSION_KEY]
+        st.session_state["kb_expired"] = True
+        sess = None
     if sess is None and oidc_configured():
         sess = _oidc_session()
         if sess is not None:
@@ -117,9 +122,9 @@ def require(area: str) -> Session:
 def show_error(exc: Exception) -> None:
     """Show a domain error (its message says what to do next) or an unexpected one."""
     if isinstance(exc, KBError):
-        st.error(str(exc), icon=":material/warning:")
+        st.error(md(exc), icon=":material/warning:")
     else:
-        st.error(f"出现意外错误：{type(exc).__name__}: {exc}", icon=":material/warning:")
+        st.error(f"出现意外错误：{type(exc).__name__}: {md(exc)}", icon=":material/warning:")
 
 
 def page_path(name: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,41 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
+_DUMMY_LOCK = threading.Lock()
+_DUMMY_HASH: list[str] = []
+MAX_USERNAME = 64
+
+
+def _dummy_hash() -> str:
+    """A real bcrypt hash (same cost as stored ones) checked for unknown users, so that an unknown name takes
+    as long to refuse as a wrong password (no user enumeration by timing)."""
+    with _DUMMY_LOCK:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode("ascii"))
+        return _DUMMY_HASH[0]
+
+
+def validate_username(username: str) -> str:
+    """The user name stripped; refused when blank, too long or holding control/format characters."""
+    name = (username or "").strip()
+    if not name:
+        raise KBError("用户名不能为空。")
+    if len(name) > MAX_USERNAME:
+        raise KBError(f"用户名过长：最多 {MAX_USERNAME} 个字符。")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in name):
+        raise KBError("用户名含控制字符或不可见字符：请只用文字、字母、数字和常用符号。")
+    return name
+
+
+def user_stamp(user: dict) -> str:
+    """A fingerprint of what a session was granted on: name, role, password hash and active flag. A session
+    whose stamp no longer matches the stored user (removed, demoted, password changed) is revoked."""
+    key = (
+        f"{user.get('username')}\x00{user.get('role')}\x00{user.get('pw_hash')}\x00{user.get('active', True)}"
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
 def verify_password(password: str, pw_hash: str) -> bool:
     try:
         return bcrypt.checkpw(password.encode("utf-8"), pw_hash.encode("ascii"))
@@ -43,6 +81,7 @@ class Session:
     username: str
     role: str
     expires: float
+    stamp: str = ""  # user_stamp() at login; empty for sessions not backed by a stored user (OIDC)
 
     @property
     def valid(self) -> bool:
@@ -69,6 +108,11 @@ def check_role(role: str) -> str:
 
 
 def authenticate(user: dict | None, password: str, ttl_min: int) -> Session:
-    if not user or not user.get("active", True) or not verify_password(password, user["pw_hash"]):
+    """A session for ``user`` when ``password`` is right; :class:`AuthError` otherwise, in the same time whether
+    the user exists or not (a dummy hash is checked for an unknown or inactive user)."""
+    if not user or not user.get("active", True):
+        verify_password(password, _dummy_hash())
         raise AuthError()
-    return Session(user["username"], user["role"], time.time() + ttl_min * 60)
+    if not verify_password(password, user["pw_hash"]):
+        raise AuthError()
+    return Session(user["username"], user["role"], time.time() + ttl_min * 60, user_stamp(user))

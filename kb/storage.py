@@ -8,6 +8,7 @@ Schema changes go through :data:`MIGRATIONS`; the version is kept in the ``meta`
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -203,12 +204,29 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def create_private_db_file(path: Path) -> None:
+    """Create a missing database file 0600 (SQLite gives its -wal/-shm files the same mode) in a missing folder
+    made 0700: texts and password hashes are for this user only. Existing files and folders are left as they are.
+    """
+    parent = path.parent
+    if not parent.exists():
+        parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(parent, 0o700)  # the mode argument is filtered by the umask
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            return
+        os.close(fd)
+        os.chmod(path, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; for SQLite set WAL, foreign keys, busy timeout and immediate write transactions."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            create_private_db_file(Path(path))
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
 

@@ -46,22 +46,31 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output_path(
-    out: Path, db_path: Path | None, *, force: bool, suffixes: tuple[str, ...]
-) -> str | None:
+def _written_by_us(path: Path) -> bool:
+    """A file this program wrote before (its dossiers name scenario-kb in the footer / PDF creator)."""
+    try:
+        if path.stat().st_size > 64 << 20:
+            return False
+        return b"scenario-kb" in path.read_bytes()
+    except OSError:
+        return False
+
+
+def check_output_path(out: Path, db_path: str | None, *, force: bool) -> str | None:
     """Why writing ``out`` is refused, or None when it may be written.
 
-    Refused: the database itself (even with ``force``); an existing file that is not of the expected kind
-    (``suffixes``) or that exists at all, unless ``force``.
+    Refused always: the database itself (or one of its -wal/-shm files). Refused unless ``force``: an existing
+    file that this program did not write (an earlier dossier may be replaced).
     """
-    if db_path is not None and (same_file(out, db_path) or out.resolve() == Path(db_path).resolve()):
-        return f"{out} 是知识库数据库本身，不能作为输出文件"
+    if db_path:
+        db = Path(db_path.split("///", 1)[-1]) if "://" in db_path else Path(db_path)
+        for cand in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            if same_file(out, cand) or out.resolve() == cand.resolve():
+                return f"{out} 是知识库数据库文件，不能作为输出文件"
     if out.exists() and out.is_dir():
         return f"{out} 是一个文件夹，请给出文件名"
-    if out.exists() and not force:
-        return f"{out} 已存在；覆盖请加 --force，或换一个文件名"
-    if out.suffix.lower() not in suffixes and not force:
-        return f"输出文件应以 {' / '.join(suffixes)} 结尾（收到 {out.name}）；确需如此请加 --force"
+    if out.exists() and not force and not _written_by_us(out):
+        return f"{out} 已存在且不是本程序生成的文件；确需覆盖请加 --force，或换一个文件名"
     return None
 
 

@@ -134,7 +134,8 @@ def list_cmd(
     for r in rows:
         kind_label = "示范工厂" if r["kind"] == "factory" else "优秀场景"
         click.echo(
-            f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {r['region']:<8} {r['industry']:<14} {r['title']}"
+            f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {safe_name(r['region']):<8} "
+            f"{safe_name(r['industry']):<14} {safe_name(r['title'])}"
         )
     click.echo(f"共 {len(rows)} 份")
 
@@ -148,9 +149,9 @@ def show(c: Ctx, sid: int, as_json: bool) -> None:
         _echo_json(sub.to_dict())
         return
     for k, v in sub.summary().items():
-        click.echo(f"{k:<14} {v}")
+        click.echo(f"{k:<14} {safe_name(v)}")
     for w in sub.warnings:
-        click.echo(f"注意：{w}")
+        click.echo(f"注意：{safe_name(w)}")
     click.echo("-" * 40)
     click.echo(sub.text)
 
@@ -201,8 +202,14 @@ def reference_show(c: Ctx, list_kind: str, as_json: bool) -> None:
 @click.option("--kind", "list_kind", type=click.Choice(["guide", "tasks"]), required=True)
 @click.option("--edition", required=True, help="Edition year, e.g. 2021.")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
-def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool) -> None:
-    """Import the official attachment text (.docx/.pdf/.txt) and make it the active edition (status official)."""
+@click.option(
+    "--allow-partial", is_flag=True, help="Accept a file with far fewer entries than the edition in use."
+)
+def reference_import(
+    c: Ctx, file: Path, list_kind: str, edition: str, yes: bool, allow_partial: bool
+) -> None:
+    """Import the official attachment text (.docx/.pdf/.txt) and make it the active edition (status official).
+    A file with fewer than half the entries of the edition in use is refused unless --allow-partial."""
     entries, diff = c.kb.reference.preview_reference_import(file, list_kind, edition)
     click.echo(
         f"识别出 {len(entries)} 条。与当前版本（{c.kb.reference.active_edition(list_kind).banner}）相比："
@@ -211,7 +218,7 @@ def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool
     if not yes and not click.confirm("用该官方文本替换当前版本？", default=False):
         click.echo("未做任何修改。")
         return
-    ed = c.kb.reference.import_reference(file, list_kind, edition)
+    ed = c.kb.reference.import_reference(file, list_kind, edition, allow_partial=allow_partial)
     click.echo("已启用：" + ed.banner)
 
 
