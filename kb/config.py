@@ -71,6 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
     _s("session_ttl_min", 480, "Minutes after which a UI login expires"),
     _s("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
+    _s("cjk_font", "", "Font with Chinese glyphs for PDFs and charts (PATH or PATH:INDEX); empty = Noto Sans CJK SC "
+       "found by fc-match or the usual install paths"),
     # ---- encoders (the similarity engine is built with them)
     _s("encoder", "tfidf", "Sentence encoder: tfidf | use | e5 | sentence-transformers"),
     _s("encoder_model", "",

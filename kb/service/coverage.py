@@ -253,7 +253,7 @@ class Coverage:
 
     def charts(self, filters: dict[str, Any] | None = None) -> dict[str, bytes]:
         """Heatmap PNGs of :meth:`coverage_matrices`, ``{matrix name: PNG bytes}``."""
-        font = find_cjk_font()
+        font = find_cjk_font(override=self.kb.config.cjk_font)
         return {m.name: heatmap_png(m, font=font) for m in self.matrices(filters)}
 
     def export(
@@ -275,7 +275,7 @@ class Coverage:
         out: dict[str, bytes] = {}
         pngs: dict[str, bytes] = {}
         if charts:
-            font = find_cjk_font()
+            font = find_cjk_font(override=self.kb.config.cjk_font)
             pngs = {m.name: heatmap_png(m, font=font) for m in mats}
         if fmt == "csv":
             for m in mats:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb import quota as quota_rules
 from kb.errors import KBError, NotFoundError
-from kb.export import Sheet, csv_bytes, table_from_dicts, xlsx_bytes
+from kb.export import Sheet, csv_bytes, find_cjk_font, table_from_dicts, xlsx_bytes
 from kb.models import KIND_LABELS
 from kb.service.clauses import NoticeClauses, load_clauses
 from kb.service.dossier_render import fmt_num, render_dossier_html, render_dossier_pdf
@@ -354,7 +354,7 @@ class Reports:
     def dossier_pdf(self, sid: int, data: dict[str, Any] | None = None) -> bytes:
         """The dossier (``data`` as for :meth:`dossier_html`) as a PDF with embedded CJK fonts (fpdf2; needs
         ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``)."""
-        return render_dossier_pdf(data or self.dossier(sid))
+        return render_dossier_pdf(data or self.dossier(sid), find_cjk_font(override=self.kb.config.cjk_font))
 
     # ------------------------------------------------------------------ exports
     def inbox_export_rows(

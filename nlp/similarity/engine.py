@@ -46,7 +46,6 @@ from nlp.similarity.align import (
     NormText,
     SemanticCoverage,
     align_norm,
-    semantic_coverage,
 )
 from nlp.similarity.config import PARAPHRASE_COS, SimilarityConfig
 from nlp.similarity.encoders import (
@@ -54,16 +53,16 @@ from nlp.similarity.encoders import (
     Encoder,
     TfidfEncoder,
     backend_of,
-    embed_document,
     embed_documents,
     get_encoder,
 )
 from nlp.similarity.index import VectorIndex, make_index
 from nlp.similarity.neardup import NearDupIndex
+from nlp.similarity.paraphrase import Paraphrase
 from nlp.similarity.records import DupeReport, Match, SearchHit, SimilarityReport, VerifyReport
 from nlp.similarity.search import match_filters, rrf
 from nlp.similarity.store import FORMAT_VERSION  # noqa: F401  (kb reads it from here)
-from nlp.text import BM25, match_text, norm_range, windows
+from nlp.text import BM25, match_text
 from nlp.text.bm25 import _Segment  # noqa: F401  (bm25.pkl files pickled before the toolkit name it here)
 
 log = logging.getLogger(__name__)
@@ -128,9 +127,7 @@ class SimilarityEngine:
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
         # metadata key -> (version, {value key: (a value, sorted ids)}) for filters (see _allowed)
         self._meta_cols: dict[str, tuple[int, dict[Any, tuple[Any, np.ndarray]]]] = {}
-        self._sent_cache: OrderedDict[int, tuple[str, list[tuple[int, int]], Any]] = OrderedDict()
-        self._para_enc: Encoder | None = None
-        self._para_failed = False
+        self.paraphrase = Paraphrase(self)
         self.created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
     # -- properties -----------------------------------------------------------------------------
@@ -140,7 +137,7 @@ class SimilarityEngine:
         c = self.config
         pc = c.paraphrase_cos
         if pc is None:
-            pc = PARAPHRASE_COS.get(backend_of(self._sentence_encoder()), 0.8)
+            pc = PARAPHRASE_COS.get(backend_of(self.paraphrase.encoder()), 0.8)
         return Levels(c.identical, c.minor_edits, c.partial, pc, c.paraphrase_coverage, c.paraphrase_margin)
 
     def __len__(self) -> int:
@@ -194,7 +191,7 @@ class SimilarityEngine:
             self.index.remove([id])
         self._norm_cache.pop(id, None)
         self._mask_cache.pop(id, None)
-        self._sent_cache.pop(id, None)
+        self.paraphrase.cache.pop(id, None)
         self._version += 1
         return True
 
@@ -297,88 +294,6 @@ class SimilarityEngine:
             self._mask_cache[id] = m
         return m
 
-    # -- paraphrase layer: sentence-level semantic coverage ----------------------------------------
-    def _sentence_encoder(self) -> Encoder:
-        """Encoder of the paraphrase layer: ``config.paraphrase_encoder`` when set and loadable,
-        else the main encoder (TF-IDF then gives raw char n-gram sentence vectors)."""
-        name = self.config.paraphrase_encoder
-        if not name or name == backend_of(self.encoder) or self._para_failed:
-            return self.encoder
-        if self._para_enc is None:
-            try:
-                self._para_enc = get_encoder(name)
-            except ImportError as exc:
-                log.warning("paraphrase encoder %s unavailable (%s): using the main encoder", name, exc)
-                self._para_failed = True
-                return self.encoder
-        return self._para_enc
-
-    def _sentence_vectors(self, id: int | None, text: str) -> tuple[list[tuple[int, int]], Any]:
-        """Sentence spans (long sentences cut at the window size) and their L2-normalised vectors."""
-        enc = self._sentence_encoder()
-        if id is not None:
-            hit = self._sent_cache.get(id)
-            if hit is not None and hit[0] == enc.name:
-                self._sent_cache.move_to_end(id)
-                return hit[1], hit[2]
-        mc = getattr(enc, "max_chars", None) or self.config.window_chars
-        if isinstance(enc, TfidfEncoder):
-            if not enc.fitted:
-                self._ensure_vectors()
-            spans = list(windows(text, 1, mc))
-            # raw char n-gram TF-IDF rows (sparse, L2-normalised): LSA blurs single sentences
-            vecs: Any = enc.raw_rows([text[s:e] for s, e in spans])
-        else:
-            d = embed_document(enc, text, self.cache, max_sentences=1, max_chars=mc)
-            spans, vecs = d.spans, d.chunk_vectors
-        if id is not None:
-            self._sent_cache[id] = (enc.name, spans, vecs)
-            if len(self._sent_cache) > 4096:
-                self._sent_cache.popitem(last=False)
-        return spans, vecs
-
-    def _sentence_weights(
-        self, id: int | None, text: str, nt: NormText, spans: list[tuple[int, int]]
-    ) -> np.ndarray:
-        """Normalised characters of each sentence; 0 for short and boilerplate sentences."""
-        masked = np.zeros(len(text) + 1, dtype=np.int32)
-        for s, e in self._mask(id, text):
-            masked[s:e] = 1
-        csum = np.concatenate(([0], np.cumsum(masked)))
-        w = np.zeros(len(spans), dtype=np.float64)
-        for n, (s, e) in enumerate(spans):
-            lo, hi = norm_range(nt.offsets, s, e)
-            if hi - lo < self.config.paraphrase_min_chars or 2 * (csum[e] - csum[s]) > e - s:
-                continue
-            w[n] = hi - lo
-        return w
-
-    def _coverage(
-        self, a: tuple[int | None, str, NormText], b: tuple[int | None, str, NormText]
-    ) -> SemanticCoverage:
-        sa, va = self._sentence_vectors(a[0], a[1])
-        sb, vb = self._sentence_vectors(b[0], b[1])
-        return semantic_coverage(
-            va,
-            vb,
-            self._sentence_weights(*a, sa),
-            self._sentence_weights(*b, sb),
-            self.levels.paraphrase_cos,
-            spans_a=sa,
-            spans_b=sb,
-            encoder=self._sentence_encoder().name,
-        )
-
-    def _decide(
-        self, al: Alignment, a: tuple[int | None, str, NormText], b: tuple[int | None, str, NormText]
-    ) -> SemanticCoverage | None:
-        """Upgrade a pair below ``minor_edits`` to ``paraphrase`` when its sentence coverage says so."""
-        if al.level in ("identical", "minor_edits"):
-            return None
-        cov = self._coverage(a, b)
-        al.set_semantic(cov, self.levels)
-        return cov
-
     def semantic_coverage(self, a: int | str, b: int | str) -> SemanticCoverage:
         """Sentence-level semantic coverage of two texts (ids or texts), boilerplate excluded.
 
@@ -392,7 +307,7 @@ class SimilarityEngine:
         self._ensure_boilerplate()
         ia, ta, na, _ = self._query(a)
         ib, tb, nb, _ = self._query(b)
-        return self._coverage((ia, ta, na), (ib, tb, nb))
+        return self.paraphrase.coverage((ia, ta, na), (ib, tb, nb))
 
     def _query(self, id_or_text: int | str) -> tuple[int | None, str, NormText, np.ndarray]:
         self._ensure_vectors()
@@ -427,7 +342,7 @@ class SimilarityEngine:
             levels=self.levels,
         )
         al.cosine = float(va @ vb)  # document cosine: shown, never decides the level
-        self._decide(al, (ia, ta, na), (ib, tb, nb))
+        self.paraphrase.decide(al, (ia, ta, na), (ib, tb, nb))
         return al
 
     # -- similar --------------------------------------------------------------------------------
@@ -471,7 +386,7 @@ class SimilarityEngine:
                 levels=lv,
             )
             al.cosine = float(c)
-            sem = self._decide(al, (qid, text, nq), (cid, self.texts[cid], nc))
+            sem = self.paraphrase.decide(al, (qid, text, nq), (cid, self.texts[cid], nc))
             if al.level == "unrelated" and not al.spans:
                 continue
             out.append(
@@ -555,17 +470,7 @@ class SimilarityEngine:
 
     # -- dupes ----------------------------------------------------------------------------------
     def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """Lexical and semantic candidate pairs of a sweep.
-
-        Lexical: LSH buckets, MinHash Jaccard ≥ ``min_jaccard``. Semantic: each text's top
-        ``semantic_k`` neighbours with a document cosine ≥ ``semantic_candidate_cos`` (a floor) AND a
-        ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
-        ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` where ``knn(x)``
-        is x's mean cosine to its own neighbours. In a collection of same-genre texts every text has
-        ten neighbours at a similar cosine; the margin keeps the pairs that stand out from both
-        texts' neighbourhoods (measured at 10⁴: 90,645 → 900 semantic candidates, planted pairs in the
-        candidates 1.00 verbatim / light / paraphrase, partial 0.99 → 0.98).
-        """
+        """Lexical and semantic candidate pairs of a sweep (:func:`nlp.similarity.sweep.candidate_pairs`)."""
         return sweep.candidate_pairs(self)
 
     def dupes(

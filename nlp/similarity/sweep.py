@@ -114,7 +114,7 @@ def dupes(
             levels=lv,
         )
         al.cosine = cos
-        scov = eng._decide(al, (a, eng.texts[a], na), (b, eng.texts[b], nb))
+        scov = eng.paraphrase.decide(al, (a, eng.texts[a], na), (b, eng.texts[b], nb))
         if al.sim_excl >= thr or al.level in linking:
             cov = None if scov is None else scov.coverage
             pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos, cov))
@@ -134,7 +134,7 @@ def dupes(
         "candidates_semantic": len(sem),
         "candidates": len(cands),
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
-        "paraphrase_encoder": eng._sentence_encoder().name,
+        "paraphrase_encoder": eng.paraphrase.encoder().name,
         "pairs": len(pairs),
         "families": len(fams),
         "threshold": thr,
