@@ -134,10 +134,33 @@ def _auth() -> str:
 
 
 def _similarity() -> str:
+    import random
+
     from nlp.similarity.align import align
 
-    a = "企业概况：某公司实施智能排产系统，生产效率提升30%，不良品率由2.1%降至0.8%。" * 20
-    return f"align(text×8, text).sim = {align(a * 8, a).sim:.3f} (was {2 / 9:.3f})"
+    rng = random.Random(7)
+    words = [
+        "企业",
+        "智能",
+        "排产",
+        "系统",
+        "效率",
+        "提升",
+        "不良品率",
+        "降至",
+        "交付",
+        "周期",
+        "检测",
+        "数据",
+        "，",
+        "。",
+    ]
+    a = "".join(rng.choice(words) for _ in range(400))
+    periodic = "企业概况：某公司实施智能排产系统，生产效率提升30%，不良品率由2.1%降至0.8%。" * 20
+    return (
+        f"align(text×8, text).sim = {align(a * 8, a).sim:.3f} (was {2 / 9:.3f}); "
+        f"for a text that itself repeats one sentence 20× {align(periodic * 8, periodic).sim:.3f}"
+    )
 
 
 CASES = {
