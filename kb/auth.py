@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import tomllib
 import unicodedata
@@ -31,14 +32,19 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
-# A real bcrypt hash at the default cost (12), checked for unknown users so that an unknown name takes as long
-# to refuse as a wrong password (no user enumeration by timing). Precomputed: no first-call extra cost.
-_DUMMY_HASH = "$2b$12$QQXuGrOO2ywSfh89xQqmLeinSsHyyDXmIHSFUPlxGrk0VbXHNswIW"
+_DUMMY_LOCK = threading.Lock()
+_DUMMY_HASH: list[str] = []
 MAX_USERNAME = 64
 
 
 def _dummy_hash() -> str:
-    return _DUMMY_HASH
+    """A real bcrypt hash (same cost as stored ones) checked for unknown users, so that an unknown name takes
+    as long to refuse as a wrong password (no user enumeration by timing). Made on the first login attempt,
+    whoever it is for, so that even the first answer does not tell the two apart."""
+    with _DUMMY_LOCK:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode("ascii"))
+        return _DUMMY_HASH[0]
 
 
 def validate_username(username: str) -> str:
@@ -105,8 +111,9 @@ def check_role(role: str) -> str:
 def authenticate(user: dict | None, password: str, ttl_min: int) -> Session:
     """A session for ``user`` when ``password`` is right; :class:`AuthError` otherwise, in the same time whether
     the user exists or not (a dummy hash is checked for an unknown or inactive user)."""
+    dummy = _dummy_hash()
     if not user or not user.get("active", True):
-        verify_password(password, _dummy_hash())
+        verify_password(password, dummy)
         raise AuthError()
     if not verify_password(password, user["pw_hash"]):
         raise AuthError()
