@@ -103,3 +103,21 @@ class PermissionDeniedError(KBError):
     """当前账号无权执行此操作。"""
 
     code = "KB031"
+
+
+class RequestError(KBError):
+    """请求格式无效：请对照 /docs 中的接口说明。"""
+
+    code = "KB005"
+
+
+class RequestTooLargeError(KBError):
+    """请求体超过上限：请删减后再提交。"""
+
+    code = "KB016"
+
+
+class RateLimitError(KBError):
+    """请求过于频繁：请稍后再试。"""
+
+    code = "KB032"

@@ -21,10 +21,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from kb import storage_keys
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 md = sa.MetaData()
 
@@ -189,7 +190,20 @@ def _migrate_3(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE analyses ADD COLUMN summary TEXT NOT NULL DEFAULT ''"))
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
+def _migrate_4(conn: Connection) -> None:
+    storage_keys.create_table(conn)  # the API key table lives beside its queries
+
+
+def _migrate_5(conn: Connection) -> None:
+    # PostgreSQL enforces VARCHAR lengths, SQLite does not: store text as TEXT there too (same behaviour on both)
+    if conn.dialect.name == "postgresql":
+        for t in [*md.sorted_tables, *storage_keys.md.sorted_tables]:
+            for c in t.columns:
+                if isinstance(c.type, sa.String) and not isinstance(c.type, sa.Text):
+                    conn.execute(sa.text(f'ALTER TABLE "{t.name}" ALTER COLUMN "{c.name}" TYPE TEXT'))
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5}
 """version -> function bringing the schema from version-1 to version."""
 
 
@@ -238,6 +252,8 @@ def make_engine(url: str) -> Engine:
             )
 
         return engine
+    if url.startswith(("postgresql://", "postgres://")):  # the driver that is a dependency: psycopg 3
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return sa.create_engine(url, pool_pre_ping=True)
 
 

@@ -17,6 +17,12 @@ if [ "${1:-}" = "--test" ]; then
       apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null \
         || echo "warning: apt-get could not install chromium/fonts; browser and PDF tests will be skipped" >&2
     fi
+    # PostgreSQL binaries for the tests' throwaway server (tests/pg_server.py); the tests never use a system cluster
+    if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q postgresql >/dev/null \
+        || echo "warning: apt-get could not install postgresql; PostgreSQL tests will be skipped" >&2
+    fi
   fi
 else
   .venv/bin/python -m pip install -q -e .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,19 +20,73 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kb.sqlite"
 
 
+# Modules whose tests run against both backends (the others use SQLite only).
+BOTH_BACKENDS = {
+    "test_storage",
+    "test_service_analysis",
+    "test_service_similarity",
+    "test_api",
+    "test_snapshots",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"])
+
+
 @pytest.fixture()
-def kb(db_path: Path):
-    """A fresh, initialised knowledge base in a temporary SQLite file."""
+def backend() -> str:
+    """The database backend of a test: ``sqlite`` unless its module is in :data:`BOTH_BACKENDS`."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session (tests/pg_server.py). Missing binaries skip the PostgreSQL tests,
+    or fail them when ``SCENARIO_KB_REQUIRE_ALL=1`` (CI)."""
+    from pg_server import PgServer
+
+    try:
+        server = PgServer()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        if os.environ.get("SCENARIO_KB_REQUIRE_ALL") == "1":
+            pytest.fail(f"PostgreSQL is required (SCENARIO_KB_REQUIRE_ALL=1) but could not start: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def db_target(
+    backend: str, db_path: Path, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch
+) -> str:
+    """What ``--db`` gets: the SQLite file, or the URL of a fresh PostgreSQL database (indexes in ``tmp_path``)."""
+    if backend == "sqlite":
+        return str(db_path)
+    monkeypatch.setenv("SCENARIO_KB_INDEX_DIR", str(tmp_path / "kb.index"))
+    return request.getfixturevalue("pg_server").new_database()
+
+
+@pytest.fixture()
+def db_url(db_target: str) -> str:
+    """The SQLAlchemy URL of the test database."""
+    return db_target if "://" in db_target else "sqlite:///" + db_target
+
+
+@pytest.fixture()
+def kb(db_target: str):
+    """A fresh, initialised knowledge base in a temporary SQLite file (or PostgreSQL database)."""
     from kb.service import open_kb
 
-    k = open_kb(str(db_path))
+    k = open_kb(db_target)
     k.init()
     yield k
     k.storage.close()
 
 
 @pytest.fixture()
-def run_cli(db_path: Path):
+def run_cli(db_target: str):
     """Run the real CLI in-process against the temporary database."""
     from click.testing import CliRunner
 
@@ -40,7 +95,7 @@ def run_cli(db_path: Path):
     runner = CliRunner()
 
     def _run(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+        return runner.invoke(cli, ["--db", db_target, *args], input=input, catch_exceptions=False)
 
     return _run
 

@@ -1,4 +1,4 @@
-"""Storage: schema, migrations, idempotent inserts, filters, decisions — on real SQLite files."""
+"""Storage: schema, migrations, idempotent inserts, filters, decisions — on real SQLite files and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,21 +20,22 @@ def _add(st: Storage, h: str, **meta) -> tuple[int, bool]:
     )
 
 
-def test_init_creates_schema_wal_and_foreign_keys(tmp_path):
-    st = Storage("sqlite:///" + str(tmp_path / "a.sqlite"))
+def test_init_creates_schema_wal_and_foreign_keys(db_url, backend):
+    st = Storage(db_url)
     assert st.schema_version() == 0
     assert st.init() == SCHEMA_VERSION
     assert st.schema_version() == SCHEMA_VERSION
-    with st.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    if backend == "sqlite":
+        with st.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert sa.inspect(st.engine).has_table("api_keys")
     assert st.init() == SCHEMA_VERSION  # idempotent
     assert st.integrity_check() == "ok"
 
 
-def test_migration_from_version_1_adds_later_tables(tmp_path):
-    url = "sqlite:///" + str(tmp_path / "old.sqlite")
-    st = Storage(url)
+def test_migration_from_version_1_adds_later_tables(db_url):
+    st = Storage(db_url)
     from kb import storage as mod
 
     with st.engine.begin() as conn:
@@ -44,13 +45,14 @@ def test_migration_from_version_1_adds_later_tables(tmp_path):
     assert not sa.inspect(st.engine).has_table("family_reviews")
     st.init()
     assert st.schema_version() == SCHEMA_VERSION
-    assert sa.inspect(st.engine).has_table("family_reviews")
+    assert sa.inspect(st.engine).has_table("family_reviews") and sa.inspect(st.engine).has_table("api_keys")
+    assert "summary" in {c["name"] for c in sa.inspect(st.engine).get_columns("analyses")}
 
 
-def test_newer_schema_is_refused(tmp_path):
+def test_newer_schema_is_refused(db_url):
     from kb.errors import SchemaVersionError
 
-    st = Storage("sqlite:///" + str(tmp_path / "n.sqlite"))
+    st = Storage(db_url)
     st.init()
     st.set_meta("schema_version", str(SCHEMA_VERSION + 5))
     try:
@@ -61,8 +63,8 @@ def test_newer_schema_is_refused(tmp_path):
         raise AssertionError("a newer schema must be refused")
 
 
-def test_add_is_idempotent_by_hash_and_filters_work(tmp_path):
-    st = Storage("sqlite:///" + str(tmp_path / "b.sqlite"))
+def test_add_is_idempotent_by_hash_and_filters_work(db_url):
+    st = Storage(db_url)
     st.init()
     a, created = _add(st, "h1", region="浙江省", year=2021, kind="scenario", title="甲")
     assert created
@@ -80,8 +82,8 @@ def test_add_is_idempotent_by_hash_and_filters_work(tmp_path):
     assert st.distinct_values("region") == ["江苏省", "浙江省"]
 
 
-def test_decisions_labels_and_cascade(tmp_path):
-    st = Storage("sqlite:///" + str(tmp_path / "c.sqlite"))
+def test_decisions_labels_and_cascade(db_url):
+    st = Storage(db_url)
     st.init()
     sid, _ = _add(st, "x")
     st.add_decision(sid, "r1", "存疑", "数据对不上")
@@ -96,3 +98,13 @@ def test_decisions_labels_and_cascade(tmp_path):
     st.delete_submission(sid)
     assert st.get_analysis(sid, "check") is None  # cascaded
     assert st.latest_decisions() == {}
+
+
+def test_plain_postgresql_urls_use_psycopg3(db_url, backend):
+    if backend != "postgresql":
+        return
+    st = Storage(db_url.replace("postgresql+psycopg://", "postgresql://"))
+    assert st.engine.dialect.driver == "psycopg"
+    assert st.init() == SCHEMA_VERSION
+    _add(st, "p1", title="长标题" * 40, region="新疆生产建设兵团第十二师" * 3)  # no VARCHAR length limits
+    assert st.list_submissions()[0].meta.title == "长标题" * 40

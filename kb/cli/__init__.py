@@ -3,7 +3,7 @@
 The commands live in one module per area and register themselves on :data:`kb.cli.base.cli` when imported.
 """
 
-from kb.cli import analysis, documents, setup, submissions  # noqa: F401  (register the commands)
+from kb.cli import analysis, api, documents, setup, submissions  # noqa: F401  (register the commands)
 from kb.cli.base import cli
 
 

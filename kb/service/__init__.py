@@ -3,7 +3,7 @@
 ``kb.store`` (submissions in and out), ``kb.reference`` (guide / task-list editions), ``kb.analysis`` (checks,
 classification, stored analyses, self-check), ``kb.similarity`` (index, matches, duplicate families, search),
 ``kb.reviews`` (decisions, labels, inbox, detail report), ``kb.coverage`` (coverage and quota usage),
-``kb.reports`` (dossiers, inbox export, recommendation lists), ``kb.accounts`` (users, login). Each component owns
+``kb.reports`` (dossiers, inbox export, recommendation lists), ``kb.accounts`` (users, login), ``kb.apikeys`` (HTTP API keys). Each component owns
 its tables and caches and reaches the others through the ``KB`` it belongs to.
 
 The only kb package that imports :mod:`nlp` (besides the plain records of :mod:`nlp.types`). The CLI and the
@@ -20,6 +20,7 @@ from typing import Any
 from kb.config import Config, load_config
 from kb.service.accounts import Accounts
 from kb.service.analysis import Analysis
+from kb.service.apikeys import ApiKeys
 from kb.service.coverage import Coverage
 from kb.service.editions import ActiveEdition, ReferenceEditions
 from kb.service.reports import Reports
@@ -48,6 +49,7 @@ class KB:
         self.coverage = Coverage(self)
         self.reports = Reports(self)
         self.accounts = Accounts(self)
+        self.apikeys = ApiKeys(self)
 
     def init(self) -> dict[str, Any]:
         """Create or migrate the database and load the bundled reference editions (idempotent)."""

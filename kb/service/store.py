@@ -154,6 +154,12 @@ class Submissions:
 
     def add_text(self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted") -> int:
         """Store one text given directly (UI upload). Returns its id (existing id when already stored)."""
+        return self.add_text_created(text, meta, source)[0]
+
+    def add_text_created(
+        self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted"
+    ) -> tuple[int, bool]:
+        """:meth:`add_text`, also saying whether the text was new (``False``: already stored under that id)."""
         from nlp.normalize import content_hash, normalize_display, normalize_for_match
 
         self.kb.storage.ensure_ready()
@@ -176,7 +182,7 @@ class Submissions:
         if created:
             self.kb.analysis.analyze_many([sid])
             self.kb.similarity.index_add([sid])
-        return sid
+        return sid, created
 
     # ------------------------------------------------------------------ browse
     def list_submissions(self, filters: dict[str, Any] | None = None, **kw: Any) -> list[Submission]:

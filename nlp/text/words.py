@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from nlp.normalize import match_text
+from nlp.normalize import fold_width, match_text
 from nlp.text.sentences import paragraphs, sentences
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -98,9 +98,10 @@ def domain_tokenizer() -> Any:
 
 
 def word_tokens(text: str) -> list[str]:
-    """Words of ``text`` (domain tokenizer, HMM on), each in its matching form; empty ones dropped."""
+    """Words of ``text`` (width-folded, then the domain tokenizer with HMM on), each in its matching form; empty
+    ones dropped."""
     out = []
-    for w in domain_tokenizer().lcut(text):
+    for w in domain_tokenizer().lcut(fold_width(text)):
         n = match_text(w)
         if n:
             out.append(n)

@@ -1,0 +1,73 @@
+"""Storage of API keys (the ``api_keys`` table): the SQL beside :mod:`kb.storage`, kept apart to keep that file small.
+
+Only the SHA-256 digest of a key is stored; the key itself is shown once, when it is made.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from kb.storage import Storage
+
+md = sa.MetaData()  # its own: kb.storage imports this module for migration 4, never the other way round
+
+api_keys_t = sa.Table(
+    "api_keys",
+    md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False),  # first characters, to recognise a key in a list
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32), nullable=False, default=""),
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def create_table(conn: Any) -> None:
+    """Migration 4: the API key table."""
+    api_keys_t.create(conn, checkfirst=True)
+
+
+class ApiKeyStore:
+    """Add, list, find and revoke API keys in one :class:`kb.storage.Storage`."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def add(self, name: str, role: str, prefix: str, key_hash: str) -> None:
+        with self.storage._tx() as conn:
+            conn.execute(sa.delete(api_keys_t).where(api_keys_t.c.name == name))
+            conn.execute(
+                sa.insert(api_keys_t).values(
+                    name=name, role=role, prefix=prefix, key_hash=key_hash, active=True, created_at=_now()
+                )
+            )
+
+    def list(self) -> list[dict[str, Any]]:
+        cols = [c for c in api_keys_t.c if c.name != "key_hash"]
+        with self.storage._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(*cols).order_by(api_keys_t.c.name))]
+
+    def by_hash(self, key_hash: str) -> dict[str, Any] | None:
+        with self.storage._read() as conn:
+            r = conn.execute(sa.select(api_keys_t).where(api_keys_t.c.key_hash == key_hash)).first()
+        return None if r is None else dict(r._mapping)
+
+    def revoke(self, name: str) -> bool:
+        with self.storage._tx() as conn:
+            res = conn.execute(
+                sa.update(api_keys_t)
+                .where(api_keys_t.c.name == name, api_keys_t.c.active.is_(True))
+                .values(active=False, revoked_at=_now())
+            )
+        return bool(res.rowcount)
