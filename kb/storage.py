@@ -8,7 +8,6 @@ Schema changes go through :data:`MIGRATIONS`; the version is kept in the ``meta`
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kb import storage_keys
+from kb.dbfiles import create_private_db_file
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
@@ -216,23 +216,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-
-
-def create_private_db_file(path: Path) -> None:
-    """Create a missing database file 0600 (SQLite gives its -wal/-shm files the same mode) in a missing folder
-    made 0700: texts and password hashes are for this user only. Existing files and folders are left as they are.
-    """
-    parent = path.parent
-    if not parent.exists():
-        parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(parent, 0o700)  # the mode argument is filtered by the umask
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            return
-        os.close(fd)
-        os.chmod(path, 0o600)
 
 
 def make_engine(url: str) -> Engine:
