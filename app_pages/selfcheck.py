@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages.labels import code_label
 from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
 from app_pages.resources import get_kb, md, show_error
 
@@ -61,7 +62,7 @@ with t_fix:
         for f in items:
             icon = SEVERITY_ICONS[sev]
             with st.container(border=True):
-                st.markdown(f"{icon} **{SEVERITY_LABELS[sev]}** · {f['code']}")
+                st.markdown(f"{icon} **{SEVERITY_LABELS[sev]}** · {code_label(f['code'])}")
                 st.text(f["message"])
     if not (res["errors"] or res["warnings"]):
         st.success("没有发现需要修改的问题。")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import tomllib
@@ -59,15 +58,6 @@ def validate_username(username: str) -> str:
     return name
 
 
-def user_stamp(user: dict) -> str:
-    """A fingerprint of what a session was granted on: name, role, password hash and active flag. A session
-    whose stamp no longer matches the stored user (removed, demoted, password changed) is revoked."""
-    key = (
-        f"{user.get('username')}\x00{user.get('role')}\x00{user.get('pw_hash')}\x00{user.get('active', True)}"
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
 def verify_password(password: str, pw_hash: str) -> bool:
     try:
         return bcrypt.checkpw(password.encode("utf-8"), pw_hash.encode("ascii"))
@@ -82,7 +72,6 @@ class Session:
     username: str
     role: str
     expires: float
-    stamp: str = ""  # user_stamp() at login; empty for sessions not backed by a stored user (OIDC)
 
     @property
     def valid(self) -> bool:
@@ -117,4 +106,4 @@ def authenticate(user: dict | None, password: str, ttl_min: int) -> Session:
         raise AuthError()
     if not verify_password(password, user["pw_hash"]):
         raise AuthError()
-    return Session(user["username"], user["role"], time.time() + ttl_min * 60, user_stamp(user))
+    return Session(user["username"], user["role"], time.time() + ttl_min * 60)

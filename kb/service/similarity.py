@@ -545,11 +545,24 @@ class Similarity:
 
         Returns:
             ``a`` / ``b`` (id, title, source, text), ``similarity``, ``similarity_excl_boilerplate``, ``level``,
-            ``matches``: ``[{n, a: [s, e], b: [s, e], boilerplate, text_a, text_b}]``.
+            ``matches``: ``[{n, a: [s, e], b: [s, e], boilerplate, level, text_a, text_b}]``; ``level`` of a
+            passage is ``identical`` (same text), ``minor_edits`` (aligned with small edits) or ``paraphrase``
+            (a sentence pair the semantic coverage found outside the lexical passages).
         """
         sa, sb = self.kb.store.get(a_id), self.kb.store.get(b_id)
         al = dict(self.pair(sa.id, sb.id))
-        shared = al.get("shared") or al.get("spans") or []
+        shared = [
+            {**s, "level": "identical" if sa.text[s["a"][0] : s["a"][1]] == sb.text[s["b"][0] : s["b"][1]]
+             else "minor_edits"}
+            for s in (al.get("shared") or al.get("spans") or [])
+        ]  # fmt: skip
+
+        def overlaps(span: list[int], side: str) -> bool:
+            return any(span[0] < x[side][1] and x[side][0] < span[1] for x in shared)
+
+        for p in (al.get("semantic") or {}).get("pairs", []):
+            if not overlaps(p["a"], "a") and not overlaps(p["b"], "b"):
+                shared.append({"a": p["a"], "b": p["b"], "boilerplate": False, "level": "paraphrase"})
         shared = sorted(shared, key=lambda s: (s["a"][0], s["b"][0]))
         matches = []
         for n, s in enumerate(shared, start=1):
@@ -560,6 +573,7 @@ class Similarity:
                     "a": [int(a0), int(a1)],
                     "b": [int(b0), int(b1)],
                     "boilerplate": bool(s.get("boilerplate")),
+                    "level": s["level"],
                     "text_a": sa.text[a0:a1],
                     "text_b": sb.text[b0:b1],
                 }
