@@ -6,11 +6,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.resources import get_kb, require, show_error
+from app_pages.labels import local_time
+from app_pages.resources import get_kb, md, require, show_error
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
+from kb.upload_names import unique_upload_path
 
-sess = require("admin")
+sess = require("admin", "admin")
 kb = get_kb()
 st.title("管理")
 t_batch, t_ref, t_index, t_users = st.tabs(["导入申报材料", "导入官方参考文本", "索引", "用户"])
@@ -30,7 +32,7 @@ with t_batch:
         bar = st.progress(0.0, text="正在导入……")
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
             for f in files:
-                (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
+                unique_upload_path(Path(tmp), f.name).write_bytes(f.getvalue())  # same names kept apart
             try:
                 rep = kb.store.ingest(
                     [tmp], defaults={"year": int(year)},
@@ -60,7 +62,7 @@ with t_ref:
     )
     if off is not None:
         with tempfile.TemporaryDirectory(prefix="kb-ref-") as tmp:
-            path = Path(tmp) / Path(off.name).name
+            path = unique_upload_path(Path(tmp), off.name)
             path.write_bytes(off.getvalue())
             try:
                 entries, diff = kb.reference.preview_reference_import(path, lk, edition)
@@ -74,21 +76,34 @@ with t_ref:
 
 with t_index:
     st.caption("导入大量材料或更换编码器后重建相似度索引；校验会检查索引与数据库是否一致。")
+    try:
+        stale = kb.similarity.index_stale()
+        st.metric(
+            "索引状态", "需要重建" if stale else "与数据库一致", help="比较索引中的材料与数据库中的材料"
+        )
+    except Exception as exc:
+        show_error(exc)
     c1, c2 = st.columns(2)
     if c1.button("重建索引", key="idx_rebuild"):
         bar = st.progress(0.0, text="正在重建……")
         try:
             out = kb.similarity.index_rebuild(
-                progress=lambda d, t, _p: bar.progress(d / max(t, 1), text=f"{d}/{t}")
+                progress=lambda done, total: bar.progress(
+                    min(done / max(total, 1), 1.0), text=f"{done}/{total}"
+                )
             )
             bar.progress(1.0, text="完成")
-            st.success("索引已重建。")
-            st.json(out if isinstance(out, dict) else {"result": str(out)})
+            st.success(f"索引已重建：共 {out.get('count', 0)} 份材料，编码器 {out.get('encoder', '')}。")
         except Exception as exc:
             show_error(exc)
     if c2.button("校验索引", key="idx_verify"):
         try:
-            st.json(kb.similarity.index_verify())
+            rep = kb.similarity.index_verify()
+            (st.success if rep.get("ok") else st.warning)(
+                f"数据库 {rep.get('db_count', 0)} 份，索引 {rep.get('index_count', 0)} 份；"
+                f"索引缺少 {len(rep.get('missing', []))} 份，多出 {len(rep.get('extra', []))} 份。"
+                + ("" if rep.get("ok") else "请重建索引。")
+            )
         except Exception as exc:
             show_error(exc)
 
@@ -97,7 +112,7 @@ with t_users:
     st.dataframe(
         pd.DataFrame(
             [{"用户名": u["username"], "角色": ROLE_LABELS.get(u["role"], u["role"]), "启用": "是" if u.get("active") else "否",
-              "创建时间": u.get("created_at", "")} for u in users]
+              "创建时间（北京时间）": local_time(u.get("created_at", ""))} for u in users]
         ),
         hide_index=True, width="stretch",
     )  # fmt: skip
@@ -109,7 +124,7 @@ with t_users:
         if st.form_submit_button("添加或重置用户"):
             try:
                 kb.accounts.add_user(name, pw, role)
-                st.toast(f"已保存用户 {name}")
+                st.toast(f"已保存用户 {md(name)}")
                 st.rerun()
             except Exception as exc:
                 show_error(exc)

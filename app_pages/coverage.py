@@ -1,29 +1,50 @@
-"""覆盖分析: heatmaps region × 环节 and industry × scenario, counts by year, gaps, quotas, drill-down, Excel."""
+"""覆盖分析 (``/coverage?year=…&kind=…&region=…&link=…&industry=…``): heatmaps region × 环节 and industry ×
+scenario (click a cell to drill down), counts by year, gaps, quotas, drill-down, the CLI's workbooks."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.resources import get_kb, require
+from app_pages.resources import bind_param, get_kb, page_path, require, write_param
+from kb.errors import KBError
 
-require("analytics")
+KINDS = {"全部": None, "优秀场景": "scenario", "示范工厂": "factory"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+sess = require("analytics", "coverage")
 kb = get_kb()
 st.title("覆盖分析")
 
 opts = kb.reviews.inbox_options()
+bind_param("cov_year", "year", lambda v: [int(x) for x in v if int(x) in opts["year"]], default=[])
+bind_param("cov_kind", "kind", lambda v: {k: n for n, k in KINDS.items() if k}[v], default="全部")
 c1, c2, c3 = st.columns([2, 1, 1])
 years = c1.multiselect("年度", opts["year"], placeholder="全部年度", key="cov_year")
-kind = c2.selectbox("类型", ["全部", "优秀场景", "示范工厂"], key="cov_kind")
-filters = {"year": years, "kind": {"优秀场景": "scenario", "示范工厂": "factory"}.get(kind)}
+kind = c2.selectbox("类型", list(KINDS), key="cov_kind")
+write_param("cov_year", "year", list(years))
+write_param("cov_kind", "kind", KINDS[kind])
+filters = {"year": years, "kind": KINDS[kind]}
 cov = kb.coverage.summary(filters)
-c3.download_button(
-    "下载 Excel",
-    data=kb.coverage.excel(filters),
-    file_name="覆盖分析.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    type="primary",
-    key="cov_excel",
-)
+
+
+def workbook() -> bytes:
+    """The workbook of ``scenario-kb export coverage`` (matrices, gaps and heatmaps; without the heatmap
+    images when no CJK font is installed)."""
+    try:
+        return kb.coverage.export("xlsx", filters)["xlsx"]
+    except KBError:
+        return kb.coverage.export("xlsx", filters, charts=False)["xlsx"]
+
+
+with c3:
+    st.download_button(
+        "下载覆盖分析（Excel）", data=workbook, file_name="覆盖分析.xlsx", mime=XLSX, type="primary",
+        key="cov_excel", icon=":material/download:", help="与命令行导出的覆盖分析相同：各矩阵、空白和热力图",
+    )  # fmt: skip
+    st.download_button(
+        "下载覆盖明细（Excel）", data=lambda: kb.coverage.excel(filters), file_name="覆盖明细.xlsx", mime=XLSX,
+        key="cov_detail_excel", icon=":material/download:", help="每份材料一行：地区、行业、环节、场景和归属依据",
+    )  # fmt: skip
 if not cov["items"]:
     st.info("知识库中还没有申报材料。")
     st.stop()
@@ -32,32 +53,57 @@ st.caption(
 )
 
 
-def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str) -> alt.Chart:
+def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str, name: str) -> alt.Chart:
+    """Every label shown (long ones shortened, the full text in the tooltip); a click selects the cell."""
     df = pd.DataFrame(rows)
+    short = "length(datum.label) > 10 ? slice(datum.label, 0, 9) + '…' : datum.label"
     return (
         alt.Chart(df)
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:N", title=xt, axis=alt.Axis(labelAngle=-45, labelLimit=160)),
-            y=alt.Y(f"{y}:N", title=yt, axis=alt.Axis(labelLimit=200)),
-            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues")),
+            x=alt.X(f"{x}:N", title=xt, axis=alt.Axis(labelAngle=-60, labelOverlap=False, labelExpr=short,
+                                                       labelFontSize=11)),
+            y=alt.Y(f"{y}:N", title=yt, axis=alt.Axis(labelOverlap=False, labelExpr=short, labelFontSize=11)),
+            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="d")),
             tooltip=[
                 alt.Tooltip(f"{y}:N", title=yt),
                 alt.Tooltip(f"{x}:N", title=xt),
                 alt.Tooltip("count:Q", title="数量"),
             ],
         )
-        .properties(height=max(240, 22 * df[y].nunique()))
-    )
+        .add_params(alt.selection_point(name=name, fields=[x, y]))
+        .properties(width=alt.Step(30), height=alt.Step(26))
+    )  # fmt: skip
 
 
+def drill_from(event: object, x: str, y: str, keys: dict[str, str]) -> None:
+    """A clicked cell sets the drill-down filters below (before their widgets are drawn)."""
+    try:
+        points = next(iter(event.selection.values()))  # type: ignore[attr-defined]
+    except (AttributeError, StopIteration):
+        return
+    if points:
+        for field in (x, y):
+            if field in keys and points[0].get(field) is not None:
+                st.session_state[keys[field]] = str(points[0][field])
+
+
+DRILL = {"region": "dd_region", "link": "dd_link", "industry": "dd_industry", "scenario": "dd_scenario"}
 t1, t2, t3, t4, t5 = st.tabs(["地区 × 环节", "行业 × 场景", "年度", "空白", "推荐配额"])
 with t1:
-    st.altair_chart(heatmap(cov["region_link"], "link", "region", "环节", "地区"), width="stretch")
+    st.caption("点击格子查看该地区、该环节的材料（见页面下方“下钻到材料”）；悬停可看完整名称。")
+    ev = st.altair_chart(
+        heatmap(cov["region_link"], "link", "region", "环节", "地区", "cell_rl"), width="content",
+        on_select="rerun", key="hm_region_link",
+    )  # fmt: skip
+    drill_from(ev, "link", "region", DRILL)
 with t2:
-    st.altair_chart(
-        heatmap(cov["industry_scenario"], "scenario", "industry", "典型场景", "行业"), width="stretch"
-    )
+    st.caption("点击格子查看该行业的材料；悬停可看完整的场景名称。")
+    ev = st.altair_chart(
+        heatmap(cov["industry_scenario"], "scenario", "industry", "典型场景", "行业", "cell_is"), width="content",
+        on_select="rerun", key="hm_industry_scenario",
+    )  # fmt: skip
+    drill_from(ev, "scenario", "industry", DRILL)
 with t3:
     df = pd.DataFrame(cov["year_kind"])
     st.altair_chart(
@@ -98,12 +144,18 @@ with t5:
 
 st.subheader("下钻到材料")
 items = pd.DataFrame(cov["items"])
-d1, d2, d3 = st.columns(3)
-region = d1.selectbox("地区", ["全部"] + sorted(items["region"].unique()), key="dd_region")
-link = d2.selectbox("环节", ["全部"] + sorted(items["link"].unique()), key="dd_link")
-industry = d3.selectbox("行业", ["全部"] + sorted(items["industry"].unique()), key="dd_industry")
+choices = {}
+for (col, key), label, box in zip(
+    DRILL.items(), ("地区", "环节", "行业", "典型场景"), st.columns(4), strict=True
+):
+    options = ["全部"] + sorted(str(v) for v in items[col].unique() if v)
+    bind_param(key, col, lambda v, o=options: v if v in o else "全部", default="全部")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = "全部"
+    choices[col] = box.selectbox(label, options, key=key)
+    write_param(key, col, None if choices[col] == "全部" else choices[col])
 sel = items
-for col, val in (("region", region), ("link", link), ("industry", industry)):
+for col, val in choices.items():
     if val != "全部":
         sel = sel[sel[col] == val]
 st.dataframe(
@@ -121,5 +173,8 @@ if not sel.empty:
         format_func=lambda i: f"#{i} {items.loc[items['id'] == i, 'title'].iloc[0]}",
         key="dd_sid",
     )
+    if sess.can("review"):
+        st.page_link(page_path("detail"), label=f"打开 #{sid} 的申报详情", query_params={"id": str(sid)},
+                     icon=":material/description:")  # fmt: skip
     with st.expander("正文", expanded=False):
         st.text(kb.store.get(int(sid)).text)

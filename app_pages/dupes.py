@@ -1,21 +1,20 @@
-"""查重: duplicate families, and a pair side by side with the shared passages highlighted."""
+"""查重 (``/dupes?pair=A-B&match=K``): duplicate families, and a pair side by side (全文对照) with the shared
+passages coloured by match level, boilerplate marked apart, and navigation between matches on both sides."""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.render import CSS, legend, shared_text
-from app_pages.resources import get_kb, md, open_detail, require, show_error
+from app_pages.labels import LEVELS, local_time
+from app_pages.render import CSS, MATCH_COLOURS, PAIR_CSS, legend, pair_script, shared_text
+from app_pages.resources import bind_param, get_kb, md, open_detail, require, show_error, write_param
 
-LEVELS = {
-    "identical": "完全相同",
-    "minor_edits": "轻微改动",
-    "paraphrase": "改写",
-    "same_project": "同一项目",
-    "partial": "部分重合",
-    "unrelated": "无关",
-}
 
-sess = require("review")
+def parse_pair(raw: str) -> tuple[int, int]:
+    a, b = (int(x) for x in str(raw).split("-"))
+    return a, b
+
+
+sess = require("review", "dupes")
 kb = get_kb()
 st.title("查重")
 
@@ -30,11 +29,17 @@ st.caption(
 stats = res.get("stats") or {}
 if stats.get("computed_at"):
     st.caption(
-        f"查重结果计算于 {md(str(stats['computed_at']))}，共 {stats.get('texts', 0)} 份材料、"
+        f"查重结果计算于 {local_time(stats['computed_at'])}（北京时间），共 {stats.get('texts', 0)} 份材料、"
         f"{stats.get('candidates', 0)} 对候选；材料或设置变化后自动重新计算。"
     )
 
-pair = st.session_state.get("pair")
+try:
+    pair = (
+        parse_pair(st.query_params["pair"]) if st.query_params.get("pair") else st.session_state.get("pair")
+    )
+except ValueError:
+    st.warning("链接中的材料对无效：应为 pair=编号-编号。")
+    pair = None
 if fams:
     df = pd.DataFrame(
         [
@@ -64,7 +69,7 @@ if fams:
         note = st.text_input("复核意见", value=(fam.get("reviewed") or {}).get("note", ""))
         if st.form_submit_button("标记该家族已复核"):
             kb.similarity.review_family(key, sess.username, note)
-            st.toast(f"家族 {key} 已标记为已复核")
+            st.toast(f"家族 {md(key)} 已标记为已复核")
             st.rerun()
     if fam_pairs:
         plabels = {
@@ -77,6 +82,8 @@ if fams:
         chosen = st.selectbox("对照查看的两份材料", list(plabels), format_func=plabels.get, key=f"pair_{key}")
         if st.button("并排对照", key="open_pair", type="primary"):
             st.session_state["pair"] = chosen
+            st.session_state["match_no"] = 1
+            st.query_params["match"] = "1"
             pair = chosen
 elif not res["error"]:
     st.success("没有发现重复或高度相似的申报材料。")
@@ -94,26 +101,39 @@ if pair:
     m[1].metric("去套话后", f"{(pv['similarity_excl_boilerplate'] or 0):.1%}")
     m[2].metric("匹配级别", LEVELS.get(pv["level"], pv["level"] or "—"))
     m[3].metric("共享段落", len(matches))
+    st.session_state["pair"] = (int(a["id"]), int(b["id"]))
+    st.query_params["pair"] = f"{a['id']}-{b['id']}"
     active = None
     if matches:
-        nav = st.columns([1, 1, 6])
-        mkey = f"match_no_{a['id']}_{b['id']}"
-        cur = st.session_state.get(mkey, 1)
-        if nav[0].button("◀ 上一处", key="prev_match"):
-            cur = len(matches) if cur <= 1 else cur - 1
-        if nav[1].button("下一处 ▶", key="next_match"):
-            cur = 1 if cur >= len(matches) else cur + 1
-        cur = min(max(1, cur), len(matches))
-        st.session_state[mkey] = cur
+        bind_param("match_no", "match", int, default=1)
+        st.session_state["match_no"] = min(max(1, int(st.session_state["match_no"])), len(matches))
+
+        def step(d: int) -> None:
+            st.session_state["match_no"] = (int(st.session_state["match_no"]) - 1 + d) % len(matches) + 1
+
+        def match_label(n: int) -> str:
+            mm = matches[n - 1]
+            lv = "boilerplate" if mm["boilerplate"] else mm["level"]
+            return f"第 {n} 处 · {MATCH_COLOURS.get(lv, ('', lv))[1]} · {len(mm['text_a'])} 字"
+
+        nav = st.columns([2, 2, 3, 3])
+        nav[0].button("◀ 上一处", key="prev_match", on_click=step, args=(-1,))
+        nav[1].button("下一处 ▶", key="next_match", on_click=step, args=(1,))
+        nav[2].selectbox("跳到", list(range(1, len(matches) + 1)), key="match_no", format_func=match_label,
+                         label_visibility="collapsed")  # fmt: skip
+        cur = int(st.session_state["match_no"])
+        write_param("match_no", "match", cur)
         active = cur
         mm = matches[cur - 1]
-        nav[2].markdown(
-            f"第 **{cur}** / {len(matches)} 处共享段落" + ("（套话/模板）" if mm["boilerplate"] else "")
+        nav[3].markdown(
+            f"第 **{cur}** / {len(matches)} 处共享段落"
+            + ("（套话/模板，不计入相似度）" if mm["boilerplate"] else "")
         )
-        e1, e2 = st.columns(2)
-        e1.container(border=True).text(mm["text_a"])
-        e2.container(border=True).text(mm["text_b"])
-    st.html(CSS + legend([("#c9f0d0", "共享段落"), ("#e8e8e8", "套话/模板"), ("#ffb347", "当前段落")]))
+    st.html(
+        CSS + PAIR_CSS + legend([MATCH_COLOURS[k] for k in ("identical", "minor_edits", "paraphrase", "boilerplate")]
+                                + [("#fff", "点击任一标记，两侧同时跳到该处")])
+    )  # fmt: skip
+    st.html(pair_script(active), unsafe_allow_javascript=True)
     left, right = st.columns(2)
     for col, side, s in ((left, "a", a), (right, "b", b)):
         with col:
@@ -121,6 +141,7 @@ if pair:
             st.caption(md(s["source"]))
             if st.button("打开详情", key=f"detail_{side}"):
                 open_detail(s["id"])
-            marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"]} for x in matches]
+            marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"], "level": x["level"]}
+                     for x in matches]  # fmt: skip
             with st.container(height=640):
-                st.html(shared_text(s["text"], marks, side, active))
+                st.html(CSS + PAIR_CSS + shared_text(s["text"], marks, side, active))

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages.labels import codes_label
 from app_pages.resources import STATUS_ICONS, get_kb, open_detail, require, show_error
 from kb.models import KIND_LABELS, REVIEW_STATUSES
 
-sess = require("review")
+sess = require("review", "inbox")
 kb = get_kb()
 st.title("评审工作台")
 
@@ -46,8 +47,14 @@ except Exception as exc:
     show_error(exc)
     st.stop()
 
-top = st.columns([3, 1])
+top = st.columns([3, 1, 1])
 top[0].markdown(f"共 **{res['total']}** 份，第 {res['page']} / {res['pages']} 页")
+export_kw = {"status": statuses, "flagged_only": flagged, "sort": SORTS[sort_label], "descending": descending}
+top[2].download_button(
+    "下载评审表", data=lambda: kb.reports.export_inbox("xlsx", filters, **export_kw), file_name="评审表.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="inbox_excel",
+    icon=":material/download:", help="当前筛选条件下的全部材料（所有页），与命令行导出的评审表相同",
+)  # fmt: skip
 st.session_state["page_no"] = res["page"]  # clamped by the service when the filters shrink the list
 top[1].number_input("页码", 1, res["pages"], key="page_no")
 if not res["rows"]:
@@ -69,9 +76,10 @@ df = pd.DataFrame(
             "薄弱分": r["weakness"],
             "最高相似度": r["similarity"],
             "相似来源": f"#{r['similar_to']}" if r["similar_to"] else "",
-            "问题": " ".join(r["flags"]) + (" 未分析" if not r["analysed"] else ""),
+            "问题": codes_label(r["flags"]) + ("（未分析）" if not r["analysed"] else ""),
             "状态": r["status"],
             "备注": r["note"],
+            "详情": f"detail?id={r['id']}",
         }
         for r in res["rows"]
     ]
@@ -98,6 +106,8 @@ edited = st.data_editor(
         ),
         "状态": st.column_config.SelectboxColumn("状态", options=list(REVIEW_STATUSES), required=True),
         "备注": st.column_config.TextColumn("备注", max_chars=500),
+        "问题": st.column_config.TextColumn("问题", width="large", help="问题代码及其含义"),
+        "详情": st.column_config.LinkColumn("详情", display_text="打开详情", help="在新标签页打开申报详情"),
     },
 )
 

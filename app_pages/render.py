@@ -27,6 +27,13 @@ CSS = """
 .kb-text mark.active { background: #ffb347; outline: 2px solid #e07000; }
 .kb-text sup.tag { color: #7a7a7a; font-size: 0.7em; margin: 0 1px; }
 .kb-text a.jump { text-decoration: none; color: inherit; }
+.kb-text .anchor, .kb-text sup.tag { scroll-margin-top: 90px; }
+.kb-findings { line-height: 1.7; }
+.kb-findings li { margin-bottom: 0.35rem; }
+.kb-findings a { text-decoration: none; }
+.kb-findings .sev { font-weight: 600; margin-right: 0.3rem; }
+.kb-findings .sev-error { color: #c5221f; } .kb-findings .sev-warning { color: #b06000; }
+.kb-findings .sev-info { color: #1a73e8; }
 .kb-legend span { display: inline-block; margin-right: 1rem; padding: 0 4px; border-radius: 2px; }
 </style>
 """
@@ -41,17 +48,23 @@ def highlighted_text(text: str, marks: list[dict[str, Any]]) -> str:
 
     Args:
         text: the original text.
-        marks: dicts with ``span``, ``code``, ``severity``, ``message``.
+        marks: dicts with ``span``, ``code``, ``severity``, ``message`` and optionally ``n`` (the number of the
+            finding: its first passage gets the anchor ``id="f-n"``).
 
     Returns:
         An HTML ``<div class="kb-text">``; all user text is escaped.
     """
     order = {"error": 0, "warning": 1, "info": 2}
     parts = ['<div class="kb-text">']
+    anchored: set[int] = set()
     for piece, cover in highlight_segments(text, marks):
         if not cover:
             parts.append(_e(piece))
             continue
+        for m in cover:  # the first passage of finding n is the target of the finding's link #f-n
+            if m.get("n") is not None and int(m["n"]) not in anchored:
+                anchored.add(int(m["n"]))
+                parts.append(f'<span class="anchor" id="f-{int(m["n"])}"></span>')
         top = min(cover, key=lambda m: order.get(m.get("severity", "info"), 3))
         title = "；".join(f"{m.get('code', '')} {m.get('message', '')}".strip() for m in cover)
         codes = ",".join(sorted({m.get("code", "") for m in cover}))
@@ -63,20 +76,30 @@ def highlighted_text(text: str, marks: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+MATCH_COLOURS = {
+    "identical": ("#ffc4c4", "完全相同"),
+    "minor_edits": ("#ffe0a8", "轻微改动"),
+    "paraphrase": ("#dcd0ff", "改写（语义相近）"),
+    "boilerplate": ("#ececec", "套话/模板（不计入相似度）"),
+}
+
+
 def shared_text(text: str, spans: list[dict[str, Any]], side: str, active: int | None = None) -> str:
-    """One side of a pair view: shared passages numbered, anchored and linked to the other side.
+    """One side of a pair view: shared passages numbered, anchored, coloured by match level.
 
     Args:
         text: this side's original text.
-        spans: dicts with ``span`` ``[s, e)``, ``n`` (match number, 1-based) and ``boilerplate``.
-        side: ``a`` or ``b`` (anchor prefix); each mark links to the same match on the other side.
+        spans: dicts with ``span`` ``[s, e)``, ``n`` (match number, 1-based), ``boilerplate`` and ``level``
+            (``identical`` / ``minor_edits`` / ``paraphrase``); boilerplate is marked apart from copying.
+        side: ``a`` or ``b`` (anchor prefix); clicking a mark scrolls both sides to that match (see
+            :func:`pair_script`), and without scripts the link still jumps to the other side.
         active: the match number to emphasise.
 
     Returns:
         An HTML ``<div class="kb-text">`` with ``id="{side}-m{n}"`` anchors.
     """
     other = "b" if side == "a" else "a"
-    parts = ['<div class="kb-text">']
+    parts = [f'<div class="kb-text kb-pair" data-side="{side}">']
     seen: set[int] = set()
     for piece, cover in highlight_segments(text, spans):
         if not cover:
@@ -84,20 +107,86 @@ def shared_text(text: str, spans: list[dict[str, Any]], side: str, active: int |
             continue
         m = cover[0]
         n = int(m["n"])
-        cls = "shared" + (" bp" if m.get("boilerplate") else "") + (" active" if n == active else "")
+        level = "boilerplate" if m.get("boilerplate") else str(m.get("level") or "minor_edits")
+        cls = (
+            f"shared lv-{_e(level)}"
+            + (" bp" if level == "boilerplate" else "")
+            + (" active" if n == active else "")
+        )
         anchor = ""
         if n not in seen:
             seen.add(n)
             anchor = f'<sup class="tag" id="{side}-m{n}">[{n}]</sup>'
-        title = f"匹配 {n}" + ("（套话/模板）" if m.get("boilerplate") else "")
+        title = f"匹配 {n}：" + MATCH_COLOURS.get(level, ("", level))[1]
         parts.append(
-            f'{anchor}<a class="jump" href="#{other}-m{n}"><mark class="{cls}" title="{_e(title)}">{_e(piece)}</mark></a>'
+            f'{anchor}<a class="jump" href="#{other}-m{n}" data-n="{n}">'
+            f'<mark class="{cls}" data-n="{n}" title="{_e(title)}">{_e(piece)}</mark></a>'
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+PAIR_CSS = (
+    "<style>"
+    + "".join(f".kb-text mark.lv-{k} {{ background: {bg}; }}" for k, (bg, _label) in MATCH_COLOURS.items())
+    + (
+        ".kb-text mark.bp { color: #555; border-bottom: 2px dashed #999; }"
+        ".kb-text mark.active { outline: 2px solid #e07000; }"
+        ".kb-text mark.flash { outline: 3px solid #1a73e8; }"
+    )
+    + "</style>"
+)
+
+
+def pair_script(active: int | None) -> str:
+    """Script for the pair view: a click on match n scrolls BOTH sides to match n and emphasises it; on each
+    render the active match (next / previous) is scrolled into view on both sides. Carries no user text."""
+    n = int(active or 0)
+    return f"""<script>
+(function () {{
+  function show(n) {{
+    ["a", "b"].forEach(function (side) {{
+      var el = document.getElementById(side + "-m" + n);
+      if (el) {{ el.scrollIntoView({{block: "center"}}); }}
+    }});
+    document.querySelectorAll(".kb-pair mark.flash").forEach(function (m) {{ m.classList.remove("flash"); }});
+    document.querySelectorAll('.kb-pair mark[data-n="' + n + '"]').forEach(function (m) {{ m.classList.add("flash"); }});
+  }}
+  window.kbShowMatch = show;
+  if (!window.kbPairNav) {{
+    window.kbPairNav = true;
+    document.addEventListener("click", function (ev) {{
+      var a = ev.target.closest && ev.target.closest(".kb-pair a.jump");
+      if (!a) {{ return; }}
+      ev.preventDefault();
+      show(parseInt(a.getAttribute("data-n"), 10));
+    }});
+  }}
+  var n = {n};
+  if (n > 0) {{ setTimeout(function () {{ show(n); }}, 300); }}
+}})();
+</script>"""
 
 
 def legend(items: list[tuple[str, str]]) -> str:
     """A one-line colour legend: ``[(css background, label), …]``."""
     spans = "".join(f'<span style="background:{_e(bg)}">{_e(label)}</span>' for bg, label in items)
     return f'<div class="kb-legend">{spans}</div>'
+
+
+def findings_list(findings: list[dict[str, Any]], titles: dict[str, str]) -> str:
+    """The findings as an HTML list; each finding with a passage links to it (``#f-n``, n = its 1-based number).
+
+    Args:
+        findings: dicts with ``code``, ``severity``, ``message`` and ``has_span``.
+        titles: finding code -> its Chinese meaning.
+    """
+    items = []
+    for n, f in enumerate(findings, 1):
+        sev = f.get("severity", "info")
+        code = str(f.get("code", ""))
+        head = f'<span class="sev sev-{_e(sev)}">{_e(SEVERITY_LABELS.get(sev, ""))}</span>'
+        head += f"<b>{_e(code)}</b> {_e(titles.get(code, ''))}"
+        link = f' <a href="#f-{n}" title="定位到原文">↪ 定位原文</a>' if f.get("has_span") else ""
+        items.append(f"<li>{head}{link}<br>{_e(f.get('message', ''))}</li>")
+    return '<ol class="kb-findings">' + "".join(items) + "</ol>"

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages.labels import code_label
 from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
-from app_pages.resources import get_kb, show_error
+from app_pages.resources import get_kb, md, show_error
 
 kb = get_kb()
 st.title("申报自检")
@@ -56,12 +57,12 @@ if res["off_topic"]:
 t_fix, t_fit, t_text, t_ref = st.tabs(["检查与修改建议", "场景匹配", "正文标注", "参考案例"])
 with t_fix:
     if res["missing"]:
-        st.error("缺少的部分：" + "、".join(res["missing"]))
+        st.error("缺少的部分：" + md("、".join(res["missing"])))
     for sev, items in (("error", res["errors"]), ("warning", res["warnings"]), ("info", res["infos"])):
         for f in items:
             icon = SEVERITY_ICONS[sev]
             with st.container(border=True):
-                st.markdown(f"{icon} **{SEVERITY_LABELS[sev]}** · {f['code']}")
+                st.markdown(f"{icon} **{SEVERITY_LABELS[sev]}** · {code_label(f['code'])}")
                 st.text(f["message"])
     if not (res["errors"] or res["warnings"]):
         st.success("没有发现需要修改的问题。")
@@ -93,7 +94,7 @@ with t_ref:
         st.info("暂无相似的参考材料。")
     for r in res["reference"]:
         with st.container(border=True):
-            st.markdown(f"**{r.get('code', '')} {r.get('name') or r.get('title', '')}**")
+            st.markdown("**" + md(f"{r.get('code', '')} {r.get('name') or r.get('title', '')}") + "**")
             body = r.get("text") or r.get("scope") or ""
             if body:
                 st.text(body[:400])

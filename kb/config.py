@@ -70,6 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
        "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB"),
     _s("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
     _s("session_ttl_min", 480, "Minutes after which a UI login expires"),
+    _s("session_secret", "", "Key signing the UI login tokens (empty: generated once and kept in the database)"),
     _s("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
     _s("cjk_font", "", "Font with Chinese glyphs for PDFs and charts (PATH or PATH:INDEX); empty = Noto Sans CJK SC "
        "found by fc-match or the usual install paths"),

@@ -93,10 +93,35 @@ def texts(at) -> str:
 def test_anonymous_user_gets_only_selfcheck_and_login(app_kb):
     at = app(app_kb)
     assert at.title[0].value == "申报自检"
-    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin"):
-        with pytest.raises(ValueError):
-            at.switch_page(f"app_pages/{page}.py")
     assert not at.dataframe  # no submission table anywhere on the open page
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin"):
+        goto(at, page)  # the link resolves, but only to the login page: no submission data shown
+        assert at.title[0].value == "登录", page
+        assert at.query_params["next"] == [page] or at.query_params["next"] == page
+        assert not at.dataframe and "齿轮" not in texts(at)
+
+
+def test_link_while_logged_out_goes_through_login_and_back(app_kb):
+    sid = ids_by_source(app_kb)["b.txt"]
+    at = app(app_kb)
+    at.switch_page("app_pages/detail.py")
+    at.query_params["id"] = str(sid)
+    at.run()
+    assert at.title[0].value == "登录" and "登录后将打开" in texts(at)
+    assert at.query_params["next"] in ("detail", ["detail"]) and at.query_params["id"] in (
+        str(sid),
+        [str(sid)],
+    )
+    at.switch_page("app_pages/login.py")  # where the browser now is (AppTest reruns the page it last opened)
+    at.run()
+    at.text_input[0].input("reviewer")
+    at.text_input[1].input(PW)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "申报详情"
+    assert int(at.number_input(key="detail_sid").value) == sid
+    assert "齿轮批次追溯" in texts(at)
 
 
 def test_login_form_rejects_a_wrong_password_and_accepts_the_right_one(app_kb):
@@ -137,8 +162,24 @@ def test_expired_session_is_dropped(app_kb):
     at.session_state["kb_session"] = Session("reviewer", "reviewer", 0.0)
     at.run()
     assert "kb_session" not in at.session_state
-    with pytest.raises(ValueError):
-        at.switch_page("app_pages/inbox.py")
+    goto(at, "inbox")
+    assert at.title[0].value == "登录" and not at.data_editor
+
+
+def test_revoked_token_ends_the_session(app_kb):
+    """A logout elsewhere (another tab, the same token) ends this browser session at its next action."""
+    from app_pages.resources import TOKEN_KEY
+
+    sess = app_kb.accounts.login("reviewer", PW)
+    token = app_kb.accounts.issue_token(sess)
+    at = app(app_kb)
+    at.session_state["kb_session"] = sess
+    at.session_state[TOKEN_KEY] = token
+    goto(at, "inbox")
+    assert at.title[0].value == "评审工作台"
+    app_kb.accounts.revoke_token(token)
+    at.run()
+    assert "kb_session" not in at.session_state and at.title[0].value == "登录" and not at.data_editor
 
 
 # ---------------------------------------------------------------------------------------------- inbox
@@ -201,11 +242,36 @@ def test_inbox_saves_a_status_edit_and_a_bulk_status(app_kb):
 
 def test_inbox_opens_the_detail_page(app_kb):
     at = app(app_kb, "reviewer")
-    sid = int(at.data_editor[0].value["编号"].tolist()[0])
+    df = at.data_editor[0].value
+    sid = int(df["编号"].tolist()[-1])
+    assert df["详情"].tolist()[-1] == f"detail?id={sid}"  # each row links to its detail page
     at.selectbox(key="open_sid").set_value(sid)
     at.button(key="open_detail").click()
     at.run()
-    assert at.session_state["detail_sid"] == sid
+    assert at.title[0].value == "申报详情"
+    assert at.session_state["detail_sid"] == sid and at.query_params["id"] in (str(sid), [str(sid)])
+
+
+def test_detail_link_opens_the_submission_with_the_verdict_first(app_kb):
+    ids = ids_by_source(app_kb)
+    at = app(app_kb, "reviewer")
+    at.switch_page("app_pages/detail.py")
+    at.query_params["id"] = str(ids["a.txt"])
+    at.run()
+    assert not at.exception, at.exception
+    assert int(at.number_input(key="detail_sid").value) == ids["a.txt"]
+    shown = texts(at)
+    assert "评审结论要点" in shown and "置信度" in shown and "最高相似度" in shown
+    # the near-duplicate b.txt is named in the verdict with a link to the side-by-side view
+    assert f"与 #{ids['b.txt']} 的相似度" in shown
+    links = [el for el in at.get("page_link")]
+    assert any(f"{ids['a.txt']}-{ids['b.txt']}" in str(el.proto) for el in links)
+    # each finding with a passage links to its anchor in the text
+    body = "\n".join(h.value for h in at.get("html"))
+    assert 'href="#f-1"' in body or "定位原文" not in body
+    assert 'id="f-' in body or 'href="#f-' not in body
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"评审档案（PDF）", "评审表（Excel）"} <= set(labels)
 
 
 # ---------------------------------------------------------------------------------------------- detail
@@ -413,6 +479,50 @@ def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
     assert "新增 1 份" in texts(at)
 
 
+def test_admin_rebuilds_and_verifies_the_index(app_kb):
+    at = goto(app(app_kb, "admin"), "admin")
+    at.button(key="idx_rebuild").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert f"索引已重建：共 {app_kb.store.count()} 份材料" in texts(at)
+    at.button(key="idx_verify").click()
+    at.run()
+    assert "索引缺少 0 份，多出 0 份" in texts(at)
+    assert "与数据库一致" in texts(at)
+
+
+def test_inbox_codes_carry_their_meaning(app_kb):
+    at = app(app_kb, "reviewer")
+    problems = " ".join(at.data_editor[0].value["问题"].tolist())
+    assert "LEN002 字数过少" in problems
+
+
+def test_coverage_filters_and_drill_down_live_in_the_url(app_kb):
+    at = app(app_kb, "analyst")
+    at.query_params["year"] = ["2021"]
+    at.query_params["region"] = "浙江省"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="cov_year").value == [2021]
+    assert set(at.dataframe[-1].value["地区"]) == {"浙江省"}
+    at.selectbox(key="dd_region").set_value("全部")
+    at.selectbox(key="cov_kind").set_value("示范工厂")
+    at.run()
+    assert "region" not in at.query_params and at.query_params["kind"] in ("factory", ["factory"])
+    # every axis label is drawn (no label dropped for overlap), long ones shortened with the full name in the tooltip
+    import json
+
+    charts = list(at.get("vega_lite_chart")) + list(at.get("arrow_vega_lite_chart"))
+    specs = [json.loads(c.proto.spec) for c in charts]
+    axes = [
+        enc["axis"]
+        for sp in specs
+        for k, enc in sp.get("encoding", {}).items()
+        if k in "xy" and "axis" in enc
+    ]
+    assert axes and all(ax.get("labelOverlap") is False and "labelExpr" in ax for ax in axes[:4])
+
+
 # ---------------------------------------------------------------------------------------------- pure helpers
 def test_highlighted_text_escapes_everything_and_keeps_the_text():
     from app_pages.render import highlighted_text
@@ -463,3 +573,94 @@ def test_summarize_analyses_counts_and_flags():
     assert (row["zishu"], row["errors"], row["warnings"]) == (3200, 1, 2)
     assert row["flags"] == ["LEN001", "QNT001", "CLS001"] and row["predicted_code"] == "G21-02"
     assert summarize_analyses(None, None)["analysed"] is False
+
+
+# ---------------------------------------------------------------------------------------------- the UI speaks Chinese
+# Latin words the pages may show: the product name, file types, units, product names of formats, and the
+# user names of this test knowledge base (data, not UI). Codes (LEN001, G21-25) and acronyms (PDF, MES) pass by
+# shape: all capitals, optionally with digits.
+ALLOWED_LATIN = {"scenario", "kb", "Excel", "txt", "docx", "pdf", "md", "csv", "xlsx", "reviewer", "analyst", "admin",
+                 "expert2", "tfidf", "MB", "KB"}  # fmt: skip
+
+
+def ui_strings(at) -> list[str]:
+    """Every string of the page chrome: titles, text, alerts, metrics, widget labels and options, tabs, headers
+    of tables. Not the submission texts (st.html bodies), which are data."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success",
+                 "text", "toast"):  # fmt: skip
+        out += [str(e.value) for e in at.get(kind)]
+    out += [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
+    for kind in ("button", "download_button", "text_input", "text_area", "number_input", "selectbox", "multiselect",
+                 "radio", "toggle", "checkbox", "file_uploader", "page_link", "date_input"):  # fmt: skip
+        for w in at.get(kind):
+            out.append(str(getattr(w.proto, "label", "")) + " " + str(getattr(w.proto, "help", "")))
+            out += [str(o) for o in getattr(w, "options", []) or []]
+            out.append(str(getattr(w.proto, "placeholder", "")))
+    out += [str(t.proto.label) for t in at.get("tab")] + [str(e.label) for e in at.get("expander")]
+    for kind in ("dataframe", "data_editor"):
+        out += [" ".join(map(str, df.value.columns)) for df in at.get(kind)]
+    return out
+
+
+def english_words(strings: list[str]) -> set[str]:
+    import re
+
+    words = set()
+    for s in strings:
+        s = re.sub(
+            r":material/[a-z_]+:|:(?:red|orange|blue|green|gray|violet)\[", " ", s.replace("\\", "")
+        )  # icons
+        s = re.sub(r"https?://\S+|\b[\w.-]+\.(?:txt|docx|pdf|md|csv|xlsx)\b", " ", s)  # links and file names
+        for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", s):
+            # codes, acronyms, ids and hashes (anything with a digit) are not words of the UI
+            if w in ALLOWED_LATIN or re.fullmatch(r"[A-Z][A-Z0-9_-]*", w) or re.search(r"\d", w):
+                continue
+            words.add(w)
+    return words
+
+
+def test_every_page_speaks_chinese(app_kb):
+    ids = ids_by_source(app_kb)
+    found: dict[str, set[str]] = {}
+    at = app(app_kb)  # the applicant's self-check, with a result
+    at.text_area[0].input(BASE.format(co="试用企业有限公司"))
+    at.button[0].click()
+    at.run()
+    found["selfcheck"] = english_words(ui_strings(at))
+    found["login"] = english_words(ui_strings(goto(app(app_kb), "login")))
+    at = app(app_kb, "admin")
+    for page in ("inbox", "detail", "dupes", "coverage", "reference", "admin", "login"):
+        goto(at, page)
+        if page == "dupes":
+            at.query_params["pair"] = f"{ids['a.txt']}-{ids['b.txt']}"
+            at.run()
+        found[page] = english_words(ui_strings(at))
+    assert not {p: w for p, w in found.items() if w}, found
+
+
+# ---------------------------------------------------------------------------------------------- editions (last: it switches)
+def test_switching_the_edition_asks_first_and_the_banner_follows(app_kb):
+    sid = ids_by_source(app_kb)["a.txt"]
+    before = app_kb.analysis.analyze(sid)["classify"]
+    at = goto(app(app_kb, "admin"), "reference")
+    try:
+        at.selectbox[-2].set_value("2025")  # 版本
+        [switch] = [b for b in at.button if b.label == "切换到该版本"]
+        switch.click()
+        at.run()
+        assert app_kb.reference.active_edition("guide").edition == "2021"  # nothing changed yet
+        shown = texts(at)
+        assert "确认把参考指引从 2021 年版切换到 2025 年版" in shown and "不会被重新归类" in shown
+        at.button(key="edition_confirm").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert app_kb.reference.active_edition("guide").edition == "2025"
+        banners = " ".join(str(w.value) for w in list(at.warning) + list(at.success))
+        assert "2025" in banners and "已切换" in banners
+        # a 2021 submission keeps its 2021 classification
+        after = app_kb.analysis.analyze(sid)["classify"]
+        assert after["edition"]["edition"] == before["edition"]["edition"] == "2021"
+    finally:
+        app_kb.reference.use_edition("guide", "2021")
+        app_kb.analysis.set_classify_policy("year")

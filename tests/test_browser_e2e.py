@@ -113,7 +113,7 @@ def browser(server):
     downloads.mkdir()
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1500,1100", "--lang=zh-CN"):  # fmt: skip
+                 f"--user-data-dir={profile}", "--window-size=1280,800", "--lang=zh-CN"):  # fmt: skip
         opts.add_argument(flag)
     opts.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
@@ -162,7 +162,7 @@ def click_button(drv, label: str) -> None:
             (
                 b
                 for b in d.find_elements(By.TAG_NAME, "button")
-                if b.text.strip() == label and b.is_displayed()
+                if b.text.strip() and b.text.strip().splitlines()[-1].strip() == label and b.is_displayed()
             ),
             None,
         )
@@ -236,9 +236,10 @@ def test_applicant_reaches_only_the_selfcheck(server, browser):
     shot(drv, "01-applicant-home")
     for path in ("inbox", "detail", "dupes", "coverage", "admin"):
         drv.get(f"{server['url']}/{path}")
-        wait_text(drv, "申报自检")
+        wait_text(drv, "登录后将打开")  # a workbench link leads to the login, never to the data
         body = drv.find_element(By.TAG_NAME, "body").text
         assert "评审工作台" not in body and "齿轮质量追溯" not in body and "江南精工" not in body
+        assert f"next={path}" in drv.current_url
     shot(drv, "02-applicant-blocked")
 
 
@@ -277,7 +278,7 @@ def test_reviewer_login_sort_open_detail(server, browser):
     shot(drv, "05-inbox-sorted")
     choose(drv, "申报材料", f"#{ids['x.txt']} ")
     click_button(drv, "打开详情")
-    wait_text(drv, "正文与问题")
+    wait_text(drv, "评审结论要点")
     body = drv.find_element(By.TAG_NAME, "body").text
     assert "<script>alert('x')</script>设备预测性维护" in body
     assert no_alert(drv)
@@ -308,19 +309,91 @@ def test_excel_download(server, browser):
 
     drv = browser
     nav(drv, "覆盖分析")
-    wait_text(drv, "下载 Excel")
+    wait_text(drv, "下载覆盖明细（Excel）")
     shot(drv, "08-coverage")
-    click_button(drv, "下载 Excel")
-    deadline = time.time() + 30
-    files: list[Path] = []
-    while time.time() < deadline:
-        files = [f for f in drv.downloads.glob("*.xlsx")]
-        if files and not list(drv.downloads.glob("*.crdownload")):
-            break
-        time.sleep(0.5)
-    assert files, "Excel 未下载"
-    wb = openpyxl.load_workbook(files[0])
+    click_button(drv, "下载覆盖明细（Excel）")
+    wb = openpyxl.load_workbook(downloaded(drv, "覆盖明细.xlsx"))
     assert "覆盖明细" in wb.sheetnames
     titles = [c.value for c in wb["覆盖明细"]["B"]][1:]
     assert "<script>标题</script>" in titles
-    shutil.copy(files[0], ARTIFACTS / "e2e-coverage.xlsx")
+    click_button(drv, "下载覆盖分析（Excel）")
+    wb = openpyxl.load_workbook(downloaded(drv, "覆盖分析.xlsx"))
+    assert "空白" in wb.sheetnames  # the workbook of `scenario-kb export coverage`
+
+
+def downloaded(drv, name: str, timeout: float = 60) -> Path:
+    """Wait for a finished download called ``name``; keep a copy with the test artefacts."""
+    deadline = time.time() + timeout
+    path = drv.downloads / name
+    while time.time() < deadline:
+        if path.exists() and not list(drv.downloads.glob("*.crdownload")):
+            shutil.copy(path, ARTIFACTS / f"e2e-{name}")
+            return path
+        time.sleep(0.5)
+    shot(drv, "download-timeout")
+    raise AssertionError(f"{name} 未下载：{[f.name for f in drv.downloads.iterdir()]}")
+
+
+def test_reload_keeps_login_and_detail_downloads(server, browser):
+    drv = browser
+    ids = server["ids"]
+    drv.set_window_size(1280, 800)
+    drv.get(f"{server['url']}/detail?id={ids['b.txt']}")
+    wait_text(drv, "评审结论要点")
+    assert "齿轮批次追溯" in drv.find_element(By.TAG_NAME, "body").text
+    drv.refresh()  # F5: still logged in, still the same submission
+    wait_text(drv, "评审结论要点")
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "齿轮批次追溯" in body and "用户名" not in body
+    assert f"id={ids['b.txt']}" in drv.current_url
+    shot(drv, "09-detail-after-reload")
+    click_button(drv, "评审档案（PDF）")
+    assert downloaded(drv, f"评审档案_{ids['b.txt']}.pdf").read_bytes().startswith(b"%PDF")
+    click_button(drv, "评审表（Excel）")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(downloaded(drv, f"评审表_{ids['b.txt']}.xlsx"))
+    assert wb.worksheets[0].max_row == 2  # the header and this submission
+
+
+def test_pair_link_scrolls_both_sides(server, browser):
+    drv = browser
+    ids = server["ids"]
+    drv.set_window_size(1024, 768)
+    drv.get(f"{server['url']}/dupes?pair={ids['a.txt']}-{ids['b.txt']}&match=2")
+    wait_text(drv, "第 2 /")
+    drv.execute_script(
+        "document.querySelectorAll('.kb-pair mark.flash').forEach(m => m.classList.remove('flash'))"
+    )
+    mark = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            iter(d.find_elements(By.CSS_SELECTOR, '.kb-pair[data-side="a"] mark[data-n="1"]')), None
+        )
+    )
+    drv.execute_script("arguments[0].click();", mark)
+    time.sleep(0.5)
+    flashed = drv.execute_script(
+        "return Array.from(document.querySelectorAll('.kb-pair mark.flash')).map(m => m.closest('.kb-pair').dataset.side)"
+    )
+    assert set(flashed) == {"a", "b"}  # a click on side a emphasises match 1 on both sides
+    shot(drv, "10-pair-link")
+
+
+def test_logout_then_link_goes_through_login_and_back(server, browser):
+    drv = browser
+    ids = server["ids"]
+    drv.set_window_size(1280, 800)
+    drv.get(server["url"] + "/login")
+    wait_text(drv, "退出登录")
+    click_button(drv, "退出登录")
+    wait_text(drv, "用户名")
+    drv.get(f"{server['url']}/detail?id={ids['a.txt']}")  # the old cookie was revoked and dropped
+    wait_text(drv, "登录后将打开")
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("reviewer")
+    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    pw.send_keys(PW)
+    pw.send_keys(Keys.ENTER)
+    wait_text(drv, "评审结论要点")
+    assert "齿轮质量追溯" in drv.find_element(By.TAG_NAME, "body").text
+    assert f"id={ids['a.txt']}" in drv.current_url
+    shot(drv, "11-link-through-login")

@@ -123,14 +123,50 @@ class Analysis:
         res["edition"] = self.kb.reference.guide_entries(edition)[1]
         return res
 
+    # ------------------------------------------------------------------ which guide edition classifies a text
+    CLASSIFY_POLICY_KEY = "classify_policy"
+
+    def classify_policy(self) -> str:
+        """``year`` (default): each submission is classified against the guide edition of its year, so switching
+        the active edition re-classifies nothing; ``active``: every submission against the active edition (an
+        admin re-classified on purpose, see :meth:`set_classify_policy`)."""
+        return self.kb.storage.get_meta(self.CLASSIFY_POLICY_KEY) or "year"
+
+    def set_classify_policy(self, policy: str) -> None:
+        if policy not in ("year", "active"):
+            raise KBError(f"归类策略 {policy!r} 无效：应为 year（按申报年度）或 active（按当前版本）。")
+        self.kb.storage.set_meta(self.CLASSIFY_POLICY_KEY, policy)
+        with self._summaries_lock:
+            self._summaries.clear()
+
+    def edition_for_year(self, year: int | None) -> str | None:
+        """The guide edition a submission of ``year`` is classified against: the latest edition published in or
+        before that year (a 2023 text: the 2021 guide); ``None`` (the active edition) without a year, when no
+        edition is that old, or under the ``active`` policy."""
+        if not year or self.classify_policy() == "active":
+            return None
+        years = sorted(
+            {int(e["edition"]) for e in self.kb.storage.list_editions()
+             if e["list_kind"] == "guide" and str(e["edition"]).isdigit()}
+        )  # fmt: skip
+        older = [y for y in years if y <= int(year)]
+        if not older or str(older[-1]) == self.kb.reference.active_edition("guide").edition:
+            return None  # the active edition (one classifier, shared with the self-check)
+        return str(older[-1])
+
     def versions(self) -> dict[str, str]:
         from nlp.checks import load_rules
 
         rules = load_rules(self.kb.config.rules_path)
-        return {
-            "check": str(rules.version),
-            "classify": f"{self.kb.reference.active_edition('guide').id}:{self.kb.reference.active_edition('tasks').id}",
-        }
+        tasks = self.kb.reference.active_edition("tasks").id
+        if self.classify_policy() == "active":
+            classify = f"{self.kb.reference.active_edition('guide').id}:{tasks}"
+        else:  # the guide editions by year: switching the active edition changes nothing stored
+            guides = sorted(
+                str(e["id"]) for e in self.kb.storage.list_editions() if e["list_kind"] == "guide"
+            )
+            classify = f"year:{','.join(guides)}:{tasks}"
+        return {"check": str(rules.version), "classify": classify}
 
     def analyze(self, sid: int, force: bool = False) -> dict[str, Any]:
         """Checks + classification of a stored submission, recomputed when rules or editions changed."""
@@ -145,7 +181,8 @@ class Analysis:
             if kind == "check":
                 res = self.check_text(sub.text, sub.meta.kind)
             else:
-                res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed)
+                edition = self.edition_for_year(sub.meta.year)
+                res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed, edition=edition)
             self.kb.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
             out[kind] = res
         return out
@@ -300,7 +337,17 @@ class Analysis:
         if len(text) > limit:
             text = text[:limit]
         kind = "factory" if kind in ("factory", "示范工厂") else "scenario"
-        check = self.check_text(text, kind)
+        # untrusted text: the checks run in a worker process with time and memory limits (kb.ingest.worker)
+        from kb.ingest.worker import run_bounded
+
+        check = run_bounded(
+            "checks",
+            text,
+            float(self.kb.config.parse_timeout_s),
+            kind=kind,
+            boilerplate=self.kb.reference.boilerplate_texts(),
+            rules_path=self.kb.config.rules_path,
+        )
         classify = self.classify_text(text, kind, claimed)
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))
         by_sev: dict[str, list[dict[str, Any]]] = {"error": [], "warning": [], "info": []}

@@ -1,8 +1,10 @@
 """Similarity use cases: index maintenance, similar texts, duplicate families, pair view, search.
 
-The database is the source of truth; the engine folder (``<index_dir>/similarity``) is derived data. Updates take
-an exclusive file lock, reload the saved engine, bring it in line with the database, and save atomically (write a
-new folder, then swap), so two processes or a killed ingest never leave a half-written or stale index behind.
+The database is the source of truth; the engine is derived data, kept as versioned snapshots
+(``<index_dir>/snapshots``, :mod:`kb.service.snapshots`). Updates take an exclusive file lock, reload the live
+version, bring it in line with the database, and publish a new version (written aside, fsynced, then ``CURRENT``
+switched atomically), so two processes or a killed build never leave a half-written or stale index behind; every
+process notices a newer ``CURRENT`` on its next use and loads it, without a restart.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
+from kb.service.snapshots import Snapshots
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -34,6 +38,7 @@ class Similarity:
     def __init__(self, kb: KB) -> None:
         self.kb = kb
         self._engine: Any = None
+        self._engine_version: str | None = None  # the snapshot the loaded engine came from (or was saved as)
         self._ref_engine: Any = None
         self._dupes_view: tuple[Any, dict[str, Any]] | None = None
 
@@ -45,8 +50,16 @@ class Similarity:
             self._dupes_view = None
 
     # ------------------------------------------------------------------ engine lifecycle
-    def index_dir(self) -> Path:
+    def _snapshots(self) -> Snapshots:
+        return Snapshots(Path(self.kb.config.index_path) / "snapshots")
+
+    def _legacy_dir(self) -> Path:
+        """The single index folder of versions before snapshots (read once, removed at the next publish)."""
         return Path(self.kb.config.index_path) / "similarity"
+
+    def index_dir(self) -> Path:
+        """The folder of the live index version (the legacy folder while none was published)."""
+        return self._snapshots().current() or self._legacy_dir()
 
     @contextlib.contextmanager
     def _index_lock(self) -> Iterator[None]:
@@ -129,48 +142,53 @@ class Similarity:
         return bool(extra or missing or ref_changed)
 
     def _save_engine(self, eng: Any) -> None:
-        d = self.index_dir()
-        tmp = d.with_name(d.name + ".new")
-        old = d.with_name(d.name + ".old")
-        shutil.rmtree(tmp, ignore_errors=True)
-        eng.save(tmp)
+        """Publish ``eng`` as a new snapshot version (call with the index lock held)."""
         fp = self._engine_fingerprint(eng)
-        (tmp / "db.json").write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
-        shutil.rmtree(old, ignore_errors=True)
-        if d.exists():
-            d.rename(old)
-        tmp.rename(d)
-        shutil.rmtree(old, ignore_errors=True)
 
-    def _load_engine(self) -> Any | None:
+        def write(folder: Path) -> None:
+            eng.save(folder)
+            (folder / "db.json").write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
+
+        self._engine_version = self._snapshots().publish(write)
+        legacy = self._legacy_dir()
+        for d in (legacy, legacy.with_name(legacy.name + ".old"), legacy.with_name(legacy.name + ".new")):
+            shutil.rmtree(d, ignore_errors=True)
+
+    def _load_engine(self) -> tuple[Any | None, str | None]:
+        """The live version's engine and name; ``(None, None)`` when there is none or it does not fit."""
         from nlp.similarity.engine import SimilarityEngine
 
+        version = self._snapshots().current_name()
         d = self.index_dir()
-        if not (d / "config.json").exists():
-            old = d.with_name(d.name + ".old")  # a crash between the two renames of _save_engine
-            if (old / "config.json").exists():
-                old.rename(d)
-            else:
-                return None
+        if version is None and not (d / "config.json").exists():
+            old = d.with_name(d.name + ".old")  # legacy layout: a crash between the two renames of a save
+            if not (old / "config.json").exists():
+                return None, None
+            old.rename(d)
         try:
             eng = SimilarityEngine.load(d, cache_dir=Path(self.kb.config.index_path) / "cache")
         except Exception:
             log.exception("similarity index at %s is unreadable; rebuilding", d)
-            return None
+            return None, None
         if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(
             self.kb.config.encoder, self.kb.config.encoder
         ):
-            return None
-        return eng
+            return None, None
+        return eng, version
 
     def engine(self) -> Any:
-        """The engine over all stored submissions (loaded once per process, kept in line with the DB)."""
+        """The engine over all stored submissions: the live snapshot, reloaded when another process (or
+        component) published a newer one, kept in line with the DB."""
         with self.kb.lock:
+            if self._engine is not None and self._engine_version != self._snapshots().current_name():
+                self._engine, self._dupes_view = None, None  # a newer version was published
             if self._engine is None:
                 self.kb.storage.ensure_ready()
                 with self._index_lock():
-                    eng = self._load_engine() or self._new_engine()
-                    if self._sync(eng) or not (self.index_dir() / "config.json").exists():
+                    eng, version = self._load_engine()
+                    eng = eng or self._new_engine()
+                    self._engine_version = version
+                    if self._sync(eng) or version is None:
                         if len(eng):
                             eng.build()
                             self._save_engine(eng)
@@ -178,11 +196,13 @@ class Similarity:
             return self._engine
 
     def index_add(self, ids: Sequence[int]) -> None:
-        """Bring the on-disk index up to date after new submissions were stored."""
+        """Bring the on-disk index up to date after new submissions were stored (publishes a new version when
+        the texts changed)."""
         with self.kb.lock, self._index_lock():
-            eng = self._load_engine() or self._new_engine()
-            self._sync(eng)
-            if len(eng):
+            eng, version = self._load_engine()
+            eng = eng or self._new_engine()
+            self._engine_version = version
+            if (self._sync(eng) or version is None) and len(eng):
                 eng.build()
                 self._save_engine(eng)
             self._engine = eng
@@ -338,11 +358,17 @@ class Similarity:
             add_same_project(rep, [s for s in self.kb.store.list_submissions() if s.id in ids])
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two threads may sweep at once
         tmp.write_text(json.dumps(rep, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
-        old = sorted(path.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for f in old[4:]:
+
+        def age(f: Path) -> float:
+            try:
+                return f.stat().st_mtime
+            except FileNotFoundError:  # removed by another thread or process meanwhile
+                return 0.0
+
+        for f in sorted(path.parent.glob("*.json"), key=age, reverse=True)[4:]:
             f.unlink(missing_ok=True)
         rep["stats"]["cached"] = False
         return rep
@@ -541,11 +567,24 @@ class Similarity:
 
         Returns:
             ``a`` / ``b`` (id, title, source, text), ``similarity``, ``similarity_excl_boilerplate``, ``level``,
-            ``matches``: ``[{n, a: [s, e], b: [s, e], boilerplate, text_a, text_b}]``.
+            ``matches``: ``[{n, a: [s, e], b: [s, e], boilerplate, level, text_a, text_b}]``; ``level`` of a
+            passage is ``identical`` (same text), ``minor_edits`` (aligned with small edits) or ``paraphrase``
+            (a sentence pair the semantic coverage found outside the lexical passages).
         """
         sa, sb = self.kb.store.get(a_id), self.kb.store.get(b_id)
         al = dict(self.pair(sa.id, sb.id))
-        shared = al.get("shared") or al.get("spans") or []
+        shared = [
+            {**s, "level": "identical" if sa.text[s["a"][0] : s["a"][1]] == sb.text[s["b"][0] : s["b"][1]]
+             else "minor_edits"}
+            for s in (al.get("shared") or al.get("spans") or [])
+        ]  # fmt: skip
+
+        def overlaps(span: list[int], side: str) -> bool:
+            return any(span[0] < x[side][1] and x[side][0] < span[1] for x in shared)
+
+        for p in (al.get("semantic") or {}).get("pairs", []):
+            if not overlaps(p["a"], "a") and not overlaps(p["b"], "b"):
+                shared.append({"a": p["a"], "b": p["b"], "boilerplate": False, "level": "paraphrase"})
         shared = sorted(shared, key=lambda s: (s["a"][0], s["b"][0]))
         matches = []
         for n, s in enumerate(shared, start=1):
@@ -556,6 +595,7 @@ class Similarity:
                     "a": [int(a0), int(a1)],
                     "b": [int(b0), int(b1)],
                     "boilerplate": bool(s.get("boilerplate")),
+                    "level": s["level"],
                     "text_a": sa.text[a0:a1],
                     "text_b": sb.text[b0:b1],
                 }

@@ -1,0 +1,15 @@
+"""The app warms the shared knowledge base once per server: the first self-check finds the models loaded."""
+
+from __future__ import annotations
+
+
+def test_warm_up_loads_the_models_the_first_self_check_needs(kb):
+    from app_pages.resources import warm_up
+
+    assert kb.analysis._classifier is None
+    warm_up(kb)
+    assert kb.analysis._classifier is not None  # the classifier of the active editions, built once
+    assert kb.similarity._engine is not None  # the similarity index
+    clf = kb.analysis._classifier
+    res = kb.analysis.self_check("一、企业概况\n某公司生产齿轮。\n二、实施内容\n部署制造执行系统。\n")
+    assert res["zishu"] > 0 and kb.analysis._classifier is clf  # reused, not rebuilt
