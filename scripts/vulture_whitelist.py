@@ -7,6 +7,9 @@ in modules other work streams are rewriting (remove them there).
 # ruff: noqa
 _ = object()
 
+# google-re2 reads the memory budget from its Options object (nlp/rx.py)
+_.max_mem
+
 # fontTools reads these attributes of the subsetter options and table objects (kb/export.py)
 _.layout_features
 _.name_IDs

@@ -17,7 +17,6 @@ INGEST_REJECTED_EXIT = 3
 
 _BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SQLITE_MAGIC = b"SQLite format 3\x00"
-OUTPUT_MARK = b"%scenario-kb-report"  # not written into files; see check_output_path
 
 
 def safe_name(s: object) -> str:
@@ -32,11 +31,6 @@ def safe_name(s: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def has_control(s: str) -> bool:
-    """True when ``s`` holds a control, bidi-override or surrogate character."""
-    return any(ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs") for ch in s)
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -29,11 +29,6 @@ _SKIP = {W + "del", W + "moveFrom", W + "rPr", W + "pPr", W + "sectPr", W + "tbl
 _PICTURE = ("}pic", "}imagedata", "}blip")
 
 
-def _local(el: Any) -> str:
-    tag = el.tag
-    return tag if not isinstance(tag, str) else tag.rsplit("}", 1)[-1]
-
-
 def _inline(el: Any, out: list[str], boxes: list[Any], flags: dict[str, bool]) -> None:
     """Text of runs under ``el`` into ``out``; text boxes into ``boxes``; a picture sets ``flags['picture']``."""
     for child in el:

@@ -63,9 +63,11 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
 
         return list(iter_table_rows(p, opts.get("column_map"), int(opts.get("max_uncompressed_mb", 200))))
     if task == "checks":  # ``path`` is the text itself
-        from kb.service.bounded import run_checks
+        from nlp.checks import check_text, load_rules
 
-        return run_checks(path, opts.get("kind", "scenario"), opts.get("boilerplate"), opts.get("rules_path"))
+        rules = load_rules(opts.get("rules_path"))
+        return check_text(path, kind=opts.get("kind", "scenario"), boilerplate=opts.get("boilerplate") or (),
+                          rules=rules).to_dict()  # fmt: skip
     raise ValueError(f"unknown parse task {task!r}")
 
 

@@ -174,7 +174,7 @@ _W_NS = (
 )
 
 
-def docx_from_body(path: Path, body_xml: str, *, header_xml: str = "") -> Path:
+def docx_from_body(path: Path, body_xml: str) -> Path:
     """A minimal .docx whose ``w:body`` is ``body_xml`` (WordprocessingML, ``w:`` prefix)."""
     import zipfile
 
