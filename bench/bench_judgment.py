@@ -42,8 +42,15 @@ def main() -> int:
         while count_zishu(x) < 3000:
             x += "\n" + r.text
         texts.append(x[: int(len(x) * 3000 / count_zishu(x))])
-    out = {"fit_s": round(fit_s, 2), "texts": len(texts), "zishu_mean": round(statistics.mean(map(count_zishu, texts)))}
-    for name, clf in (("lexical", Classifier(entries)), ("with_judgment", Classifier(entries, judgment=model))):
+    out = {
+        "fit_s": round(fit_s, 2),
+        "texts": len(texts),
+        "zishu_mean": round(statistics.mean(map(count_zishu, texts))),
+    }
+    for name, clf in (
+        ("lexical", Classifier(entries)),
+        ("with_judgment", Classifier(entries, judgment=model)),
+    ):
         clf.classify(texts[0])
         ms = []
         for x in texts:

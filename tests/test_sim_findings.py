@@ -23,7 +23,9 @@ def _disguise(text: str) -> str:
     out = text.translate(digits)
     out = out.replace("多变量预测", "多 变 量 预 测").replace("实时优化平台", "实 时 优 化 平 台")
     # a lightly edited copy (an identical one is stored once: the content hash ignores width and spaces)
-    return out.replace("齐润石化是一家", "秦岳石化是一家").replace("该做法适用于同类炼油装置。", "经验可复制到其他炼厂。")
+    return out.replace("齐润石化是一家", "秦岳石化是一家").replace(
+        "该做法适用于同类炼油装置。", "经验可复制到其他炼厂。"
+    )
 
 
 def test_disguise_marks_are_found_with_positions():

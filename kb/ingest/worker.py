@@ -63,11 +63,10 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
 
         return list(iter_table_rows(p, opts.get("column_map"), int(opts.get("max_uncompressed_mb", 200))))
     if task == "checks":  # ``path`` is the text itself
-        from nlp.checks import check_text, load_rules
+        # the checks belong to the service layer; named here, not imported, so ingest does not depend on it
+        import importlib
 
-        rules = load_rules(opts.get("rules_path"))
-        return check_text(path, kind=opts.get("kind", "scenario"), boilerplate=opts.get("boilerplate") or (),
-                          rules=rules).to_dict()  # fmt: skip
+        return importlib.import_module("kb.service.bounded").run_checks(path, **opts)
     raise ValueError(f"unknown parse task {task!r}")
 
 
