@@ -287,6 +287,14 @@ def test_reviewer_login_sort_open_detail(server, browser):
     )
     assert scripts == 0
     assert drv.find_elements(By.CSS_SELECTOR, ".kb-text mark")
+    # the verdict comes first; each finding with a passage links to it
+    links = drv.find_elements(By.CSS_SELECTOR, '.kb-findings a[href^="#f-"]')
+    assert links, "no finding links to its passage"
+    target = links[0].get_attribute("href").split("#")[1]
+    drv.execute_script("arguments[0].click();", links[0])
+    time.sleep(0.5)
+    assert drv.execute_script("return location.hash") == "#" + target
+    assert drv.find_elements(By.ID, target)
     shot(drv, "06-detail")
 
 
