@@ -71,6 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     kb.init()
     kb.store.ingest([src])
     kb.accounts.add_user("reviewer", PW, "reviewer")
+    kb.accounts.add_user("admin", PW, "admin")
     ids = {s.source: s.id for s in kb.store.list_submissions()}
     kb.storage.close()
 
@@ -405,3 +406,42 @@ def test_logout_then_link_goes_through_login_and_back(server, browser):
     assert "齿轮质量追溯" in drv.find_element(By.TAG_NAME, "body").text
     assert f"id={ids['a.txt']}" in drv.current_url
     shot(drv, "11-link-through-login")
+
+
+def open_tab(drv, label: str) -> None:
+    tab = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (t for t in d.find_elements(By.XPATH, "//*[@role='tab']") if t.text.strip() == label), None
+        )
+    )
+    tab.click()
+    idle(drv)
+
+
+def test_admin_rebuilds_the_index_and_switches_the_edition(server, browser):
+    drv = browser
+    drv.get(server["url"] + "/login")
+    wait_text(drv, "退出登录")
+    click_button(drv, "退出登录")
+    wait_text(drv, "用户名")
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("admin")
+    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    pw.send_keys(PW)
+    pw.send_keys(Keys.ENTER)
+    wait_text(drv, "批量操作")
+    nav(drv, "管理")
+    open_tab(drv, "索引")
+    click_button(drv, "重建索引")
+    wait_text(drv, "索引已重建", timeout=120)
+    shot(drv, "12-admin-rebuild")
+    nav(drv, "参考库")
+    open_tab(drv, "版本")
+    choose(drv, "版本", "2025")
+    click_button(drv, "切换到该版本")
+    wait_text(drv, "确认把参考指引从 2021 年版切换到 2025 年版")
+    assert "不会被重新归类" in drv.find_element(By.TAG_NAME, "body").text
+    click_button(drv, "确认切换")
+    wait_text(drv, "已切换")
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "参考指引：2025 年版" in body  # the sidebar banner follows
+    shot(drv, "13-edition-switched")
