@@ -40,7 +40,11 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         allow_module_level=True,
     )
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装：pip install -e '.[test]'")
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -158,18 +162,29 @@ def shot(drv, name: str) -> Path:
 
 
 def click_button(drv, label: str) -> None:
-    btn = WebDriverWait(drv, 30).until(
-        lambda d: next(
-            (
-                b
-                for b in d.find_elements(By.TAG_NAME, "button")
-                if b.text.strip() and b.text.strip().splitlines()[-1].strip() == label and b.is_displayed()
-            ),
-            None,
-        )
-    )
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
-    btn.click()
+    """Click the visible button labelled ``label`` (its last text line: an icon may come first); a button
+    replaced while the page re-renders is looked up again."""
+    for attempt in range(3):
+        try:
+            btn = WebDriverWait(drv, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: next(
+                    (
+                        b
+                        for b in d.find_elements(By.TAG_NAME, "button")
+                        if b.text.strip()
+                        and b.text.strip().splitlines()[-1].strip() == label
+                        and b.is_displayed()
+                    ),
+                    None,
+                )
+            )
+            drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
+            btn.click()
+            return
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
+            time.sleep(1)
 
 
 def nav_label(link) -> str:
