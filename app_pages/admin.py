@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.labels import local_time
-from app_pages.resources import get_kb, require, show_error
+from app_pages.resources import get_kb, md, require, show_error
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
+from kb.upload_names import unique_upload_path
 
 sess = require("admin", "admin")
 kb = get_kb()
@@ -31,7 +32,7 @@ with t_batch:
         bar = st.progress(0.0, text="正在导入……")
         with tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
             for f in files:
-                (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
+                unique_upload_path(Path(tmp), f.name).write_bytes(f.getvalue())  # same names kept apart
             try:
                 rep = kb.store.ingest(
                     [tmp], defaults={"year": int(year)},
@@ -61,7 +62,7 @@ with t_ref:
     )
     if off is not None:
         with tempfile.TemporaryDirectory(prefix="kb-ref-") as tmp:
-            path = Path(tmp) / Path(off.name).name
+            path = unique_upload_path(Path(tmp), off.name)
             path.write_bytes(off.getvalue())
             try:
                 entries, diff = kb.reference.preview_reference_import(path, lk, edition)
@@ -123,7 +124,7 @@ with t_users:
         if st.form_submit_button("添加或重置用户"):
             try:
                 kb.accounts.add_user(name, pw, role)
-                st.toast(f"已保存用户 {name}")
+                st.toast(f"已保存用户 {md(name)}")
                 st.rerun()
             except Exception as exc:
                 show_error(exc)

@@ -69,7 +69,7 @@ if fams:
         note = st.text_input("复核意见", value=(fam.get("reviewed") or {}).get("note", ""))
         if st.form_submit_button("标记该家族已复核"):
             kb.similarity.review_family(key, sess.username, note)
-            st.toast(f"家族 {key} 已标记为已复核")
+            st.toast(f"家族 {md(key)} 已标记为已复核")
             st.rerun()
     if fam_pairs:
         plabels = {

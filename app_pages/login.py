@@ -15,6 +15,7 @@ from app_pages.resources import (
 )
 from kb.auth import ROLE_LABELS
 from kb.errors import AuthError, KBError
+from kb.throttle import LoginThrottledError
 
 
 def go_on(sess) -> None:
@@ -51,7 +52,10 @@ with st.form("login", clear_on_submit=False):
     submitted = st.form_submit_button("登录", type="primary")
 if submitted:
     try:
-        start_session(get_kb().accounts.login(username, password))
+        address = getattr(getattr(st, "context", None), "ip_address", None)
+        start_session(get_kb().accounts.login(username, password, address))
+    except LoginThrottledError as exc:
+        st.error(str(exc).split("] ", 1)[-1])
     except AuthError:
         st.error("用户名或密码不正确：请重试，或请管理员重置密码。")
     except KBError as exc:

@@ -229,11 +229,11 @@ def default_page(sess: Session | None) -> str:
 def show_error(exc: Exception) -> None:
     """Show a domain error (its message says what to do next) or an unexpected one."""
     if isinstance(exc, KBError):
-        st.error(str(exc), icon=":material/warning:")
+        st.error(md(exc), icon=":material/warning:")
     else:
         log.exception("unexpected error on a page", exc_info=exc)
         st.error(
-            f"出现意外错误，请重试或联系管理员（{type(exc).__name__}）：{exc}", icon=":material/warning:"
+            f"出现意外错误，请重试或联系管理员（{type(exc).__name__}）：{md(exc)}", icon=":material/warning:"
         )
 
 

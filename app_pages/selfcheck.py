@@ -73,7 +73,7 @@ with st.container(border=True):
 t_fix, t_fit, t_text, t_ref = st.tabs(["检查与修改建议", "场景匹配", "正文标注", "参考案例"])
 with t_fix:
     if res["missing"]:
-        st.error("缺少的部分：" + "、".join(res["missing"]))
+        st.error("缺少的部分：" + md("、".join(res["missing"])))
     for sev, items in (("error", res["errors"]), ("warning", res["warnings"]), ("info", res["infos"])):
         for f in items:
             icon = SEVERITY_ICONS[sev]
@@ -110,7 +110,7 @@ with t_ref:
         st.info("暂无相似的参考材料。")
     for r in res["reference"]:
         with st.container(border=True):
-            st.markdown(f"**{r.get('code', '')} {r.get('name') or r.get('title', '')}**")
+            st.markdown("**" + md(f"{r.get('code', '')} {r.get('name') or r.get('title', '')}") + "**")
             body = r.get("text") or r.get("scope") or ""
             if body:
                 st.text(body[:400])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,33 @@ def hash_password(password: str) -> str:
     if len(password) < 4:
         raise KBError("密码太短：至少 4 个字符。")
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+_DUMMY_LOCK = threading.Lock()
+_DUMMY_HASH: list[str] = []
+MAX_USERNAME = 64
+
+
+def _dummy_hash() -> str:
+    """A real bcrypt hash (same cost as stored ones) checked for unknown users, so that an unknown name takes
+    as long to refuse as a wrong password (no user enumeration by timing). Made on the first login attempt,
+    whoever it is for, so that even the first answer does not tell the two apart."""
+    with _DUMMY_LOCK:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode("ascii"))
+        return _DUMMY_HASH[0]
+
+
+def validate_username(username: str) -> str:
+    """The user name stripped; refused when blank, too long or holding control/format characters."""
+    name = (username or "").strip()
+    if not name:
+        raise KBError("用户名不能为空。")
+    if len(name) > MAX_USERNAME:
+        raise KBError(f"用户名过长：最多 {MAX_USERNAME} 个字符。")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in name):
+        raise KBError("用户名含控制字符或不可见字符：请只用文字、字母、数字和常用符号。")
+    return name
 
 
 def verify_password(password: str, pw_hash: str) -> bool:
@@ -69,6 +98,12 @@ def check_role(role: str) -> str:
 
 
 def authenticate(user: dict | None, password: str, ttl_min: int) -> Session:
-    if not user or not user.get("active", True) or not verify_password(password, user["pw_hash"]):
+    """A session for ``user`` when ``password`` is right; :class:`AuthError` otherwise, in the same time whether
+    the user exists or not (a dummy hash is checked for an unknown or inactive user)."""
+    dummy = _dummy_hash()
+    if not user or not user.get("active", True):
+        verify_password(password, dummy)
+        raise AuthError()
+    if not verify_password(password, user["pw_hash"]):
         raise AuthError()
     return Session(user["username"], user["role"], time.time() + ttl_min * 60)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
@@ -374,9 +373,13 @@ def _table_rows(data: bytes, filename: str, max_uncompressed_mb: int) -> list[li
     raise QuotaListError(f"不支持的名单格式 {filename!r}：请提供 .xlsx 或 .csv 文件。")
 
 
+MAX_PRIORITY_DIGITS = 6
+
+
 def _parse_priority(raw: str) -> int | None:
     t = unicodedata.normalize("NFKC", raw).strip()
-    if re.fullmatch(r"\d+", t) and int(t) > 0:
+    # a priority has at most 6 digits; a longer run is invalid (and int() refuses over 4,300 digits)
+    if len(t) <= MAX_PRIORITY_DIGITS and t.isascii() and t.isdigit() and int(t) > 0:
         return int(t)
     return None
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kb import storage_keys
+from kb.dbfiles import create_private_db_file
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
@@ -221,8 +222,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine; for SQLite set WAL, foreign keys, busy timeout and immediate write transactions."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            create_private_db_file(Path(path))
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from nlp import rx
 from nlp.types import SpanT
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -49,7 +50,11 @@ _UNIT = (
     + ")(?:标准煤|标煤|标准油|标油)?|万|亿)"
 )
 # "/月", "/吨", "/万元", "/型号"; a verb or a function word never starts it ("次/月降至" stops at 月).
-_PER = r"(?:/(?:万元|[A-Za-z]{1,4}|(?:(?![降升提增减缩下上至到为的和及与或])[\u4e00-\u9fff]){1,2}))?"
+_PER = (
+    r"(?:/(?:万元|[A-Za-z]{1,4}|"
+    + rx.range_except("\u4e00", "\u9fff", "降升提增减缩下上至到为的和及与或")
+    + "{1,2}))?"
+)
 
 _UP = ("提升", "提高", "增加", "增长", "上升", "增至", "升至", "提至", "增幅", "增大", "扩大")
 _DOWN = ("降低", "下降", "减少", "缩短", "节约", "节省", "压缩", "缩减", "降至", "降到", "减至", "降幅",
@@ -63,16 +68,21 @@ _TO_VERB = (
 _CHG_VERB = r"(?:提升|提高|增加|增长|上升|降低|下降|减少|缩短|节约|节省|压缩|缩减|减低|增幅|降幅)"
 _FILL = r"(?:了|约|近|超过|超|达到|达|高达|幅度达|幅度为|幅度|为|逾|将近|接近|\s)*"
 
-_FROM_TO = re.compile(
+_FROM_TO = rx.compile(
     rf"(?P<pre>由|从)\s*(?P<b>{_NUM})\s*(?P<bu>{_UNIT})?{_PER}\s*(?P<verb>{_TO_VERB})\s*(?P<a>{_NUM})\s*(?P<au>{_UNIT})?{_PER}"
 )
-_TRAIL = re.compile(
+_TRAIL = rx.compile(
     rf"[，,、（(\s]*(?:同比|整体|总体|共计|合计|累计|即|约|幅度)?(?P<verb>{_CHG_VERB}){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT})"
 )
-_CHANGE = re.compile(
-    rf"(?P<verb>{_CHG_VERB})(?![至到为])(?P<ind2>[\u4e00-\u9fffA-Za-z]{{0,8}}?){_FILL}(?P<c>{_NUM})\s*(?P<cu>{_UNIT}){_PER}"
+# A change verb is never directly followed by 至/到/为 (that is a from-to or level statement): either the
+# indicator (ind2) starts with another character, or, with no ind2, the filler does not start with 为.
+_FILL_NO_WEI = r"(?:(?:了|约|近|超过|超|达到|达|高达|幅度达|幅度为|幅度|逾|将近|接近|\s)" + _FILL + ")?"
+_IND2_FIRST = rx.range_except("\u4e00", "\u9fff", "至到为")[:-1] + "A-Za-z]"
+_CHANGE = rx.compile(
+    rf"(?P<verb>{_CHG_VERB})(?:{_FILL_NO_WEI}|(?P<ind2>{_IND2_FIRST}[\u4e00-\u9fffA-Za-z]{{0,7}}?){_FILL})"
+    rf"(?P<c>{_NUM})\s*(?P<cu>{_UNIT}){_PER}"
 )
-_LEVEL = re.compile(rf"(?P<verb>达到|达|保持在|稳定在|提升至|提高至)\s*(?P<a>{_NUM})\s*(?P<au>%|％)")
+_LEVEL = rx.compile(rf"(?P<verb>达到|达|保持在|稳定在|提升至|提高至)\s*(?P<a>{_NUM})\s*(?P<au>%|％)")
 
 _STOP_PREFIX = (
     "使得", "使", "让", "将", "把", "实现", "推动", "带动", "促进", "助力", "其中", "同时", "并且", "并", "且",
@@ -111,8 +121,8 @@ _STOP_SUFFIX = (
     "显著",
     "明显",
 )
-_BASELINE_RE = re.compile(
-    r"同比|环比|相比|相较|对比|比原来|比以前|比改造前|比实施前|较(?!大|高|低|好|多|少|为|快|慢|强|长|短|小)"
+_BASELINE_RE = rx.compile(
+    r"同比|环比|相比|相较|对比|比原来|比以前|比改造前|比实施前|较(?:[^大高低好多少为快慢强长短小]|$)"
 )
 
 
@@ -232,21 +242,28 @@ def _indicator_before(text: str, pos: int, limit: int = 14) -> tuple[str, int]:
     return phrase, start
 
 
+_SENTENCE_LOOKBACK = (
+    400  # a "sentence" longer than this is searched for its baseline word near the figure only
+)
+
+
 def _sentence_start(text: str, pos: int) -> int:
-    k = max(text.rfind(c, 0, pos) for c in "。！？；!?;\n")
-    return k + 1
+    lo = max(0, pos - _SENTENCE_LOOKBACK)
+    k = max(text.rfind(c, lo, pos) for c in "。！？；!?;\n")
+    return k + 1 if k >= 0 else lo
 
 
 def _has_baseline(text: str, start: int, end: int) -> bool:
-    return bool(_BASELINE_RE.search(text, _sentence_start(text, start), end))
+    # a slice: RE2's binding re-encodes the whole text on every call with an offset
+    return bool(_BASELINE_RE.search(text[_sentence_start(text, start) : end]))
 
 
-_BEFORE_COL = re.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?前|基准值?|原值|改造前水平")
-_AFTER_COL = re.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?后|现值|当前值|实际值")
-_CHANGE_COL = re.compile(r"变化|幅度|提升|提高|降低|下降|减少|增长|增幅|降幅|改善|对比")
-_CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
-_CELL_VALUE = re.compile(rf"^(?P<sign>[+\-−－]?)\s*(?P<n>{_NUM})\s*(?P<u>{_UNIT})?{_PER}$")
-_ROW_RE = re.compile(r"[^\n]+")
+_BEFORE_COL = rx.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?前|基准值?|原值|改造前水平")
+_AFTER_COL = rx.compile(r"(?:实施|改造|建设|应用|上线|投用|投产|项目)(?:之)?后|现值|当前值|实际值")
+_CHANGE_COL = rx.compile(r"变化|幅度|提升|提高|降低|下降|减少|增长|增幅|降幅|改善|对比")
+_CELL_SPLIT = rx.compile(r"\t|\s*\|\s*")
+_CELL_VALUE = rx.compile(rf"^(?P<sign>[+\-−－]?)\s*(?P<n>{_NUM})\s*(?P<u>{_UNIT})?{_PER}$")
+_ROW_RE = rx.compile(r"[^\n]+")
 
 
 def _cells(line: str) -> list[str]:
@@ -282,7 +299,13 @@ def _table_metrics(text: str) -> list[Metric]:
             ci = next((i for i, c in enumerate(cells) if i not in (bi, ai) and _CHANGE_COL.search(c)), None)
             header = (bi, ai, ci, len(cells))
             head = cells[ci] if ci is not None else ""
-            change_sign = -1 if re.search("降|减", head) else 1 if re.search("升|提高|增", head) else 0
+            change_sign = (
+                -1
+                if "降" in head or "减" in head
+                else 1
+                if any(w in head for w in ("升", "提高", "增"))
+                else 0
+            )
             continue
         if header is None or len(cells) < 2:
             continue
@@ -346,6 +369,30 @@ def _table_metrics(text: str) -> list[Metric]:
     return out
 
 
+class _Taken:
+    """Spans already claimed by a metric. An overlap test costs O(log n), not O(number of spans): a Fenwick
+    tree over start offsets holds the largest end of the spans starting at or before each offset."""
+
+    def __init__(self, size: int) -> None:
+        self.n = size + 2
+        self.tree = [-1] * (self.n + 1)
+
+    def free(self, s: int, e: int) -> bool:
+        """True when no stored span (ts, te) has ts < e and te > s."""
+        i, best = min(max(e, 0), self.n), -1  # prefix over starts 0..e-1 (tree index = start + 1)
+        while i > 0:
+            best = max(best, self.tree[i])
+            i -= i & -i
+        return best <= s
+
+    def add(self, span: SpanT) -> None:
+        i, te = span[0] + 1, span[1]
+        while i <= self.n:
+            if self.tree[i] < te:
+                self.tree[i] = te
+            i += i & -i
+
+
 def extract_metrics(text: str) -> list[Metric]:
     """Extract quantified statements with their spans.
 
@@ -355,15 +402,13 @@ def extract_metrics(text: str) -> list[Metric]:
         Metrics in text order; ``text[m.span[0]:m.span[1]]`` is the statement's evidence.
     """
     out: list[Metric] = []
-    taken: list[SpanT] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= ts or s >= te for ts, te in taken)
+    taken = _Taken(len(text))
+    free = taken.free
 
     if "\t" in text or "|" in text:
         for m in _table_metrics(text):
             out.append(m)
-            taken.append(m.span)
+            taken.add(m.span)
 
     for m in _FROM_TO.finditer(text):
         if not free(m.start(), m.end()):
@@ -383,16 +428,16 @@ def extract_metrics(text: str) -> list[Metric]:
             change, cu = a - b, unit
         end = m.end()
         stated = stated_u = stated_v = None
-        t = _TRAIL.match(text, end)
-        if t and t.start() == end and t.end() - end <= 24:
+        t = _TRAIL.match(text[end : end + 64])  # a slice: see _has_baseline
+        if t and t.start() == 0 and t.end() <= 24:
             stated, stated_u, stated_v = _num(t["c"]), _unit(t["cu"]), t["verb"]
             if verb_direction(stated_v) == "down":
                 stated = -stated
-            end = t.end()
-            if t.end() < len(text) and text[t.end()] in "）)":
+            end += t.end()
+            if end < len(text) and text[end] in "）)":
                 end += 1
         span = (ist if ind else m.start(), end)
-        taken.append(span)
+        taken.add(span)
         out.append(
             Metric(
                 indicator=ind,
@@ -415,7 +460,7 @@ def extract_metrics(text: str) -> list[Metric]:
     for m in _CHANGE.finditer(text):
         if not free(m.start(), m.end()):
             continue
-        ind2 = m["ind2"]
+        ind2 = m["ind2"] or ""
         if ind2:
             ind, ist = ind2, m.start()
         else:
@@ -425,7 +470,7 @@ def extract_metrics(text: str) -> list[Metric]:
         direction = verb_direction(verb)
         unit = _unit(m["cu"])
         span = (ist if ind else m.start(), m.end())
-        taken.append(span)
+        taken.add(span)
         out.append(
             Metric(
                 indicator=ind,
@@ -449,7 +494,7 @@ def extract_metrics(text: str) -> list[Metric]:
         if not ind.endswith(("率", "度", "效率")):
             continue
         span = (ist, m.end())
-        taken.append(span)
+        taken.add(span)
         out.append(
             Metric(
                 indicator=ind,

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from nlp import rx
 from nlp.text import paragraphs, sentences
 from nlp.types import SpanT
 
@@ -33,8 +34,12 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
 _PLAIN_RANK = 99  # unmarked headings ("实施成效：") sit below any marked ones
 # Markdown ATX headings ("## 一、企业概况", "### 实施要素"): the number of # gives the outline level, above
 # any marker found after it, so "## 【企业概况】" and "## 1. 企业概况" rank by their # alone.
+# Python's re on purpose: matched at many offsets of one line (RE2's binding re-encodes the text per call);
+# no nested or overlapping quantifiers, so each match is O(8).
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+")
 _MD_RANK = -10
+_RUN_IN_STOP = rx.compile(r"[：:。]")
+_PLAIN_RUN_IN = rx.compile(r"([^：:，,。；;]{2,12})[：:]")
 _SENT_END = set("。！？!?；;")
 _INNER_PUNCT = set("，,。；;！？!?")
 
@@ -153,20 +158,41 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
     """Recognise a heading at the start of a (stripped) line.
 
     Returns (rank, title_start, title_end, heading_end) or None.
+
+    Markdown markers nest ("## ## 1. 概况"): they are peeled off in a loop (a line of thousands of ``# `` is
+    linear work, not a recursion), the outermost one giving the rank.
     """
     md = _MD_HEADING.match(line)
-    if md:
-        rest = line[md.end() :].rstrip("#").rstrip()  # closing #s are decoration
-        if not rest:
-            return None
-        inner = _heading_in_line(rest, parts)
-        rank = _MD_RANK + len(md.group(1))
+    if not md:
+        return _marked_heading(line, parts)
+    rank = _MD_RANK + len(md.group(1))
+    start, end = 0, len(line)  # the current heading text is line[start:end]
+    last: tuple[int, int] | None = None  # (start, end) of the innermost non-empty Markdown heading text
+    while md:
+        start = md.end()
+        while end > start and line[end - 1] == "#":  # closing #s are decoration
+            end -= 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            break
+        last = (start, end)
+        md = _MD_HEADING.match(line, start)
+    if last is None:
+        return None
+    if end > start:  # the innermost text is no Markdown heading: it may carry its own marker
+        inner = _marked_heading(line[start:end], parts)
         if inner is not None:
             _, ts, te, he = inner
-            return rank, md.end() + ts, md.end() + te, md.end() + he
-        # a Markdown heading is a heading whatever its wording
-        title = rest.rstrip("：: \t")
-        return rank, md.end(), md.end() + len(title), md.end() + len(title)
+            return rank, start + ts, start + te, start + he
+    # a Markdown heading is a heading whatever its wording
+    s0, e0 = last
+    title = line[s0:e0].rstrip("：: \t")
+    return rank, s0, s0 + len(title), s0 + len(title)
+
+
+def _marked_heading(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, int, int] | None:
+    """A heading with a number/bracket marker, or a plain title-like line (no Markdown marker)."""
     for rank, pat in _MARKERS:
         m = pat.match(line)
         if not m:
@@ -186,7 +212,7 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
         ):
             return rank, ts, ts + len(stripped), ts + len(stripped)
         # Run-in heading: "（一）企业概况：XX公司成立于…" — a short title before a colon or full stop.
-        dm = re.search(r"[：:。]", rest[:21])
+        dm = _RUN_IN_STOP.search(rest[:21])
         if dm and 0 < dm.start() <= 20 and not any(c in _INNER_PUNCT for c in rest[: dm.start()]):
             title = rest[: dm.start()]
             if dm.group() in "：:" or match_parts(title, parts, min_len=2):
@@ -203,7 +229,7 @@ def _heading_in_line(line: str, parts: tuple[PartSpec, ...]) -> tuple[int, int, 
             ):
                 return _PLAIN_RANK, 0, len(stripped), len(stripped)
     # Plain run-in: "实施成效：通过…"
-    dm = re.match(r"([^：:，,。；;]{2,12})[：:]", line)
+    dm = _PLAIN_RUN_IN.match(line)
     if dm:
         title = dm.group(1)
         for syn, _ in _synonym_table(parts):

@@ -400,7 +400,7 @@ def test_cli_ingest_of_bad_files_names_each_file_without_traceback(run_cli, tmp_
     (folder / "fine.txt").write_text(GOOD[1], encoding="utf-8")
     assert run_cli("init").exit_code == 0
     res = run_cli("ingest", "--no-analyze", str(folder))
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output  # rejected files: non-zero, the good one still stored
     out = res.output
     assert "Traceback" not in out
     for name, why in (

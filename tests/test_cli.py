@@ -24,9 +24,11 @@ def test_ingest_list_show_json(run_cli, tmp_path):
     tmp_path.mkdir()
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    assert run_cli("ingest", str(tmp_path)).exit_code == 1  # a missing --db is not created silently
+    assert run_cli("init").exit_code == 0
     r = run_cli("ingest", str(tmp_path))
-    assert r.exit_code == 0
-    assert "新增 1 份" in r.output and "跳过 1 份" in r.output
+    assert r.exit_code == 3  # one file rejected
+    assert "新增 1 份" in r.output and "跳过 1 份" in r.output and "未导入 1 份" in r.output
     r2 = run_cli("ingest", str(tmp_path))
     assert "新增 0 份，重复 1 份" in r2.output
     rows = json.loads(run_cli("list", "--json").output)
@@ -57,6 +59,10 @@ def test_reference_import_replaces_edition_and_shows_status(run_cli, tmp_path):
     r = run_cli("reference", "import", str(p), "--kind", "guide", "--edition", "2021", input="n\n")
     assert r.exit_code == 0 and "未做任何修改" in r.output and "识别出 3 条" in r.output
     r = run_cli("reference", "import", str(p), "--kind", "guide", "--edition", "2021", "--yes")
+    assert r.exit_code == 1 and "不到当前版本" in r.output  # a fragment is not taken as the official text
+    r = run_cli(
+        "reference", "import", str(p), "--kind", "guide", "--edition", "2021", "--yes", "--allow-partial"
+    )
     assert r.exit_code == 0, r.output
     assert "官方正式文本" in r.output
     listing = json.loads(run_cli("reference", "list", "--json").output)

@@ -20,6 +20,7 @@ TEXT = """一、企业概况
 def test_check_json_has_the_documented_fields(run_cli, tmp_path):
     p = tmp_path / "draft.txt"
     p.write_text(TEXT, encoding="utf-8")
+    assert run_cli("init").exit_code == 0
     r = run_cli("check", str(p), "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from kb.cli.base import Ctx, _echo_json, cli, command
+from kb.cli.safety import safe_name
 
 
 # --------------------------------------------------------------------------------------------- analysis
@@ -129,7 +130,7 @@ def dupes(c: Ctx, threshold: float | None, as_json: bool) -> None:
     for i, fam in enumerate(res["families"], 1):
         click.echo(f"家族 {i}（{fam['level']}，最高 {fam['max_similarity'] * 100:.0f}%）：")
         for m in fam["members"]:
-            click.echo(f"   #{m['id']:<5} {m['source']}  {m.get('title', '')}")
+            click.echo(f"   #{m['id']:<5} {safe_name(m['source'])}  {safe_name(m.get('title', ''))}")
     click.echo(f"共 {len(res['families'])} 个重复家族，{len(res['pairs'])} 对")
 
 
@@ -167,7 +168,7 @@ def search(
         _echo_json(hits)
         return
     for h in hits:
-        click.echo(f"{h['score']:.3f}  {h['type']:<9} {h.get('ref', '')}  {h.get('title', '')}")
+        click.echo(f"{h['score']:.3f}  {h['type']:<9} {h.get('ref', '')}  {safe_name(h.get('title', ''))}")
         if h.get("snippet"):
             click.echo(f"        {h['snippet']}")
 

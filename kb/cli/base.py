@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -43,16 +44,22 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class Ctx:
-    def __init__(self, db: str | None, config_file: str | None) -> None:
+    def __init__(self, db: str | None, config_file: str | None, create: bool = False) -> None:
         self.db = db
         self.config_file = config_file
+        self.create = create  # the command may create a missing --db file (init, or --create)
         self._kb: Any = None
 
     @property
     def kb(self) -> Any:
         if self._kb is None:
+            from kb.cli.safety import db_problem
             from kb.service import open_kb
 
+            if self.db and "://" not in self.db:  # a path given with --db / SCENARIO_KB_DB
+                why = db_problem(Path(self.db), create=self.create)
+                if why:
+                    raise click.ClickException(why)
             self._kb = open_kb(self.db, self.config_file)
         return self._kb
 
@@ -65,11 +72,12 @@ pass_ctx = click.make_pass_decorator(Ctx)
     "--db", envvar="SCENARIO_KB_DB", help="数据库文件路径或 SQLAlchemy URL（也可用环境变量 SCENARIO_KB_DB）。"
 )
 @click.option("--config", "config_file", envvar="SCENARIO_KB_CONFIG", help="TOML 配置文件。")
+@click.option("--create", is_flag=True, help="--db 指向的数据库不存在时新建（init 命令总会新建）。")
 @click.version_option(package_name="scenario-kb")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, config_file: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, config_file: str | None, create: bool) -> None:
     """scenario-kb：智能制造场景知识库与辅助评审。"""
-    ctx.obj = Ctx(db, config_file)
+    ctx.obj = Ctx(db, config_file, create or ctx.invoked_subcommand in ("init", "demo"))
 
 
 def command(

@@ -7,6 +7,15 @@ from pathlib import Path
 import click
 
 from kb.cli.base import Ctx, _echo_json, cli, command
+from kb.cli.safety import check_output_path
+
+
+def _check_out(c: Ctx, out: Path, force: bool) -> None:
+    why = check_output_path(
+        out, c.kb.storage.url.split("///", 1)[-1] if c.kb.storage.url else None, force=force
+    )
+    if why:
+        raise click.ClickException(why)
 
 
 # --------------------------------------------------------------------------------------------- reports, exports, quotas
@@ -19,10 +28,13 @@ from kb.cli.base import Ctx, _echo_json, cli, command
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (default dossier_ID.html|pdf).",
 )
-def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing file this program did not write.")
+def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None, force: bool) -> None:
     """Write the review dossier of one submission: findings with excerpts and notice clauses, classification,
-    metrics, similar sources side by side, reviewer decision."""
+    metrics, similar sources side by side, reviewer decision. Never overwrites the database; an existing file it
+    did not write only with --force."""
     out = output or Path(f"dossier_{sid}.{fmt}")
+    _check_out(c, out, force)
     if fmt == "pdf":
         out.write_bytes(c.kb.reports.dossier_pdf(sid))
     else:
@@ -45,10 +57,13 @@ def report_cmd(c: Ctx, sid: int, fmt: str, output: Path | None) -> None:
     show_default=True,
     help="coverage: also write heatmap PNGs beside the output.",
 )
-def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing file this program did not write.")
+def export_cmd(c: Ctx, what: str, output: Path | None, fmt: str, charts: bool, force: bool) -> None:
     """Export the reviewer inbox (Excel/CSV review sheet) or the coverage matrices (region × 环节, industry ×
-    scenario, year) with heatmap PNGs. Cells starting with = + - @ are neutralised."""
+    scenario, year) with heatmap PNGs. Cells starting with = + - @ are neutralised. Never overwrites the
+    database; an existing file it did not write only with --force."""
     out = output or Path(f"{what}.{fmt}")
+    _check_out(c, out, force)
     if what == "inbox":
         out.write_bytes(c.kb.reports.export_inbox(fmt))
         click.echo(f"评审表已写入 {out}")

@@ -9,6 +9,7 @@ import sys
 import click
 
 from kb.cli.base import Ctx, _echo_json, cli, command
+from kb.cli.safety import safe_name
 from kb.config import DATA_DIR, REPO_ROOT, SETTINGS
 
 
@@ -110,14 +111,14 @@ def user_grp() -> None:
 def user_add(c: Ctx, username: str, role: str, password: str) -> None:
     """Create or update an account (the password is stored as a bcrypt hash)."""
     c.kb.accounts.add_user(username, password, role)
-    click.echo(f"账号 {username}（{role}）已保存")
+    click.echo(f"账号 {safe_name(username.strip())}（{role}）已保存")
 
 
 @command(user_grp, "list")
 def user_list(c: Ctx) -> None:
     """List accounts."""
     for u in c.kb.accounts.users():
-        click.echo(f"{u['username']:<16} {u['role']:<9} {'启用' if u['active'] else '停用'}")
+        click.echo(f"{safe_name(u['username']):<16} {u['role']:<9} {'启用' if u['active'] else '停用'}")
 
 
 @command(user_grp, "remove")
@@ -125,4 +126,4 @@ def user_list(c: Ctx) -> None:
 def user_remove(c: Ctx, username: str) -> None:
     """Delete an account."""
     c.kb.accounts.remove_user(username)
-    click.echo(f"账号 {username} 已删除")
+    click.echo(f"账号 {safe_name(username.strip())} 已删除")

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.base import LIST_FIELDS, Ctx, _echo_json, cli, command
+from kb.cli.safety import INGEST_REJECTED_EXIT, safe_name
 
 
 # --------------------------------------------------------------------------------------------- ingest
@@ -39,7 +40,11 @@ def ingest(
     no_analyze: bool,
     as_json: bool,
 ) -> None:
-    """Ingest files and folders (.txt .md .docx .pdf .csv .xlsx), idempotently by content hash."""
+    """Ingest files and folders (.txt .md .docx .pdf .csv .xlsx), idempotently by content hash.
+
+    A file or table row that cannot be read is rejected with its reason and the rest goes in; the command then
+    lists the rejected ones and exits with status 3.
+    """
     from kb.ingest import collect_inputs
     from kb.models import KINDS
 
@@ -57,21 +62,29 @@ def ingest(
             progress=lambda done, n, p: bar.update(1),
             analyze=not no_analyze,
         )
+    rejected = [o for o in report.outcomes if o.status in ("error", "skipped")]
     if as_json:
         _echo_json(report.to_dict())
+        if rejected:
+            sys.exit(INGEST_REJECTED_EXIT)
         return
     for o in report.outcomes:
         if o.status in ("error", "skipped"):
-            click.echo(f"跳过  {o.path}：{o.reason}", err=True)
+            click.echo(f"跳过  {safe_name(o.path)}：{safe_name(o.reason)}", err=True)
         elif o.status == "duplicate":
-            click.echo(f"重复  {o.path}：{o.reason}")
+            click.echo(f"重复  {safe_name(o.path)}：{safe_name(o.reason)}")
         elif o.reason:
-            click.echo(f"注意  {o.path}：{o.reason}")
+            click.echo(f"注意  {safe_name(o.path)}：{safe_name(o.reason)}")
     d = report.to_dict()
     verb = "将新增" if dry_run else "新增"
     click.echo(
         f"完成：{verb} {d['added']} 份，重复 {d['duplicates']} 份，跳过 {d['skipped']} 份（批次 {report.batch_id}）"
     )
+    if rejected:
+        click.echo(f"未导入 {len(rejected)} 份（其余已导入）：", err=True)
+        for o in rejected:
+            click.echo(f"  {safe_name(o.path)}", err=True)
+        sys.exit(INGEST_REJECTED_EXIT)
 
 
 class _Null:
@@ -121,7 +134,8 @@ def list_cmd(
     for r in rows:
         kind_label = "示范工厂" if r["kind"] == "factory" else "优秀场景"
         click.echo(
-            f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {r['region']:<8} {r['industry']:<14} {r['title']}"
+            f"#{r['id']:<5} {r['year'] or '':<5} {kind_label} {safe_name(r['region']):<8} "
+            f"{safe_name(r['industry']):<14} {safe_name(r['title'])}"
         )
     click.echo(f"共 {len(rows)} 份")
 
@@ -135,9 +149,9 @@ def show(c: Ctx, sid: int, as_json: bool) -> None:
         _echo_json(sub.to_dict())
         return
     for k, v in sub.summary().items():
-        click.echo(f"{k:<14} {v}")
+        click.echo(f"{k:<14} {safe_name(v)}")
     for w in sub.warnings:
-        click.echo(f"注意：{w}")
+        click.echo(f"注意：{safe_name(w)}")
     click.echo("-" * 40)
     click.echo(sub.text)
 
@@ -188,8 +202,14 @@ def reference_show(c: Ctx, list_kind: str, as_json: bool) -> None:
 @click.option("--kind", "list_kind", type=click.Choice(["guide", "tasks"]), required=True)
 @click.option("--edition", required=True, help="Edition year, e.g. 2021.")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
-def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool) -> None:
-    """Import the official attachment text (.docx/.pdf/.txt) and make it the active edition (status official)."""
+@click.option(
+    "--allow-partial", is_flag=True, help="Accept a file with far fewer entries than the edition in use."
+)
+def reference_import(
+    c: Ctx, file: Path, list_kind: str, edition: str, yes: bool, allow_partial: bool
+) -> None:
+    """Import the official attachment text (.docx/.pdf/.txt) and make it the active edition (status official).
+    A file with fewer than half the entries of the edition in use is refused unless --allow-partial."""
     entries, diff = c.kb.reference.preview_reference_import(file, list_kind, edition)
     click.echo(
         f"识别出 {len(entries)} 条。与当前版本（{c.kb.reference.active_edition(list_kind).banner}）相比："
@@ -198,7 +218,7 @@ def reference_import(c: Ctx, file: Path, list_kind: str, edition: str, yes: bool
     if not yes and not click.confirm("用该官方文本替换当前版本？", default=False):
         click.echo("未做任何修改。")
         return
-    ed = c.kb.reference.import_reference(file, list_kind, edition)
+    ed = c.kb.reference.import_reference(file, list_kind, edition, allow_partial=allow_partial)
     click.echo("已启用：" + ed.banner)
 
 

@@ -29,8 +29,13 @@ def decode(ex: Extracted) -> Iterator[TextUnit | IngestError]:
     """The text units of an extracted file (row errors yielded, not raised)."""
     path = ex.path
     if ex.rows is not None:
+        from kb.ingest.table import ROW_ERROR
+
         for rowno, raw in ex.rows:
             src = f"{path.name}#row={rowno}"
+            if ROW_ERROR in raw:  # a row the table reader could not read (unclosed quote, bad characters)
+                yield IngestError(src, raw[ROW_ERROR], "请修正该行后重新导入")
+                continue
             raw = dict(raw)
             text = str(raw.pop("text", "") or "").strip()
             if not text:

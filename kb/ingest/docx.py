@@ -1,4 +1,4 @@
-"""Word documents (.docx): paragraphs, headings and tables in document order."""
+"""Word documents (.docx): the whole body in reading order (see :mod:`kb.ingest.docx_walk`)."""
 
 from __future__ import annotations
 
@@ -25,18 +25,11 @@ def check_zip(path: Path, max_uncompressed_mb: int) -> None:
         )
 
 
-def _has_picture(element: object) -> bool:
-    xml = getattr(element, "xml", "")
-    return "<w:drawing" in xml or "<w:pict" in xml
-
-
 def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
     """Extract the text of a .docx in order. Returns ``(text, title)`` (title from core properties, may be empty)."""
     check_zip(path, max_uncompressed_mb)
     try:
         import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(str(path))
     except Exception as exc:
@@ -45,31 +38,9 @@ def read_docx(path: Path, max_uncompressed_mb: int = 200) -> tuple[str, str]:
             f"无法解析 Word 文档（{type(exc).__name__}: {exc}）",
             "请用 Word/WPS 打开后另存为 .docx",
         ) from exc
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = Paragraph(child, document).text.strip()
-            if text:
-                lines.append(text)
-            if _has_picture(child):
-                # keep a placeholder so checks know a figure exists (FIG001 looks for one)
-                lines.append("[图片]")
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                cells: list[str] = []
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell appears once per grid column it spans
-                        continue
-                    seen.add(id(cell._tc))
-                    t = cell.text.strip().replace("\n", " ")
-                    if t:  # equal neighbouring values ("—", "—") are distinct cells and stay
-                        cells.append(t)
-                if cells:
-                    lines.append("\t".join(cells))
+    from kb.ingest.docx_walk import block_lines
+
+    lines = block_lines(document.element.body)
     text = "\n".join(lines)
     if not text.strip():
         raise EmptyDocumentError(str(path), "Word 文档中没有文字", "请确认正文不是图片；图片内容请转为文字")

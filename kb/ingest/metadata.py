@@ -70,12 +70,22 @@ def build_metadata(raw: dict[str, Any], source: str, warnings: list[str]) -> Met
         if kind not in KINDS:
             raise MetadataError(source, f"类型 {kind!r} 无效", "类型应为 优秀场景 或 示范工厂")
         meta.kind = KINDS[kind]
+    for key, v in raw.items():
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise MetadataError(
+                    source, f"字段 {key} 含无法保存的字符（孤立的代理码位）", "请删除或改正该字段中的异常字符"
+                ) from exc
     year = s("year")
     if year:
         try:
             meta.year = int(float(year.rstrip("年")))
-        except ValueError as exc:
-            raise MetadataError(source, f"年度 {year!r} 不是年份", "请填写四位年份，如 2021") from exc
+        except (ValueError, OverflowError) as exc:
+            raise MetadataError(source, f"年度 {year[:20]!r} 不是年份", "请填写四位年份，如 2021") from exc
+        if not 1000 <= meta.year <= 9999:
+            raise MetadataError(source, f"年度 {year[:20]!r} 不是四位年份", "请填写四位年份，如 2021")
         if not 2015 <= meta.year <= 2100:
             warnings.append(f"年度 {meta.year} 超出常见范围")
     rtype = s("region_type")

@@ -41,6 +41,9 @@ def read_pdf_pages(path: Path, max_pages: int = MAX_PAGES) -> tuple[str, int]:
     head = path.read_bytes()[:1024]
     if b"%PDF" not in head:
         raise IngestError(str(path), "文件不是 PDF（缺少 %PDF 文件头）", "请确认文件类型")
+    from kb.ingest.pdf_bounds import check_pdf_bounds
+
+    check_pdf_bounds(path)  # inflate and page limits, before any parser inflates a stream
     try:
         import pdfplumber
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,9 @@ from typing import Any
 from kb.errors import IngestError, MetadataError
 from kb.ingest.docx import check_zip
 from kb.ingest.metadata import map_headers
+
+ROW_ERROR = "__row_error__"
+"""Key of the one-entry mapping :func:`iter_table_rows` yields for a row that cannot be read."""
 
 
 def _rows_xlsx(path: Path, max_uncompressed_mb: int) -> list[list[Any]]:
@@ -30,19 +32,75 @@ def _rows_xlsx(path: Path, max_uncompressed_mb: int) -> list[list[Any]]:
         wb.close()
 
 
-def _rows_csv(path: Path) -> list[list[Any]]:
+def _rows_csv(path: Path) -> list[list[Any] | str]:
+    """Records of a .csv file; a record that cannot be read is its rejection reason (a ``str``) instead.
+
+    A field may be as long as the file (the csv module's default limit, 128 KiB, rejected long 正文 cells).
+    A quote that is never closed would swallow every later line into one field: that record is rejected and
+    reading resumes on the line after the one where it started. A quoted field that swallowed lines shaped
+    like whole records (as many commas as the header) is rejected the same way.
+    """
     from kb.ingest.text import decode_bytes
 
     text, _ = decode_bytes(path.read_bytes(), str(path))
-    return [r for r in csv.reader(io.StringIO(text))]
+    lines = text.splitlines(keepends=True)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    out: list[list[Any] | str] = []
+    ncols = 0
+    start = 0  # index in ``lines`` where the current reader starts
+    try:
+        while start < len(lines):
+            reader = csv.reader(iter(lines[start:]), strict=True)
+            consumed = 0  # lines of ``lines[start:]`` read by completed records
+            try:
+                for rec in reader:
+                    first_line = start + consumed
+                    consumed = reader.line_num
+                    if not ncols and any(c.strip() for c in rec):
+                        ncols = len(rec)
+                    if ncols > 1 and any(
+                        "\n" in c and any(ln.count(",") >= ncols - 1 for ln in c.splitlines()) for c in rec
+                    ):
+                        out.append(f"第 {first_line + 1} 行的引号没有闭合，吞并了后续各行")
+                        start = first_line + 1
+                        break
+                    out.append(rec)
+                else:
+                    return out
+            except csv.Error as exc:
+                first_line = start + consumed
+                out.append(f"第 {first_line + 1} 行无法解析（{exc}；可能是引号没有闭合）")
+                start = first_line + 1
+        return out
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _bad_chars(value: Any) -> bool:
+    """A lone surrogate (not encodable as UTF-8; it cannot be stored)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def iter_table_rows(
     path: Path, column_map: dict[str, str] | None = None, max_uncompressed_mb: int = 200
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(row_number, {field: value})`` for each data row (row numbers as the spreadsheet shows them)."""
+    """Yield ``(row_number, {field: value})`` for each data row (row numbers as the spreadsheet shows them).
+
+    A row that cannot be read (an unclosed quote, characters that cannot be stored) is yielded as
+    ``(row_number, {ROW_ERROR: reason})`` so that the rows after it still go in.
+    """
     rows = _rows_xlsx(path, max_uncompressed_mb) if path.suffix.lower() == ".xlsx" else _rows_csv(path)
-    header_idx = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
+    header_idx = next(
+        (i for i, r in enumerate(rows) if not isinstance(r, str) and any(c not in (None, "") for c in r)),
+        None,
+    )
     if header_idx is None:
         raise IngestError(str(path), "表格为空", "请按模板填写（第一行为表头）")
     mapping = map_headers([str(c or "") for c in rows[header_idx]], column_map)
@@ -53,6 +111,12 @@ def iter_table_rows(
             "表头需包含 正文（或 内容/场景描述/text）列；其他列名可用 --map 表头=字段 指定",
         )
     for n, r in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
+        if isinstance(r, str):
+            yield n, {ROW_ERROR: r}
+            continue
         if not any(c not in (None, "") for c in r):
+            continue
+        if any(_bad_chars(c) for c in r):
+            yield n, {ROW_ERROR: "含无法保存的字符（孤立的代理码位）"}
             continue
         yield n, {mapping[i]: r[i] for i in mapping if i < len(r)}

@@ -1,18 +1,27 @@
-"""Parse time limit: the .docx/.pdf/.xlsx parsers run in a worker process that is killed when it takes too long.
+"""Bounded parsing and analysis: untrusted files and texts are handled in worker processes with limits.
 
-One worker process (``python -m kb.ingest.worker``) per server/CLI process is started on first use (about a
-second) and reused for every file, so the cost per file is one message each way. A parse that runs past
-``parse_timeout_s`` gets the worker killed (SIGKILL) and a :class:`kb.errors.LimitExceededError` naming the file;
-the next file starts a fresh worker. A worker that dies (crash, out of memory) becomes an
-:class:`kb.errors.IngestError` for that file only. Calls are serialised by a lock, so Streamlit sessions share the
-worker safely. The worker is a plain subprocess (not ``multiprocessing`` spawn), so it never re-imports the
-caller's ``__main__`` script; it exits by itself when its parent goes away.
+Each request takes a worker process of its own (``python -m kb.ingest.worker``) from a small pool of idle ones,
+or starts one (about a second); there is no lock held while a worker works, so one slow file delays only its
+own request. Up to :data:`MAX_PARALLEL` requests run at once (a semaphore, not a shared worker). In the worker:
+
+- the address space is capped (``RLIMIT_AS``, :data:`MEMORY_MB`): an allocation past it fails with
+  ``MemoryError`` there and becomes a :class:`kb.errors.LimitExceededError` here (peak memory is bounded
+  whatever the file, e.g. a PDF stream that inflates to gigabytes);
+- CPU time per request is capped (``RLIMIT_CPU``, set before each request to the time used so far plus the
+  limit): past it the kernel ends the worker (SIGXCPU) and the request gets a ``LimitExceededError``;
+- wall time per request is capped by the caller (``timeout_s``): past it the worker is killed (SIGKILL).
+
+A worker that failed or hit a limit is discarded; a healthy one goes back to the pool. The worker is a plain
+subprocess (not ``multiprocessing`` spawn), so it never re-imports the caller's ``__main__`` script; it exits by
+itself when its parent goes away.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -26,7 +35,17 @@ from kb.errors import IngestError, LimitExceededError
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
 
-TASKS = ("docx", "pdf", "xlsx")
+TASKS = ("docx", "pdf", "xlsx", "checks")
+MEMORY_MB = 1024
+"""Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
+CHECKS_MEMORY_MB = 2048
+"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
+CPU_FACTOR = 1.0
+"""CPU-time limit of one request, as a multiple of its wall-time limit."""
+MAX_PARALLEL = 8
+"""Requests parsed at the same time; a further one waits for a free slot (never for a particular worker)."""
+POOL_IDLE = 2
+"""Idle workers kept for reuse."""
 
 
 def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
@@ -43,23 +62,56 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
         from kb.ingest.table import iter_table_rows
 
         return list(iter_table_rows(p, opts.get("column_map"), int(opts.get("max_uncompressed_mb", 200))))
+    if task == "checks":  # ``path`` is the text itself
+        from kb.service.bounded import run_checks
+
+        return run_checks(path, opts.get("kind", "scenario"), opts.get("boilerplate"), opts.get("rules_path"))
     raise ValueError(f"unknown parse task {task!r}")
 
 
-def _serve(inbox: Connection, conn: Connection) -> None:
-    """Worker loop: import the parsers, say ready, then answer ``(task, path, opts)`` requests until EOF."""
+def _limit_memory(mb: int) -> None:
+    if mb > 0:
+        soft = mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Let this request use ``seconds`` more CPU time (the kernel sends SIGXCPU past it)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if seconds <= 0:
+        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+        return
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(ru.ru_utime + ru.ru_stime + seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
+    """Worker loop: import the parsers, cap memory, say ready, then answer requests until EOF."""
     import kb.ingest.docx  # noqa: F401  (imports happen before "ready" so they do not count as parse time)
     import kb.ingest.pdf  # noqa: F401
     import kb.ingest.table  # noqa: F401
 
+    _limit_memory(memory_mb)
     conn.send(("ready", None))
     while True:
         try:
             task, path, opts = inbox.recv()
         except (EOFError, OSError):  # the parent went away (finished or was killed)
             return
+        _limit_cpu(float(opts.pop("cpu_s", 0)))
+        fatal = False
         try:
             reply: tuple[str, Any] = ("ok", _run_task(task, path, opts))
+        except MemoryError:
+            reply, fatal = ("memory", None), True
+        except RecursionError:
+            reply = ("error", "RecursionError: 结构嵌套过深")
         except IngestError as exc:
             reply = ("ingest_error", (type(exc).__name__, exc.path, exc.reason, exc.fix))
         except Exception as exc:  # noqa: BLE001 - any parser failure is reported for this file only
@@ -68,10 +120,15 @@ def _serve(inbox: Connection, conn: Connection) -> None:
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+        except MemoryError:
+            return
+        if fatal:  # after a MemoryError the process state is not to be trusted: the parent discards it
+            return
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ)
@@ -79,7 +136,14 @@ class _Worker:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kb.ingest.worker", str(to_child_r), str(from_child_w)],
+                [
+                    sys.executable,
+                    "-m",
+                    "kb.ingest.worker",
+                    str(to_child_r),
+                    str(from_child_w),
+                    str(memory_mb),
+                ],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
                 env=env,
@@ -115,73 +179,122 @@ class _Worker:
             c.close()
 
 
-_lock = threading.Lock()
-_worker: _Worker | None = None
+_pool_lock = threading.Lock()  # guards the idle list only; never held while a worker works
+_idle: list[_Worker] = []
+_slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
 def _shutdown() -> None:
-    global _worker
-    if _worker is not None:
-        _worker.kill()
-        _worker = None
+    with _pool_lock:
+        workers, _idle[:] = list(_idle), []
+    for w in workers:
+        w.kill()
 
 
 atexit.register(_shutdown)
 
 
-def run_bounded(task: str, path: Path, timeout_s: float, **opts: Any) -> Any:
-    """Run one parser on ``path`` in the worker process, at most ``timeout_s`` seconds.
+def _take(memory_mb: int) -> _Worker:
+    with _pool_lock:
+        while _idle:
+            w = _idle.pop()
+            if w.alive() and w.memory_mb == memory_mb:
+                return w
+            w.kill()
+    return _Worker(memory_mb)
+
+
+def _give_back(w: _Worker) -> None:
+    with _pool_lock:
+        if len(_idle) < POOL_IDLE and w.alive():
+            _idle.append(w)
+            return
+    w.kill()
+
+
+def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
+    return LimitExceededError(label, reason, fix)
+
+
+def run_bounded(
+    task: str, path: Path | str, timeout_s: float, *, memory_mb: int | None = None, **opts: Any
+) -> Any:
+    """Run one parser (or the text checks) in a worker process of its own, within time and memory limits.
 
     Args:
-        task: ``docx`` (returns ``(text, title)``), ``pdf`` (returns ``(text, page_count)``) or ``xlsx`` (returns the
-            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`).
-        path: the file.
-        timeout_s: the parse time limit; ``<= 0`` parses in this process without a limit.
-        **opts: ``max_uncompressed_mb``, ``column_map``.
+        task: ``docx`` (returns ``(text, title)``), ``pdf`` (returns ``(text, page_count)``), ``xlsx`` (returns the
+            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`) or ``checks``
+            (``path`` is a text; returns :func:`nlp.checks.check_text`'s dict; opts ``kind``, ``boilerplate``).
+        path: the file (the text for ``checks``).
+        timeout_s: the wall-time limit; the CPU-time limit is ``CPU_FACTOR`` times it. ``<= 0`` runs the task in
+            this process without limits.
+        memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`).
+        **opts: ``max_uncompressed_mb``, ``column_map``, ``kind``, ``boilerplate``.
 
     Returns:
-        What the parser returns.
+        What the task returns.
 
     Raises:
-        LimitExceededError: the parse took longer than ``timeout_s`` (the worker was killed).
+        LimitExceededError: the request ran past its wall-time, CPU-time or memory limit (the worker was ended).
         IngestError: the parser rejected the file, or the worker died while parsing it.
     """
-    global _worker
     if task not in TASKS:
         raise ValueError(f"unknown parse task {task!r}")
+    label = "（粘贴的正文）" if task == "checks" else str(path)
+    verb = "处理" if task == "checks" else "解析"
     if timeout_s <= 0:
         return _run_task(task, str(path), opts)
-    with _lock:
-        if _worker is None or not _worker.alive():
-            _worker = _Worker()
-        w = _worker
+    default_mb = CHECKS_MEMORY_MB if task == "checks" else MEMORY_MB
+    mem = default_mb if memory_mb is None else int(memory_mb)
+    with _slots:
+        w = _take(mem)
+        ok = False
         try:
-            w.send((task, str(path), opts))
+            w.send((task, str(path), {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
             if not w.conn.poll(timeout_s):
-                _worker = None
-                w.kill()
-                raise LimitExceededError(
-                    str(path),
-                    f"解析超过 {timeout_s:g} 秒时限，已中止",
+                raise _limit_error(
+                    label,
+                    f"{verb}超过 {timeout_s:g} 秒时限，已中止",
                     "文件可能过大或结构异常：请拆分或另存后重试；确属正常文件可调大 parse_timeout_s",
                 )
             status, value = w.conn.recv()
+            ok = status in ("ok", "ingest_error", "error")
         except (EOFError, OSError, BrokenPipeError) as exc:
-            _worker = None
             w.kill()
+            if w.proc.returncode == -signal.SIGXCPU:
+                raise _limit_error(
+                    label,
+                    f"{verb}超过 CPU 时间上限（{timeout_s * CPU_FACTOR:g} 秒），已中止",
+                    "文件可能结构异常：请拆分或另存后重试",
+                ) from exc
             raise IngestError(
-                str(path), "解析进程意外退出（文件可能损坏或占用内存过大）", "请用 Word/WPS 打开后另存再试"
+                label, "解析进程意外退出（文件可能损坏或占用内存过大）", "请用 Word/WPS 打开后另存再试"
             ) from exc
+        finally:
+            if ok:
+                _give_back(w)
+            else:
+                w.kill()
     if status == "ok":
         return value
+    if status == "memory":
+        raise _limit_error(
+            label,
+            f"{verb}所需内存超过上限（{mem} MB），已中止",
+            "文件可能含异常大的压缩内容：请拆分或另存后重试",
+        )
     if status == "ingest_error":
         cls_name, epath, reason, fix = value
         cls = getattr(errors, cls_name, IngestError)
         if not (isinstance(cls, type) and issubclass(cls, IngestError)):
             cls = IngestError
         raise cls(epath, reason, fix)
-    raise IngestError(str(path), f"读取失败（{value}）", "请检查文件是否完好，或另存后重试")
+    raise IngestError(label, f"读取失败（{value}）", "请检查文件是否完好，或另存后重试")
 
 
 if __name__ == "__main__":  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD
-    _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
+    _serve(
+        Connection(int(sys.argv[1]), writable=False),
+        Connection(int(sys.argv[2]), readable=False),
+        int(sys.argv[3]) if len(sys.argv) > 3 else MEMORY_MB,
+    )

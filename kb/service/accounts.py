@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kb.auth import Session, authenticate, check_role, hash_password, load_users_file
-from kb.errors import AuthError
+from kb.auth import Session, authenticate, check_role, hash_password, load_users_file, validate_username
+from kb.errors import AuthError, KBError
+from kb.throttle import LoginThrottle, LoginThrottledError, keys_for
 from kb.tokens import make_token, new_secret, read_token, user_fingerprint
 
 if TYPE_CHECKING:
@@ -17,14 +18,18 @@ class Accounts:
 
     def __init__(self, kb: KB) -> None:
         self.kb = kb
+        self.throttle = LoginThrottle()
 
     def add_user(self, username: str, password: str, role: str) -> None:
         storage = self.kb.storage
         storage.ensure_ready()
-        storage.upsert_user(username.strip(), check_role(role), hash_password(password))
+        storage.upsert_user(validate_username(username), check_role(role), hash_password(password))
 
     def remove_user(self, username: str) -> None:
-        self.kb.storage.delete_user(username)
+        self.kb.storage.ensure_ready()
+        if self.kb.storage.get_user(username.strip()) is None:
+            raise KBError(f"没有用户 {username.strip()!r}：请用 `scenario-kb user list` 查看已有账户。")
+        self.kb.storage.delete_user(username.strip())
 
     def users(self) -> list[dict[str, Any]]:
         self.kb.storage.ensure_ready()
@@ -41,8 +46,20 @@ class Accounts:
                 user = {"username": username.strip(), "active": True, **u}
         return user
 
-    def login(self, username: str, password: str) -> Any:
-        return authenticate(self._user(username), password, int(self.kb.config.session_ttl_min))
+    def login(self, username: str, password: str, address: str | None = None) -> Any:
+        """A session, or :class:`AuthError`. Failed attempts per user name and per ``address`` are throttled
+        with back-off (:mod:`kb.throttle`): inside the wait the password is not even checked."""
+        keys = keys_for(username, address)
+        wait = self.throttle.wait_s(keys)
+        if wait > 0:
+            raise LoginThrottledError(f"登录失败次数过多：请 {int(wait) + 1} 秒后再试。")
+        try:
+            sess = authenticate(self._user(username), password, int(self.kb.config.session_ttl_min))
+        except AuthError:
+            self.throttle.failed(keys)
+            raise
+        self.throttle.succeeded(keys[0])
+        return sess
 
     # ----- browser tokens: a login that survives a reload (see kb.tokens)
     def _secret(self) -> str:

@@ -261,7 +261,17 @@ class Analysis:
         if len(text) > limit:
             text = text[:limit]
         kind = "factory" if kind in ("factory", "示范工厂") else "scenario"
-        check = self.check_text(text, kind)
+        # untrusted text: the checks run in a worker process with time and memory limits (kb.ingest.worker)
+        from kb.ingest.worker import run_bounded
+
+        check = run_bounded(
+            "checks",
+            text,
+            float(self.kb.config.parse_timeout_s),
+            kind=kind,
+            boilerplate=self.kb.reference.boilerplate_texts(),
+            rules_path=self.kb.config.rules_path,
+        )
         classify = self.classify_text(text, kind, claimed)
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))
         by_sev: dict[str, list[dict[str, Any]]] = {"error": [], "warning": [], "info": []}

@@ -186,9 +186,22 @@ class ReferenceEditions:
         diff = reference.diff_editions(self.active_edition(list_kind).entries, entries)
         return entries, diff
 
-    def import_reference(self, path: str | Path, list_kind: str, edition: str) -> ActiveEdition:
-        """Store an official attachment as edition ``edition`` (variant official) and make it active."""
+    def import_reference(
+        self, path: str | Path, list_kind: str, edition: str, *, allow_partial: bool = False
+    ) -> ActiveEdition:
+        """Store an official attachment as edition ``edition`` (variant official) and make it active.
+
+        A file with fewer than half the entries of the edition in use (a fragment, a wrong file) is refused
+        unless ``allow_partial``: it would otherwise become the "official" reference of every check.
+        """
         entries, _ = self.preview_reference_import(path, list_kind, edition)
+        current = len(self.active_edition(list_kind).entries)
+        if not allow_partial and len(entries) * 2 < current:
+            raise IngestError(
+                str(path),
+                f"只识别出 {len(entries)} 条，不到当前版本（{current} 条）的一半，不像完整的官方文本",
+                "请确认文件是完整的官方附件；确需导入部分条目请加 --allow-partial",
+            )
         title = "智能制造典型场景参考指引" if list_kind == "guide" else "智能制造示范工厂揭榜任务"
         self.kb.storage.save_edition(
             list_kind,

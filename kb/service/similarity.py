@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -342,11 +343,17 @@ class Similarity:
         rep = eng.dupes(thr).to_dict()
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two threads may sweep at once
         tmp.write_text(json.dumps(rep, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
-        old = sorted(path.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for f in old[4:]:
+
+        def age(f: Path) -> float:
+            try:
+                return f.stat().st_mtime
+            except FileNotFoundError:  # removed by another thread or process meanwhile
+                return 0.0
+
+        for f in sorted(path.parent.glob("*.json"), key=age, reverse=True)[4:]:
             f.unlink(missing_ok=True)
         rep["stats"]["cached"] = False
         return rep

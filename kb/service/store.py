@@ -112,18 +112,24 @@ class Submissions:
                         IngestOutcome(doc.source, "would_add", "; ".join(doc.warnings), None, doc.meta.title)
                     )
                     continue
-                sid, created = self.kb.storage.add_submission(
-                    content_hash=h,
-                    source=doc.source,
-                    source_path=doc.source_path,
-                    fmt=doc.fmt,
-                    text=text,
-                    norm_text=normalize_for_match(text).text,
-                    meta=doc.meta,
-                    warnings=doc.warnings,
-                    partial=doc.partial,
-                    batch_id=report.batch_id,
-                )
+                try:  # one row that cannot be stored is rejected; the batch goes on
+                    sid, created = self.kb.storage.add_submission(
+                        content_hash=h,
+                        source=doc.source,
+                        source_path=doc.source_path,
+                        fmt=doc.fmt,
+                        text=text,
+                        norm_text=normalize_for_match(text).text,
+                        meta=doc.meta,
+                        warnings=doc.warnings,
+                        partial=doc.partial,
+                        batch_id=report.batch_id,
+                    )
+                except (ValueError, OverflowError, UnicodeError) as exc:
+                    reason = f"无法保存（{type(exc).__name__}）"
+                    report.outcomes.append(IngestOutcome(doc.source, "error", reason))
+                    self.kb.storage.log_ingest(report.batch_id, doc.source, "error", reason)
+                    continue
                 status = "added" if created else "duplicate"
                 report.outcomes.append(
                     IngestOutcome(doc.source, status, "; ".join(doc.warnings), sid, doc.meta.title)

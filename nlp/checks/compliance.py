@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
+from nlp import rx
 from nlp.checks.base import Context, Rule, check
 from nlp.text import merge_spans
 from nlp.types import Finding
@@ -15,15 +17,38 @@ def _has_statement(ctx: Context, rule: Rule) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
+def _names_re(names: tuple[str, ...]) -> Any:
+    return rx.compile("|".join(rx.escape(n) for n in sorted(names, key=len, reverse=True)), re.I)
+
+
+def _latin_bounded(text: str, s: int, e: int) -> bool:
     # A name starting or ending with a Latin letter must not continue a longer Latin word
     # (PTC in "PTCR" is not PTC); Chinese names need no boundary (西门子Opcenter).
-    alts = []
-    for n in sorted(names, key=len, reverse=True):
-        pre = r"(?<![A-Za-z])" if n[:1].isascii() and n[:1].isalpha() else ""
-        post = r"(?![A-Za-z])" if n[-1:].isascii() and n[-1:].isalpha() else ""
-        alts.append(pre + re.escape(n) + post)
-    return re.compile("|".join(alts), re.I)
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalpha()
+
+    return not (latin(text[s]) and s > 0 and latin(text[s - 1])) and not (
+        latin(text[e - 1]) and e < len(text) and latin(text[e])
+    )
+
+
+def _name_hits(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of the names in ``text`` (case-insensitive, longest first at a position, Latin-bounded)."""
+    by_len = sorted(names, key=len, reverse=True)
+    out: list[tuple[int, int]] = []
+    for m in _names_re(names).finditer(text):
+        s = m.start()
+        span = next(
+            (
+                (s, s + len(n))
+                for n in by_len
+                if text[s : s + len(n)].lower() == n.lower() and _latin_bounded(text, s, s + len(n))
+            ),
+            None,
+        )
+        if span is not None:
+            out.append(span)
+    return out
 
 
 @check("SEC001")
@@ -44,19 +69,20 @@ def foreign_software(ctx: Context, rule: Rule) -> list[Finding]:
     present = tuple(n for n in names if n.lower() in low)  # cheap filter before the regex
     if not present:
         return []
-    hits = list(_names_re(present).finditer(ctx.text))
+    hits = _name_hits(ctx.text, present)
     if not hits:
         return []
-    found = list(dict.fromkeys(m.group() for m in hits))
-    return [rule.finding([m.span() for m in hits], names="、".join(found[:5]), found=found)]
+    found = list(dict.fromkeys(ctx.text[s:e] for s, e in hits))
+    return [rule.finding(hits, names="、".join(found[:5]), found=found)]
 
 
 @lru_cache(maxsize=16)
-def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
-    return [re.compile(p) for p in patterns]
+def _compile(patterns: tuple[str, ...]) -> list[Any]:
+    return [rx.compile(p) for p in patterns]
 
 
 _CLAUSE_STOP = "。；;！？!?\n，,"
+_CLAUSE_LOOKBACK = 200  # a clause longer than this is searched for a cost word near the amount only
 
 
 @check("CON001")
@@ -73,7 +99,8 @@ def trade_secrets(ctx: Context, rule: Rule) -> list[Finding]:
     for pat in _compile(tuple(rule.params.get("patterns", ()))):
         for m in pat.finditer(ctx.text):
             if cost_words and not any(w in m.group() for w in price_words):
-                k = max(ctx.text.rfind(c, 0, m.start()) for c in _CLAUSE_STOP)
+                lo = max(0, m.start() - _CLAUSE_LOOKBACK)
+                k = max(lo - 1, *(ctx.text.rfind(c, lo, m.start()) for c in _CLAUSE_STOP))
                 if any(w in ctx.text[k + 1 : m.start()] for w in cost_words):
                     continue
             spans.append(m.span())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
+from nlp import rx
 from nlp.checks.base import Context, Rule, check
 from nlp.metrics import Metric, verb_direction
 from nlp.types import Finding
 
 _RESULT_KINDS = ("from_to", "change", "level")
-_DIGIT_RE = re.compile(r"[0-9０-９]")
+_DIGIT_RE = rx.compile(r"[0-9０-９]")
 
 
 def _evidence(ctx: Context, m: Metric) -> str:
@@ -135,7 +134,7 @@ def vague_claims(ctx: Context, rule: Rule) -> list[Finding]:
     phrases = sorted(rule.params.get("phrases", ()), key=len, reverse=True)
     if not phrases:
         return []
-    pat = re.compile("|".join(re.escape(p) for p in phrases))
+    pat = rx.compile("|".join(rx.escape(p) for p in phrases))
     spans = []
     for s in ctx.sentences:
         if _DIGIT_RE.search(s.text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nlp import rx
 from nlp.checks.base import Context, Rule, check
 from nlp.count import count_zishu
 from nlp.sections import parts_present
@@ -72,16 +73,18 @@ def missing_elements(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 _CN_DIGITS = "一二三四五六七八九十"
-_REF_RE = re.compile(
+_REF_RE = rx.compile(
     rf"(?:如|见|详见|参见|参考|由|从)\s*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)"
     rf"|(?P<kind2>图|表)\s*(?P<no2>\d+(?:[-.－]\d+)?)\s*(?:所示|中|可见)"
     r"|(?:如下|见下|下)(?P<kind3>图|表)(?:所示)?"
 )
-_CAPTION_RE = re.compile(
-    rf"^[ \t　]*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)(?![\d%])[ \t　:：.、]*[^\n。]{{0,40}}$",
+# The number is not followed by a digit or % (a figure such as "图1%" is no caption): written without look-ahead.
+_CAPTION_RE = rx.compile(
+    rf"^[ \t　]*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)"
+    r"(?:[ \t　:：.、]+[^\n。]{0,40}|[^\d%\n。 \t　:：.、][^\n。]{0,39})?$",
     re.M,
 )
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = rx.compile(
     r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)", re.I
 )
 

@@ -463,6 +463,17 @@ def _masker(boilerplate: Any) -> Masker | None:
     raise TypeError("boilerplate must be a Boilerplate, a callable text -> spans, or None")
 
 
+def _covered(intervals: Any, n: int) -> int:
+    """Characters of a text of length ``n`` inside the union of the ``(start, length)`` intervals."""
+    total, end = 0, 0
+    for start, length in sorted(intervals):
+        lo, hi = max(start, end), min(start + length, n)
+        if hi > lo:
+            total += hi - lo
+            end = hi
+    return total
+
+
 def align_norm(
     a: NormText,
     b: NormText,
@@ -476,10 +487,13 @@ def align_norm(
     """Align two pre-normalised texts (see :func:`align`); masks are boilerplate spans in the originals."""
     la, lb = len(a.norm), len(b.norm)
     equal = la > 0 and a.norm == b.norm
+    cover = 0  # characters of a and b inside any shared run, each text's repeats counted (see below)
     if equal:
         runs = [(0, 0, la)]
     else:
-        runs = tile(maximal_matches(a, b, min_len), la, lb, min_len)
+        found = maximal_matches(a, b, min_len)
+        runs = tile(found, la, lb, min_len)
+        cover = _covered(((i, L) for i, _, L in found), la) + _covered(((j, L) for _, j, L in found), lb)
     ma = _mask_array(a, mask_a or [])
     mb = _mask_array(b, mask_b or [])
     matched = 0
@@ -499,6 +513,9 @@ def align_norm(
     sim_a = matched / la if la else 0.0
     sim_b = matched / lb if lb else 0.0
     sim = 2 * matched / (la + lb) if la + lb else 0.0
+    # Tiling pairs each character once: a text pasted k times into a would score 2/(k+1) against itself.
+    # The overall figure is at least the share of both texts' characters that lie in some shared run.
+    sim = max(sim, cover / (la + lb) if la + lb else 0.0)
     sim_ea = matched_ea / ea if ea else 0.0
     sim_eb = matched_eb / eb if eb else 0.0
     sim_e = (matched_ea + matched_eb) / (ea + eb) if ea + eb else 0.0
