@@ -64,7 +64,7 @@ def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str, name: str) -> al
             x=alt.X(f"{x}:N", title=xt, axis=alt.Axis(labelAngle=-60, labelOverlap=False, labelExpr=short,
                                                        labelFontSize=11)),
             y=alt.Y(f"{y}:N", title=yt, axis=alt.Axis(labelOverlap=False, labelExpr=short, labelFontSize=11)),
-            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="d")),
+            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="d", tickMinStep=1)),
             tooltip=[
                 alt.Tooltip(f"{y}:N", title=yt),
                 alt.Tooltip(f"{x}:N", title=xt),

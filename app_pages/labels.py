@@ -67,3 +67,31 @@ def local_time(value: object) -> str:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+# The applicant's checklist: (item, finding codes that fail it, what to do when it fails).
+CHECKLIST = (
+    ("字数符合要求（800—3000 字）", ("LEN001", "LEN002"), "按提示增删内容"),
+    ("结构完整（企业概况、场景概述、实施内容、实施成效、推广价值）", ("STR001",), "补齐缺少的部分"),
+    ("有量化成效，且有实施前的基准", ("QNT001", "QNT002"), "写明实施前后的指标对比"),
+    ("数据前后一致、合乎常理", ("QNT003", "QNT004"), "核对数字和变化幅度"),
+    ("实施要素具体（技术、装备、软件、数据）", ("ELM001",), "写明采用的具体技术和装备"),
+    ("表述具体，不空泛", ("VAG001",), "用数据代替“显著提升”等表述"),
+    ("没有照抄指南或通知", ("BOI001",), "用自己的话写本企业的做法"),
+    ("切合智能制造典型场景", ("CLS003",), "对照参考指引说明场景内容"),
+    ("拟申报场景与正文一致", ("CLS001", "CLS002"), "改选更贴切的场景或补充相应内容"),
+    ("不含商业秘密，说明安全可控", ("CON001", "SEC001", "SEC002"), "删去价格、客户等信息，补充安全可控说明"),
+)
+
+
+def checklist(findings: list[dict], off_topic: bool = False) -> list[dict]:
+    """The checklist of a self-check: each item passed or not, with the findings that fail it."""
+    rows = []
+    for item, codes, todo in CHECKLIST:
+        hits = [f for f in findings if f.get("code") in codes and f.get("severity") in ("error", "warning")]
+        if "CLS003" in codes and off_topic and not hits:
+            hits = [
+                {"code": "CLS003", "severity": "warning", "message": "正文与智能制造典型场景的关联度低。"}
+            ]
+        rows.append({"item": item, "ok": not hits, "todo": todo, "findings": hits})
+    return rows

@@ -190,3 +190,47 @@ def findings_list(findings: list[dict[str, Any]], titles: dict[str, str]) -> str
         link = f' <a href="#f-{n}" title="定位到原文">↪ 定位原文</a>' if f.get("has_span") else ""
         items.append(f"<li>{head}{link}<br>{_e(f.get('message', ''))}</li>")
     return '<ol class="kb-findings">' + "".join(items) + "</ol>"
+
+
+def selfcheck_html(res: dict[str, Any], items: list[dict[str, Any]], titles: dict[str, str]) -> str:
+    """A printable page of a self-check result (checklist, what to fix, fitting scenarios); all text escaped."""
+    rows = "".join(
+        f"<tr><td>{'✅' if r['ok'] else '❌'}</td><td>{_e(r['item'])}</td><td>"
+        + (
+            "通过"
+            if r["ok"]
+            else _e(r["todo"]) + "：" + "；".join(_e(f.get("message", "")) for f in r["findings"])
+        )
+        + "</td></tr>"
+        for r in items
+    )
+    fixes = "".join(
+        f"<li><b>{_e(SEVERITY_LABELS.get(f.get('severity', ''), ''))}</b> {_e(f.get('code', ''))} "
+        f"{_e(titles.get(f.get('code', ''), ''))}：{_e(f.get('message', ''))}</li>"
+        for f in res.get("errors", []) + res.get("warnings", [])
+    )
+    fit = "".join(
+        f"<li>{_e(s.get('code', ''))} {_e(s.get('name', ''))}（{_e(s.get('link', ''))}），匹配度 {float(s.get('score') or 0):.0%}"
+        + (
+            "；依据："
+            + "、".join(
+                _e(k.get("keyword", k) if isinstance(k, dict) else k) for k in s.get("keywords", [])[:5]
+            )
+            if s.get("keywords")
+            else ""
+        )
+        + "</li>"
+        for s in res.get("fit", [])[:3]
+    )
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>申报材料自检结果</title>'
+        "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.7}"
+        "table{border-collapse:collapse;width:100%}td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}"
+        "</style></head><body><h1>申报材料自检结果</h1>"
+        f"<p>字数 {_e(res.get('zishu'))}；必须修改 {len(res.get('errors', []))} 项，建议修改 {len(res.get('warnings', []))} 项。"
+        "本结果仅供企业自查，未保存任何内容。</p>"
+        f"<h2>自检清单</h2><table>{rows}</table>"
+        f"<h2>修改建议</h2><ol>{fixes or '<li>没有需要修改的问题。</li>'}</ol>"
+        f"<h2>匹配的典型场景</h2><ol>{fit or '<li>没有匹配到参考指引中的典型场景。</li>'}</ol>"
+        "</body></html>"
+    )

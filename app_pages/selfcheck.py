@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import code_label
-from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend
+from app_pages.labels import CODE_TITLES, checklist, code_label
+from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend, selfcheck_html
 from app_pages.resources import get_kb, md, show_error
 
 kb = get_kb()
@@ -53,6 +53,22 @@ m[3].metric(
 )
 if res["off_topic"]:
     st.warning("正文与智能制造典型场景的关联度低：请对照参考指引说明场景内容。")
+
+items = checklist(res["errors"] + res["warnings"], res["off_topic"])
+with st.container(border=True):
+    st.markdown(f"**自检清单**：{sum(r['ok'] for r in items)} / {len(items)} 项通过")
+    for r in items:
+        if r["ok"]:
+            st.markdown(f":green[:material/check_circle:] {r['item']}")
+        else:
+            st.markdown(f":red[:material/cancel:] **{r['item']}** — {r['todo']}")
+            for f in r["findings"]:
+                st.caption(md(f"{code_label(f.get('code', ''))}：{f.get('message', '')}"))
+    st.download_button(
+        "下载自检结果（可打印）", data=selfcheck_html(res, items, CODE_TITLES), file_name="自检结果.html",
+        mime="text/html", key="selfcheck_print", icon=":material/print:",
+        help="在浏览器中打开后可直接打印或另存为 PDF；结果不会保存在系统中",
+    )  # fmt: skip
 
 t_fix, t_fit, t_text, t_ref = st.tabs(["检查与修改建议", "场景匹配", "正文标注", "参考案例"])
 with t_fix:

@@ -358,6 +358,28 @@ def test_selfcheck_paste_reports_checks_and_stores_nothing(app_kb):
     assert _counts(app_kb) == before
 
 
+def test_selfcheck_reads_as_a_checklist_and_prints(app_kb):
+    from app_pages.labels import CODE_TITLES, checklist
+    from app_pages.render import selfcheck_html
+
+    before = _counts(app_kb)
+    at = app(app_kb)
+    at.text_area[0].input(BASE.format(co="试用企业有限公司") * 12)
+    at.button[0].click()
+    at.run()
+    shown = texts(at)
+    assert "自检清单" in shown and "字数符合要求" in shown and "LEN001 字数超过上限" in shown
+    assert [b.proto.label for b in at.get("download_button")] == ["下载自检结果（可打印）"]
+    res = at.session_state["selfcheck_result"]
+    items = checklist(res["errors"] + res["warnings"], res["off_topic"])
+    assert not items[0]["ok"] and items[0]["findings"][0]["code"] == "LEN001"
+    page = selfcheck_html(
+        dict(res, errors=[{"code": "X", "severity": "error", "message": XSS}]), items, CODE_TITLES
+    )
+    assert "&lt;script&gt;" in page and "<script>" not in page and "自检清单" in page
+    assert _counts(app_kb) == before
+
+
 def test_selfcheck_upload_txt_and_docx(app_kb):
     import docx
 

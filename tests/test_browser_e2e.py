@@ -40,7 +40,11 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         allow_module_level=True,
     )
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装：pip install -e '.[test]'")
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -71,6 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     kb.init()
     kb.store.ingest([src])
     kb.accounts.add_user("reviewer", PW, "reviewer")
+    kb.accounts.add_user("admin", PW, "admin")
     ids = {s.source: s.id for s in kb.store.list_submissions()}
     kb.storage.close()
 
@@ -157,18 +162,29 @@ def shot(drv, name: str) -> Path:
 
 
 def click_button(drv, label: str) -> None:
-    btn = WebDriverWait(drv, 30).until(
-        lambda d: next(
-            (
-                b
-                for b in d.find_elements(By.TAG_NAME, "button")
-                if b.text.strip() and b.text.strip().splitlines()[-1].strip() == label and b.is_displayed()
-            ),
-            None,
-        )
-    )
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
-    btn.click()
+    """Click the visible button labelled ``label`` (its last text line: an icon may come first); a button
+    replaced while the page re-renders is looked up again."""
+    for attempt in range(3):
+        try:
+            btn = WebDriverWait(drv, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: next(
+                    (
+                        b
+                        for b in d.find_elements(By.TAG_NAME, "button")
+                        if b.text.strip()
+                        and b.text.strip().splitlines()[-1].strip() == label
+                        and b.is_displayed()
+                    ),
+                    None,
+                )
+            )
+            drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
+            btn.click()
+            return
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
+            time.sleep(1)
 
 
 def nav_label(link) -> str:
@@ -287,6 +303,14 @@ def test_reviewer_login_sort_open_detail(server, browser):
     )
     assert scripts == 0
     assert drv.find_elements(By.CSS_SELECTOR, ".kb-text mark")
+    # the verdict comes first; each finding with a passage links to it
+    links = drv.find_elements(By.CSS_SELECTOR, '.kb-findings a[href^="#f-"]')
+    assert links, "no finding links to its passage"
+    target = links[0].get_attribute("href").split("#")[1]
+    drv.execute_script("arguments[0].click();", links[0])
+    time.sleep(0.5)
+    assert drv.execute_script("return location.hash") == "#" + target
+    assert drv.find_elements(By.ID, target)
     shot(drv, "06-detail")
 
 
@@ -397,3 +421,42 @@ def test_logout_then_link_goes_through_login_and_back(server, browser):
     assert "齿轮质量追溯" in drv.find_element(By.TAG_NAME, "body").text
     assert f"id={ids['a.txt']}" in drv.current_url
     shot(drv, "11-link-through-login")
+
+
+def open_tab(drv, label: str) -> None:
+    tab = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (t for t in d.find_elements(By.XPATH, "//*[@role='tab']") if t.text.strip() == label), None
+        )
+    )
+    tab.click()
+    idle(drv)
+
+
+def test_admin_rebuilds_the_index_and_switches_the_edition(server, browser):
+    drv = browser
+    drv.get(server["url"] + "/login")
+    wait_text(drv, "退出登录")
+    click_button(drv, "退出登录")
+    wait_text(drv, "用户名")
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("admin")
+    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    pw.send_keys(PW)
+    pw.send_keys(Keys.ENTER)
+    wait_text(drv, "批量操作")
+    nav(drv, "管理")
+    open_tab(drv, "索引")
+    click_button(drv, "重建索引")
+    wait_text(drv, "索引已重建", timeout=120)
+    shot(drv, "12-admin-rebuild")
+    nav(drv, "参考库")
+    open_tab(drv, "版本")
+    choose(drv, "版本", "2025")
+    click_button(drv, "切换到该版本")
+    wait_text(drv, "确认把参考指引从 2021 年版切换到 2025 年版")
+    assert "不会被重新归类" in drv.find_element(By.TAG_NAME, "body").text
+    click_button(drv, "确认切换")
+    wait_text(drv, "已切换")
+    body = drv.find_element(By.TAG_NAME, "body").text
+    assert "参考指引：2025 年版" in body  # the sidebar banner follows
+    shot(drv, "13-edition-switched")
