@@ -479,16 +479,7 @@ class SimilarityEngine:
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> DupeReport:
-        """Sweep the collection for duplicate families.
-
-        Args:
-            threshold: symmetric similarity (boilerplate excluded) that links two texts; pairs at
-                the levels identical / minor_edits / paraphrase link regardless.
-            progress: optional callback ``(done, total)`` over candidate pairs.
-
-        Returns:
-            A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``.
-        """
+        """Sweep the collection for duplicate families: see :func:`nlp.similarity.sweep.dupes`."""
         return sweep.dupes(self, threshold, progress=progress)
 
     # -- search ---------------------------------------------------------------------------------
@@ -500,20 +491,7 @@ class SimilarityEngine:
         filters: Mapping[str, Any] | None = None,
         mode: str = "hybrid",
     ) -> list[SearchHit]:
-        """Hybrid keyword + semantic search, fused by reciprocal rank fusion (RRF).
-
-        ``score = Σ 1 / (rrf_k + rank)`` over the BM25 ranking and the cosine ranking (each cut at
-        ``search_depth``).
-
-        Args:
-            query: free text (Chinese).
-            k: number of hits.
-            filters: metadata filters (see :meth:`similar`).
-            mode: ``hybrid``, ``keyword`` or ``semantic``.
-
-        Returns:
-            Hits, best first, each with the best-matching passage span.
-        """
+        """Hybrid keyword + semantic search (reciprocal rank fusion): see :func:`nlp.similarity.search.search`."""
         return search_mod.search(self, query, k, filters, mode)
 
     # -- persistence ----------------------------------------------------------------------------
@@ -531,17 +509,7 @@ class SimilarityEngine:
     def load(
         cls, directory: str | Path, encoder: Encoder | None = None, *, cache_dir: str | Path | None = None
     ) -> SimilarityEngine:
-        """Read an engine written by :meth:`save`.
-
-        Args:
-            directory: the folder.
-            encoder: the encoder to use; default: rebuilt from the saved spec (tfidf from
-                encoder.joblib). If its name differs from the saved one, vectors are recomputed.
-            cache_dir: chunk-vector cache folder.
-
-        Returns:
-            The engine.
-        """
+        """Read an engine written by :meth:`save`: see :func:`nlp.similarity.store.load`."""
         return store.load(cls, directory, encoder, cache_dir=cache_dir)
 
     def verify(self, ids_in_db: Iterable[int]) -> VerifyReport:
