@@ -15,11 +15,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from nlp import rx
+
 SPLIT_SALT = "scenario-kb/real-corpus/v1"
 #: share of company keys in each split (the bucket of ``sha1(salt + key)`` decides)
 SPLIT_SHARES = (("test", 0.35), ("dev", 0.25), ("train", 0.40))
 
-_LEGAL_SUFFIX = re.compile(
+_LEGAL_SUFFIX = rx.compile(
     "(股份有限公司|有限责任公司|集团股份有限公司|集团有限公司|有限公司|股份公司|集团公司|集团|公司|"
     "控股|股份|科技|实业|工业)$"
 )

@@ -11,7 +11,6 @@ Patterns are literal alternations and one number pattern without nested quantifi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,8 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from nlp import rx
 
 #: the elements of a scenario description: name -> (Chinese label, cue words)
 ELEMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -349,7 +350,7 @@ _CHANGE = (
     "减少了",
     "缩减",
 )
-_RESULT = re.compile(_NUM + " ?" + _UNIT)
+_RESULT = rx.compile(_NUM + " ?" + _UNIT)
 
 
 @dataclass

@@ -23,12 +23,14 @@ from typing import Any
 
 import numpy as np
 
-_LEGAL = re.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
-_FIG = re.compile(
+from nlp import rx
+
+_LEGAL = rx.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
+_FIG = rx.compile(
     "[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)"
 )
-_QUOTED = re.compile("“([^”]{2,20})”")
-_LATIN = re.compile("[A-Za-z][A-Za-z0-9+\\-]{1,15}")
+_QUOTED = rx.compile("“([^”]{2,20})”")
+_LATIN = rx.compile("[A-Za-z][A-Za-z0-9+\\-]{1,15}")
 _COMMON_LATIN = {
     "AI",
     "IT",

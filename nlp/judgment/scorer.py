@@ -13,7 +13,6 @@ mapped to a calibrated probability by a logistic (Platt) fit on the cross-valida
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,14 +23,25 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.types import ReferenceEntry
 
-_SENT_END = re.compile(r"(?<=[。！？；!?;\n])")
+_SENT_END = set("。！？；!?;\n")
+
+
+def _sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in _SENT_END:
+            out.append(text[start : i + 1])
+            start = i + 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
 
 
 def embed_text(encoder: Any, text: str, max_chars: int = 120, max_chunks: int = 40) -> np.ndarray:
     """Mean of L2-normalised chunk embeddings of a text (chunks of whole sentences up to ``max_chars``)."""
     out: list[str] = []
     cur = ""
-    for part in _SENT_END.split(text):
+    for part in _sentences(text):
         if not part.strip():
             continue
         if cur and len(cur) + len(part) > max_chars:
