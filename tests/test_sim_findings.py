@@ -63,5 +63,7 @@ def test_near_miss_different_company_same_scenario_is_not_flagged(kb):
     )
     kb.store.add_text(ORIGINAL, Metadata(title="常减压APC", applicant="齐润石化"))
     b = kb.store.add_text(other, Metadata(title="催化APC", applicant="华泰炼化"))
+    kb.similarity.dupes()  # the stored sweep, with its same-project links, is what SIM002 reads
+    assert kb.similarity.stored_sweep() is not None
     codes = [f["code"] for f in similarity_review(kb, b)["findings"]]
     assert "SIM001" not in codes and "SIM002" not in codes

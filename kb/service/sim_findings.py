@@ -59,9 +59,9 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
             f = r2.finding(spans, other=m["id"], title=m.get("title", ""), share=f"{share:.0%}", who=who,
                            level=LEVEL_ZH["paraphrase"], evidence="改写的句子")  # fmt: skip
             findings.append(f.to_dict())
-    # same-project links of the stored sweep (no shared passage needed)
+    # same-project links of the stored sweep (no shared passage needed); a check never starts a whole sweep
     r2 = rules.get("SIM002")
-    sweep = kb.similarity.dupes()
+    sweep = kb.similarity.stored_sweep() or {}
     for p in sweep.get("pairs", []):
         if p.get("level") != "same_project" or sid not in (p["a"], p["b"]) or not (r2 and r2.enabled):
             continue

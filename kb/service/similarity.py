@@ -373,6 +373,15 @@ class Similarity:
         rep["stats"]["cached"] = False
         return rep
 
+    def stored_sweep(self) -> dict[str, Any] | None:
+        """The stored duplicate sweep at the default threshold, or None when none is stored (never sweeps)."""
+        eng = self.engine()
+        path = self._sweep_path(eng, float(eng.config.dup_threshold))
+        try:
+            return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        except (OSError, ValueError):
+            return None
+
     def dupes(self, threshold: float | None = None) -> dict[str, Any]:
         """Duplicate families (connected components) and the pairs that link them, across the whole KB.
 
