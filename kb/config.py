@@ -124,6 +124,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("rrf_k", 60, "Rank offset of reciprocal-rank fusion in search", "similarity"),
     _s("search_depth", 100, "Candidates per retriever before fusion in search", "similarity"),
     _s("keyword_tokenizer", "bigram", "Keyword (BM25) tokens of search: bigram | jieba", "similarity"),
+    _s("sweep_workers", 0, "Processes (forked) aligning the candidate pairs of a duplicate sweep (0 = one per CPU, "
+       "at most 8; 1 = in the calling process); the result is the same for any value", "similarity"),
     # ---- the classifier (nlp.classify.Classifier keyword arguments)
     _s("claim_top_n", 3, "A claimed scenario or task ranked below this is reported (CLS001)", "classify"),
     _s("max_window", 120, "Longest scoring unit of the classifier; longer sentences are cut at commas", "classify"),

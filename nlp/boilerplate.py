@@ -19,6 +19,7 @@ passages).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -31,7 +32,6 @@ import numpy as np
 from nlp.text import (
     Normalized,
     merge_spans,
-    norm_range,
     normalize_for_match,
     normalize_with_offsets,
     sentence_spans,
@@ -134,12 +134,17 @@ def get_matcher(boilerplate: Sequence[str] | ReferenceMatcher, n: int = 13) -> R
 def _sentence_keys(text: str, min_chars: int) -> list[tuple[int, SpanT]]:
     """(hash of normalised sentence, original span) for each sentence long enough."""
     norm, offs = normalize_with_offsets(text)
-    out = []
-    for s, e in sentence_spans(text):
-        lo, hi = norm_range(offs, s, e)
-        if hi - lo >= min_chars:
-            out.append((stable_hash64(norm[lo:hi]), (s, e)))
-    return out
+    spans = list(sentence_spans(text))
+    if not spans:
+        return []
+    se = np.asarray(spans, dtype=np.int64)
+    los = offs.searchsorted(se[:, 0]).tolist()  # norm_range of every sentence in one call
+    his = offs.searchsorted(se[:, 1]).tolist()
+    return [
+        (stable_hash64(norm[lo:hi]), sp)
+        for sp, lo, hi in zip(spans, los, his, strict=True)
+        if hi - lo >= min_chars
+    ]
 
 
 class Boilerplate:
@@ -172,6 +177,8 @@ class Boilerplate:
         for t in self.reference_texts:
             self.hashes.update(h for h, _ in _sentence_keys(t, min_sentence_chars))
         self._refs = get_matcher(self.reference_texts, min_len) if self.reference_texts else None
+        # text keys (:meth:`text_key`) of the texts ``learn`` was given, in their order; not saved
+        self.learned_text_keys: list[bytes] = []
 
     @classmethod
     def learn(
@@ -246,7 +253,7 @@ class Boilerplate:
             "learned_sentences": len(hashes),
             "copied_sentences_dropped": len(copied),
         }
-        return cls(
+        bp = cls(
             hashes,
             reference_texts,
             min_len=min_len,
@@ -254,9 +261,20 @@ class Boilerplate:
             examples=examples,
             stats=stats,
         )
+        bp.learned_text_keys = [bp.text_key("", seq) for seq in sequences]
+        return bp
 
     def __len__(self) -> int:
         return len(self.hashes)
+
+    def text_key(self, text: str, sentence_keys: Sequence[int] | None = None) -> bytes:
+        """Digest of which sentences of ``text`` are boilerplate sentences (``sentence_keys``: its sentence
+        hashes, when known). Two boilerplate sets that give a text the same key mask it alike, apart from
+        the reference-text passages (which depend on the reference texts only)."""
+        if sentence_keys is None:
+            sentence_keys = [h for h, _ in _sentence_keys(text, self.min_sentence_chars)]
+        hit = sorted({h for h in sentence_keys if h in self.hashes})
+        return hashlib.blake2b(np.array(hit, dtype=np.uint64).tobytes(), digest_size=8).digest()
 
     def is_boilerplate(self, sentence: str) -> bool:
         """Whether one sentence (original text) is a boilerplate sentence."""

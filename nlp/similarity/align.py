@@ -334,13 +334,15 @@ class Alignment:
 class NormText:
     """A text with its normalised form and offset map (compute once, align many times)."""
 
-    __slots__ = ("text", "norm", "offsets", "_grams", "_k")
+    __slots__ = ("text", "norm", "offsets", "_grams", "_k", "_codes", "_table")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm, self.offsets = normalize_with_offsets(text)
         self._grams: dict[str, list[int]] | None = None
         self._k = 0
+        self._codes: np.ndarray | None = None
+        self._table: tuple[int, int, np.ndarray, np.ndarray] | None = None
 
     def grams(self, k: int, cap: int = 64) -> dict[str, list[int]]:
         """Positions of every ``k``-gram of the normalised text (at most ``cap`` per gram)."""
@@ -356,6 +358,37 @@ class NormText:
                     lst.append(i)
             self._grams, self._k = g, k
         return self._grams
+
+    def codes(self) -> np.ndarray:
+        """Code points of the normalised text (uint32)."""
+        if self._codes is None:
+            self._codes = np.frombuffer(self.norm.encode("utf-32-le"), dtype=np.uint32)
+        return self._codes
+
+    def gram_hashes(self, k: int) -> np.ndarray:
+        """A 64-bit polynomial hash of every ``k``-gram (position ``i``: ``norm[i:i+k]``)."""
+        c = self.codes().astype(np.uint64)
+        n = len(c) - k + 1
+        h = np.zeros(max(n, 0), dtype=np.uint64)
+        if n > 0:
+            for t in range(k):  # h = Σ c[i+t]·P^(k-1-t), wrapping mod 2^64
+                h *= _GRAM_BASE
+                h += c[t : t + n]
+        return h
+
+    def gram_table(self, k: int, cap: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """``k``-gram hashes sorted, with their positions: the first ``cap`` positions of each hash."""
+        if self._table is None or self._table[:2] != (k, cap):
+            h = self.gram_hashes(k)
+            order = np.argsort(h, kind="stable")  # by hash, then by position
+            hs = h[order]
+            rank = np.arange(len(hs)) - np.searchsorted(hs, hs, side="left")
+            keep = rank < cap
+            self._table = (k, cap, hs[keep], order[keep])
+        return self._table[2], self._table[3]
+
+
+_GRAM_BASE = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _common_run(a: str, i: int, b: str, j: int) -> int:
@@ -373,8 +406,13 @@ def _common_run(a: str, i: int, b: str, j: int) -> int:
 def maximal_matches(a: NormText, b: NormText, min_len: int) -> list[tuple[int, int, int]]:
     """All maximal exact matches ``(i, j, length)`` of at least ``min_len`` normalised chars.
 
+    Seeds are the ``min_len``-grams of b found in a (at most the first 64 positions of a gram in
+    a), looked up in a's sorted gram-hash table; every seed is checked character by character, so
+    a hash collision never makes a match. A seed preceded by the same character in both texts lies
+    inside a run found from its start and is skipped.
+
     Args:
-        a: first text (its k-gram table is built and kept).
+        a: first text (its gram table is built and kept).
         b: second text.
         min_len: minimum run length (also the seed length).
 
@@ -385,16 +423,24 @@ def maximal_matches(a: NormText, b: NormText, min_len: int) -> list[tuple[int, i
     k = min_len
     if len(A) < k or len(B) < k:
         return []
-    grams = a.grams(k)
+    hs, pos = a.gram_table(k)
+    hb = b.gram_hashes(k)
+    ob = np.argsort(hb)  # sorted queries: searchsorted is several times faster on them
+    hb = hb[ob]
+    lo = np.searchsorted(hs, hb, side="left")
+    cnt = np.searchsorted(hs, hb, side="right") - lo
+    total = int(cnt.sum())
+    if not total:
+        return []
+    jj = np.repeat(ob.astype(np.int64), cnt)
+    first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)  # ragged expansion of [lo, lo + cnt)
+    ii = pos[first + np.arange(total, dtype=np.int64)].astype(np.int64)
+    ca, cb = a.codes(), b.codes()
+    inside = (ii > 0) & (jj > 0)
+    inside[inside] = ca[ii[inside] - 1] == cb[jj[inside] - 1]
     out: list[tuple[int, int, int]] = []
-    get = grams.get
-    for j in range(len(B) - k + 1):
-        hits = get(B[j : j + k])
-        if not hits:
-            continue
-        for i in hits:
-            if i > 0 and j > 0 and A[i - 1] == B[j - 1]:
-                continue  # inside a run found from its start
+    for i, j in zip(ii[~inside].tolist(), jj[~inside].tolist(), strict=True):
+        if A[i : i + k] == B[j : j + k]:
             out.append((i, j, k + _common_run(A, i + k, B, j + k)))
     return out
 
@@ -444,13 +490,16 @@ Masker = Callable[[str], list[SpanT]]
 
 def _mask_array(nt: NormText, spans: list[SpanT]) -> np.ndarray:
     """Boolean array over normalised positions: True where the original offset is masked."""
-    mask = np.zeros(len(nt.norm), dtype=bool)
-    if spans and len(nt.norm):
-        for s, e in spans:
-            lo = int(np.searchsorted(nt.offsets, s, side="left"))
-            hi = int(np.searchsorted(nt.offsets, e, side="left"))
-            mask[lo:hi] = True
-    return mask
+    n = len(nt.norm)
+    if not spans or not n:
+        return np.zeros(n, dtype=bool)
+    se = np.asarray(spans, dtype=np.int64)
+    lo = nt.offsets.searchsorted(se[:, 0], side="left")  # one call for all spans (per-call cost dominates)
+    hi = nt.offsets.searchsorted(se[:, 1], side="left")
+    depth = np.zeros(n + 1, dtype=np.int32)  # mask[lo:hi] = True for every span, as a running count
+    np.add.at(depth, lo, 1)
+    np.add.at(depth, hi, -1)
+    return np.cumsum(depth[:n]) > 0
 
 
 def _masker(boilerplate: Any) -> Masker | None:

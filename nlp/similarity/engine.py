@@ -125,6 +125,7 @@ class SimilarityEngine:
         self._version = 0
         self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
+        self._bp_text_keys: dict[int, bytes] = {}  # Boilerplate.text_key per id (sweep memo keys)
         # metadata key -> (version, {value key: (a value, sorted ids)}) for filters (see _allowed)
         self._meta_cols: dict[str, tuple[int, dict[Any, tuple[Any, np.ndarray]]]] = {}
         self.paraphrase = Paraphrase(self)
@@ -191,6 +192,7 @@ class SimilarityEngine:
             self.index.remove([id])
         self._norm_cache.pop(id, None)
         self._mask_cache.pop(id, None)
+        self._bp_text_keys.pop(id, None)
         self.paraphrase.cache.pop(id, None)
         self._version += 1
         return True
@@ -206,12 +208,14 @@ class SimilarityEngine:
         )
         self._bp_version = -1  # relearn the corpus part on the next sweep
         self._mask_cache.clear()
+        self._bp_text_keys.clear()
 
     def learn_boilerplate(self) -> Boilerplate:
         """Learn boilerplate from the whole collection and the reference texts (see boilerplate.py)."""
         c = self.config
+        ids = self.ids()
         self.boilerplate = Boilerplate.learn(
-            [self.texts[i] for i in self.ids()],
+            [self.texts[i] for i in ids],
             self.reference_texts,
             min_docs_floor=c.boilerplate_min_docs,
             min_frac=c.boilerplate_min_frac,
@@ -220,6 +224,7 @@ class SimilarityEngine:
         )
         self._bp_version = self._version
         self._mask_cache.clear()
+        self._bp_text_keys = dict(zip(ids, self.boilerplate.learned_text_keys, strict=True))
         return self.boilerplate
 
     def _ensure_boilerplate(self) -> None:
@@ -478,9 +483,11 @@ class SimilarityEngine:
         threshold: float | None = None,
         *,
         progress: Callable[[int, int], None] | None = None,
+        **options: Any,
     ) -> DupeReport:
-        """Sweep the collection for duplicate families: see :func:`nlp.similarity.sweep.dupes`."""
-        return sweep.dupes(self, threshold, progress=progress)
+        """Sweep the collection for duplicate families: see :func:`nlp.similarity.sweep.dupes` (``options``:
+        ``workers``, ``memo``, ``memo_extra``, ``min_parallel``)."""
+        return sweep.dupes(self, threshold, progress=progress, **options)
 
     # -- search ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from nlp.similarity.align import Alignment, NormText, SemanticCoverage, semantic_coverage
 from nlp.similarity.encoders import Encoder, TfidfEncoder, backend_of, embed_document, get_encoder
-from nlp.text import norm_range, windows
+from nlp.text import windows
 
 if TYPE_CHECKING:
     from nlp.similarity.engine import SimilarityEngine
@@ -75,13 +75,13 @@ class Paraphrase:
         for s, e in self.eng._mask(id, text):
             masked[s:e] = 1
         csum = np.concatenate(([0], np.cumsum(masked)))
-        w = np.zeros(len(spans), dtype=np.float64)
-        for n, (s, e) in enumerate(spans):
-            lo, hi = norm_range(nt.offsets, s, e)
-            if hi - lo < self.eng.config.paraphrase_min_chars or 2 * (csum[e] - csum[s]) > e - s:
-                continue
-            w[n] = hi - lo
-        return w
+        if not spans:
+            return np.zeros(0, dtype=np.float64)
+        se = np.asarray(spans, dtype=np.int64)
+        s, e = se[:, 0], se[:, 1]
+        size = (nt.offsets.searchsorted(e) - nt.offsets.searchsorted(s)).astype(np.float64)  # norm_range, at once
+        keep = (size >= self.eng.config.paraphrase_min_chars) & (2 * (csum[e] - csum[s]) <= e - s)
+        return np.where(keep, size, 0.0)
 
     def coverage(
         self, a: tuple[int | None, str, NormText], b: tuple[int | None, str, NormText]

@@ -4,20 +4,31 @@ candidate aligned, and the linked pairs grouped into families. No all-pairs loop
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import os
+import pickle
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlp.similarity.align import align_norm
+from nlp.similarity.align import SharedSpan, align_norm
 from nlp.similarity.config import CANDIDATE_COS, SEMANTIC_MARGIN
-from nlp.similarity.encoders import backend_of
+from nlp.similarity.encoders import TfidfEncoder, backend_of
 from nlp.similarity.families import Pair, build_families
 from nlp.similarity.records import DupeReport
 
 if TYPE_CHECKING:
     from nlp.similarity.engine import SimilarityEngine
+
+log = logging.getLogger(__name__)
 
 
 def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
@@ -71,11 +82,192 @@ def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tu
     return lex, sem
 
 
+@dataclass
+class PairMemo:
+    """Results of earlier sweeps per candidate pair, for incremental sweeps.
+
+    ``results`` maps ``(key_a, key_b)`` (the two texts' keys from :func:`text_keys`: content and the text's own
+    boilerplate, in id order) to ``(similarity_excl, level, similarity_all, coverage, spans)``; ``spans`` is kept
+    only for pairs that linked at the sweep's threshold (None otherwise: a later sweep at a lower threshold
+    aligns such a pair again when it would link). ``context`` is the digest of everything else a result depends
+    on (:func:`memo_context`): settings, the fitted encoder, the reference texts, the code version; a different
+    context empties the memo.
+    """
+
+    context: str = ""
+    results: dict[tuple[bytes, bytes], tuple] = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> None:
+        """Write the memo (pickle, written aside and renamed)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump({"version": SWEEP_CODE_VERSION, "context": self.context, "results": self.results}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> PairMemo:
+        """Read a memo written by :meth:`save`; an empty one when the file is missing or unreadable."""
+        try:
+            with open(path, "rb") as f:
+                d = pickle.load(f)
+            return cls(str(d["context"]), dict(d["results"]))
+        except FileNotFoundError:
+            return cls()
+        except Exception:  # noqa: BLE001 - a damaged memo only costs a full sweep
+            log.warning("pair memo %s is unreadable; sweeping every pair", path)
+            return cls()
+
+
+# Bump when alignment, the paraphrase decision or the stored tuple change: stored pair results are then void.
+SWEEP_CODE_VERSION = "1"
+# Settings that never change a pair's result (left out of the memo context and the stored sweep's key).
+OPERATIONAL_SETTINGS = ("sweep_workers",)
+
+
+def memo_context(eng: SimilarityEngine, extra: str = "") -> str:
+    """Digest of what a pair's result depends on besides its two texts and their boilerplate spans."""
+    cfg = {k: v for k, v in eng.config.to_dict().items() if k not in OPERATIONAL_SETTINGS}
+    bp = eng.boilerplate
+    key = json.dumps(
+        [
+            cfg,
+            eng.encoder.name,  # carries the fitted model's fingerprint (tfidf)
+            eng.paraphrase.encoder().name,
+            eng.levels.to_dict(),
+            hashlib.sha1("\x00".join(eng.reference_texts).encode()).hexdigest(),
+            None if bp is None else [bp.min_len, bp.min_sentence_chars],
+            SWEEP_CODE_VERSION,
+            extra,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def text_keys(eng: SimilarityEngine, ids: list[int]) -> dict[int, bytes]:
+    """Per-text key of stored pair results: the text's content and which of its sentences are boilerplate.
+
+    A learned boilerplate set that changes only invalidates the pairs of the texts it masks differently
+    (reference-text passages are covered by :func:`memo_context`).
+    """
+    bp = eng.boilerplate
+    fps = eng._bp_text_keys if bp is not None else {}
+    out: dict[int, bytes] = {}
+    for i in ids:
+        h = hashlib.blake2b(eng.texts[i].encode("utf-8"), digest_size=16)
+        if bp is not None:
+            fp = fps.get(i)
+            if fp is None:
+                fp = bp.text_key(eng.texts[i])
+                fps[i] = fp
+            h.update(fp)
+        out[i] = h.digest()
+    return out
+
+
+def _align_pair(eng: SimilarityEngine, a: int, b: int, thr: float) -> tuple:
+    """Align one candidate pair and decide its level: ``(sim_excl, level, sim, coverage, spans | None)``."""
+    na, nb = eng._norm(a), eng._norm(b)
+    al = align_norm(
+        na,
+        nb,
+        min_len=eng.config.min_match_chars,
+        mask_a=eng._mask(a, eng.texts[a]),
+        mask_b=eng._mask(b, eng.texts[b]),
+        levels=eng.levels,
+    )
+    scov = eng.paraphrase.decide(al, (a, eng.texts[a], na), (b, eng.texts[b], nb))
+    cov = None if scov is None else scov.coverage
+    links = al.sim_excl >= thr or al.level in LINKING
+    spans = tuple(astuple(s) for s in al.spans) if links else None
+    return (al.sim_excl, al.level, al.sim, cov, spans)
+
+
+# What the forked workers read (set just before the pool forks; copy-on-write, never pickled).
+_JOB: tuple[SimilarityEngine, list[tuple[int, int]], float] | None = None
+
+
+def _align_chunk(bounds: tuple[int, int]) -> list[tuple]:
+    assert _JOB is not None
+    eng, pairs, thr = _JOB
+    return [_align_pair(eng, a, b, thr) for a, b in pairs[bounds[0] : bounds[1]]]
+
+
+def resolve_workers(eng: SimilarityEngine, workers: int | None = None) -> int:
+    """Worker processes of a sweep: ``workers`` or the ``sweep_workers`` setting (0: one per CPU, at most
+    :data:`MAX_WORKERS`), bounded by the CPUs; 1 where forking is not safe (no ``fork``, or a paraphrase
+    encoder other than TF-IDF, whose model runtime may not survive a fork)."""
+    w = eng.config.sweep_workers if workers is None else workers
+    cpus = os.cpu_count() or 1
+    w = min(cpus, MAX_WORKERS) if w <= 0 else min(w, cpus)
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    if not isinstance(eng.paraphrase.encoder(), TfidfEncoder):
+        return 1
+    return max(1, w)
+
+
+MAX_WORKERS = 8
+# Fewer pairs than this are aligned in the calling process (forking costs more than it saves).
+PARALLEL_MIN_PAIRS = 200
+
+
+def align_pairs(
+    eng: SimilarityEngine,
+    pairs: list[tuple[int, int]],
+    thr: float,
+    *,
+    workers: int = 1,
+    min_parallel: int = PARALLEL_MIN_PAIRS,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple]:
+    """Align candidate pairs, in ``workers`` forked processes when there are at least ``min_parallel`` pairs.
+
+    The workers are forked from this process, so they read the engine (texts, vectors, boilerplate, caches)
+    copy-on-write; each gets contiguous chunks of the sorted pairs (texts recur within a chunk and hit the
+    worker's own caches). Results come back in input order and equal the serial ones.
+    """
+    global _JOB
+    n = len(pairs)
+    if workers <= 1 or n < max(min_parallel, 2):
+        out = []
+        for k, (a, b) in enumerate(pairs):
+            out.append(_align_pair(eng, a, b, thr))
+            if progress and k % 1000 == 0:
+                progress(k, n)
+        return out
+    step = max(1, min(500, -(-n // (workers * 4))))
+    bounds = [(s, min(s + step, n)) for s in range(0, n, step)]
+    eng._ensure_vectors()  # nothing lazy left to build in a child
+    _JOB = (eng, pairs, thr)
+    out = []
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_align_chunk, bounds):
+                out.extend(part)
+                if progress:
+                    progress(len(out), n)
+    finally:
+        _JOB = None
+    return out
+
+
+LINKING = frozenset({"identical", "minor_edits", "paraphrase"})
+
+
 def dupes(
     eng: SimilarityEngine,
     threshold: float | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    memo: PairMemo | None = None,
+    memo_extra: str = "",
+    min_parallel: int = PARALLEL_MIN_PAIRS,
 ) -> DupeReport:
     """Sweep the collection for duplicate families.
 
@@ -83,9 +275,16 @@ def dupes(
         threshold: symmetric similarity (boilerplate excluded) that links two texts; pairs at
             the levels identical / minor_edits / paraphrase link regardless.
         progress: optional callback ``(done, total)`` over candidate pairs.
+        workers: processes aligning the candidate pairs (default: the ``sweep_workers`` setting; see
+            :func:`resolve_workers`); the result does not depend on it.
+        memo: results of earlier sweeps per pair (:class:`PairMemo`): pairs found there are reused, the
+            others aligned; afterwards it holds exactly this sweep's candidate pairs.
+        memo_extra: more context of the memo (e.g. the caller's code version).
+        min_parallel: fewer pairs to align than this run in this process.
 
     Returns:
-        A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``.
+        A :class:`DupeReport`: ``families`` (members with shared spans) and ``pairs``; ``stats`` counts the
+        pairs aligned now (``pairs_computed``) and taken from the memo (``pairs_reused``).
     """
     t0 = time.perf_counter()
     thr = eng.config.dup_threshold if threshold is None else threshold
@@ -94,45 +293,55 @@ def dupes(
     lex, sem = candidate_pairs(eng)
     t1 = time.perf_counter()
     cands = sorted(lex | sem)
-    lv = eng.levels
-    linking = {"identical", "minor_edits", "paraphrase"}
+    results: list[tuple | None] = [None] * len(cands)
+    keys: dict[int, bytes] = {}
+    if memo is not None:
+        ctx = memo_context(eng, memo_extra)
+        if memo.context != ctx:
+            memo.context, memo.results = ctx, {}
+        keys = text_keys(eng, sorted({x for p in cands for x in p}))
+        for n, (a, b) in enumerate(cands):
+            r = memo.results.get((keys[a], keys[b]))
+            if r is not None and (r[4] is not None or not (r[0] >= thr or r[1] in LINKING)):
+                results[n] = r
+    todo = [n for n, r in enumerate(results) if r is None]
+    nw = resolve_workers(eng, workers)
+    done = align_pairs(eng, [cands[n] for n in todo], thr, workers=nw, min_parallel=min_parallel,
+                       progress=progress)  # fmt: skip
+    for n, r in zip(todo, done, strict=True):
+        results[n] = r
+    t2 = time.perf_counter()
+    if memo is not None:
+        memo.results = {(keys[a], keys[b]): r for (a, b), r in zip(cands, results, strict=True)}
     pairs: list[Pair] = []
     vec_cache: dict[int, np.ndarray] = {}
     assert eng.index is not None
-    for n, (a, b) in enumerate(cands):
+    for (a, b), r in zip(cands, results, strict=True):
+        assert r is not None
+        sim_excl, level, sim, cov, spans = r
+        if not (sim_excl >= thr or level in LINKING):
+            continue
         for x in (a, b):
             if x not in vec_cache:
                 vec_cache[x] = eng.index.get([x])[0]
         cos = float(vec_cache[a] @ vec_cache[b])
-        na, nb = eng._norm(a), eng._norm(b)
-        al = align_norm(
-            na,
-            nb,
-            min_len=eng.config.min_match_chars,
-            mask_a=eng._mask(a, eng.texts[a]),
-            mask_b=eng._mask(b, eng.texts[b]),
-            levels=lv,
-        )
-        al.cosine = cos
-        scov = eng.paraphrase.decide(al, (a, eng.texts[a], na), (b, eng.texts[b], nb))
-        if al.sim_excl >= thr or al.level in linking:
-            cov = None if scov is None else scov.coverage
-            pairs.append(Pair(a, b, al.sim_excl, al.level, al.spans, al.sim, cos, cov))
-        if progress and n % 1000 == 0:
-            progress(n, len(cands))
+        pairs.append(Pair(a, b, sim_excl, level, [SharedSpan(*s) for s in spans], sim, cos, cov))
     meta = {
         i: {k: eng.meta[i][k] for k in eng.config.meta_keys if k in eng.meta.get(i, {})}
         for p in pairs
         for i in (p.a, p.b)
     }
     eng.cache.flush()
-    fams = build_families(pairs, thr, levels=linking, meta=meta)
+    fams = build_families(pairs, thr, levels=LINKING, meta=meta)
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
     stats = {
         "texts": len(eng.texts),
         "candidates_lexical": len(lex),
         "candidates_semantic": len(sem),
         "candidates": len(cands),
+        "pairs_computed": len(todo),
+        "pairs_reused": len(cands) - len(todo),
+        "workers": nw if len(todo) >= max(min_parallel, 2) else 1,
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
         "paraphrase_encoder": eng.paraphrase.encoder().name,
         "pairs": len(pairs),
@@ -141,6 +350,7 @@ def dupes(
         "boilerplate_sentences": len(eng.boilerplate) if eng.boilerplate else 0,
         "seconds_boilerplate": round(tb - t0, 3),
         "seconds_candidates": round(t1 - tb, 3),
+        "seconds_align": round(t2 - t1, 3),
         "seconds_total": round(time.perf_counter() - t0, 3),
     }
     return DupeReport(fams, pairs, stats)
