@@ -79,7 +79,8 @@ class Paraphrase:
             return np.zeros(0, dtype=np.float64)
         se = np.asarray(spans, dtype=np.int64)
         s, e = se[:, 0], se[:, 1]
-        size = (nt.offsets.searchsorted(e) - nt.offsets.searchsorted(s)).astype(np.float64)  # norm_range, at once
+        # norm_range of every sentence at once
+        size = (nt.offsets.searchsorted(e) - nt.offsets.searchsorted(s)).astype(np.float64)
         keep = (size >= self.eng.config.paraphrase_min_chars) & (2 * (csum[e] - csum[s]) <= e - s)
         return np.where(keep, size, 0.0)
 
