@@ -30,7 +30,13 @@ stats = res.get("stats") or {}
 if stats.get("computed_at"):
     st.caption(
         f"查重结果计算于 {local_time(stats['computed_at'])}（北京时间），共 {stats.get('texts', 0)} 份材料、"
-        f"{stats.get('candidates', 0)} 对候选；材料或设置变化后自动重新计算。"
+        f"{stats.get('candidates', 0)} 对候选"
+        + (
+            f"（新比对 {stats['pairs_computed']} 对，复用此前结果 {stats['pairs_reused']} 对）"
+            if "pairs_computed" in stats
+            else ""
+        )
+        + "；材料或设置变化后自动重新计算，未变的材料对沿用此前的比对结果。"
     )
 
 try:

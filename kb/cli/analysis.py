@@ -167,6 +167,14 @@ def dupes(c: Ctx, threshold: float | None, as_json: bool) -> None:
         for m in fam["members"]:
             click.echo(f"   #{m['id']:<5} {safe_name(m['source'])}  {safe_name(m.get('title', ''))}")
     click.echo(f"共 {len(res['families'])} 个重复家族，{len(res['pairs'])} 对")
+    st = res.get("stats") or {}
+    if "pairs_computed" in st:
+        how = (
+            "读取已存结果"
+            if st.get("cached")
+            else f"新比对 {st['pairs_computed']} 对，复用 {st['pairs_reused']} 对"
+        )
+        click.echo(f"候选 {st.get('candidates', 0)} 对（{how}）")
 
 
 @command(cli, json_help="Output JSON.")

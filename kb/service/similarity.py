@@ -308,11 +308,12 @@ class Similarity:
         """File of the stored sweep for the engine's texts, settings, reference texts, threshold and version."""
         from kb import __version__
         from nlp.similarity.engine import FORMAT_VERSION
+        from nlp.similarity.sweep import OPERATIONAL_SETTINGS
 
         key = json.dumps(
             [
                 self._engine_fingerprint(eng),
-                eng.config.to_dict(),
+                {k: v for k, v in eng.config.to_dict().items() if k not in OPERATIONAL_SETTINGS},
                 eng.encoder.name,
                 hashlib.sha1("\x00".join(eng.reference_texts).encode()).hexdigest(),
                 round(threshold, 6),
@@ -339,7 +340,8 @@ class Similarity:
 
         A sweep of a 10⁵ archive takes minutes (docs/benchmarks.md); the stored result lets the pages
         and the CLI reuse it until a text, a setting or the threshold changes. Only the latest few
-        results are kept.
+        results are kept. When it must be redone, the per-pair results of earlier sweeps are reused
+        (:meth:`_sweep_pairs`).
         """
         thr = float(eng.config.dup_threshold if threshold is None else threshold)
         path = self._sweep_path(eng, thr)
@@ -350,7 +352,7 @@ class Similarity:
                 return rep
             except (ValueError, KeyError, TypeError):
                 log.warning("stored duplicate sweep %s is unreadable; sweeping again", path)
-        rep = eng.dupes(thr).to_dict()
+        rep = self._sweep_pairs(eng, thr)
         if self.kb.config.same_project:
             from kb.service.same_project import add_same_project
 
@@ -371,6 +373,29 @@ class Similarity:
         for f in sorted(path.parent.glob("*.json"), key=age, reverse=True)[4:]:
             f.unlink(missing_ok=True)
         rep["stats"]["cached"] = False
+        return rep
+
+    def _memo_path(self) -> Path:
+        return self.index_dir().with_name("sweeps") / "pairs.pkl"
+
+    def _sweep_pairs(self, eng: Any, thr: float) -> dict[str, Any]:
+        """``eng.dupes`` with the stored per-pair results of earlier sweeps (:class:`nlp.similarity.sweep.PairMemo`).
+
+        Pairs whose two texts, boilerplate sentences, settings and code version are unchanged are reused, the
+        others aligned (``stats.pairs_reused`` / ``stats.pairs_computed``); the memo then holds exactly this
+        sweep's candidate pairs. Ingesting k texts thus aligns about the k texts' candidate pairs only.
+        """
+        from kb import __version__
+        from nlp.similarity.engine import FORMAT_VERSION
+        from nlp.similarity.sweep import PairMemo
+
+        path = self._memo_path()
+        memo = PairMemo.load(path)
+        rep = eng.dupes(thr, memo=memo, memo_extra=f"kb {__version__}, format {FORMAT_VERSION}").to_dict()
+        try:
+            memo.save(path)
+        except OSError as exc:  # a read-only index folder still answers, it only forgets the pairs
+            log.warning("could not store the sweep's pair results at %s: %s", path, exc)
         return rep
 
     def stored_sweep(self) -> dict[str, Any] | None:

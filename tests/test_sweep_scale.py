@@ -1,0 +1,151 @@
+"""The sweep's speed-ups change nothing: forked workers give the serial result, and an incremental sweep (pairs
+of unchanged texts taken from the stored per-pair results) gives the from-scratch result. Real texts of the
+labelled corpus, with copies made from them."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
+from nlp.similarity.sweep import PairMemo, resolve_workers
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "labeled" / "real" / "corpus.jsonl"
+
+
+def real_texts(n: int) -> list[str]:
+    recs = [json.loads(x) for x in CORPUS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [r["text"] for r in recs if len(r["text"]) >= 300][:n]
+
+
+def with_copies(texts: list[str], seed: int = 3) -> list[str]:
+    """The texts, then copies of some of them: verbatim, one sentence dropped, and half of one + half of another."""
+    rng = random.Random(seed)
+    out = list(texts)
+    for n in range(12):
+        src = rng.choice(texts)
+        sents = [s + "。" for s in src.split("。") if s]
+        if n % 3 == 0:
+            out.append(src)
+        elif n % 3 == 1:
+            del sents[rng.randrange(len(sents))]
+            out.append("".join(sents))
+        else:
+            other = rng.choice(texts)
+            out.append("".join(sents[: len(sents) // 2]) + other[len(other) // 2 :])
+    return out
+
+
+def engine(texts: list[str]) -> SimilarityEngine:
+    eng = SimilarityEngine("tfidf", config=SimilarityConfig(), encoder_options={"dim": 64})
+    for i, t in enumerate(texts, 1):
+        eng.add(i, t, {"source": f"t{i}.txt"})
+    eng.build()
+    return eng
+
+
+def view(rep) -> tuple:
+    d = rep.to_dict()
+    return d["families"], d["pairs"]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return with_copies(real_texts(90))
+
+
+def test_parallel_workers_give_the_serial_result(texts):
+    eng = engine(texts)
+    serial = eng.dupes(0.3, workers=1)
+    parallel = eng.dupes(0.3, workers=2, min_parallel=1)
+    assert serial.stats["workers"] == 1 and parallel.stats["workers"] == 2
+    assert serial.stats["candidates"] >= 12 and serial.stats["pairs"] >= 8  # the copies are found
+    assert view(parallel) == view(serial)
+
+
+def test_workers_are_bounded_by_the_cpus_and_the_setting(texts):
+    eng = engine(texts[:5])
+    import os
+
+    cpus = os.cpu_count() or 1
+    assert resolve_workers(eng, 1) == 1
+    assert resolve_workers(eng, 10_000) == cpus
+    eng.config.sweep_workers = 1
+    assert resolve_workers(eng) == 1
+    eng.config.sweep_workers = 0
+    assert 1 <= resolve_workers(eng) <= min(cpus, 8)
+
+
+def test_incremental_sweep_reuses_old_pairs_and_equals_a_fresh_sweep(texts):
+    old, new = texts[:70] + texts[90:96], texts[70:90] + texts[96:]
+    eng = engine(old)
+    memo = PairMemo()
+    first = eng.dupes(0.3, memo=memo)
+    assert first.stats["pairs_reused"] == 0 and first.stats["pairs_computed"] == first.stats["candidates"]
+    assert len(memo.results) == first.stats["candidates"]
+    again = eng.dupes(0.3, memo=memo)  # nothing changed: every pair is reused
+    assert again.stats["pairs_computed"] == 0 and view(again) == view(first)
+
+    for i, t in enumerate(new, len(old) + 1):
+        eng.add(i, t, {"source": f"t{i}.txt"})
+    eng.build()
+    inc = eng.dupes(0.3, memo=memo)
+    fresh = eng.dupes(0.3)
+    assert inc.stats["pairs_reused"] > 0 and inc.stats["pairs_computed"] > 0
+    assert inc.stats["pairs_reused"] + inc.stats["pairs_computed"] == inc.stats["candidates"]
+    assert view(inc) == view(fresh)
+
+    # a lower threshold needs the spans of pairs that did not link before: they are aligned again, same result
+    low = eng.dupes(0.1, memo=memo)
+    assert view(low) == view(eng.dupes(0.1))
+
+    # a changed setting voids every stored pair
+    eng.config.minor_edits = 0.55
+    changed = eng.dupes(0.3, memo=memo)
+    assert changed.stats["pairs_reused"] == 0
+    assert view(changed) == view(eng.dupes(0.3))
+
+
+def test_the_memo_survives_a_save_and_load(texts, tmp_path):
+    eng = engine(texts[:40])
+    memo = PairMemo()
+    first = eng.dupes(0.3, memo=memo)
+    memo.save(tmp_path / "pairs.pkl")
+    back = PairMemo.load(tmp_path / "pairs.pkl")
+    assert back.context == memo.context and back.results == memo.results
+    rep = eng.dupes(0.3, memo=back)
+    assert rep.stats["pairs_reused"] == first.stats["candidates"] and view(rep) == view(first)
+    (tmp_path / "bad.pkl").write_bytes(b"not a pickle")
+    assert PairMemo.load(tmp_path / "bad.pkl").results == {}
+    assert PairMemo.load(tmp_path / "missing.pkl").results == {}
+
+
+def test_kb_resweep_after_ingest_reuses_pairs_and_equals_a_fresh_sweep(kb, tmp_path):
+    texts = with_copies(real_texts(30), seed=5)
+    first_dir, more_dir = tmp_path / "first", tmp_path / "more"
+    first_part = [*range(0, 20), *range(30, 36)]  # originals and copies in both batches
+    more_part = [*range(20, 30), *range(36, len(texts))]
+    for d, part in ((first_dir, first_part), (more_dir, more_part)):
+        d.mkdir()
+        for n in part:
+            (d / f"t{n:03d}.txt").write_text(texts[n], encoding="utf-8")
+    kb.store.ingest([first_dir])
+    first = kb.similarity.dupes()
+    assert first["stats"]["pairs_reused"] == 0 and first["stats"]["candidates"] > 0
+
+    kb.store.ingest([more_dir])
+    inc = kb.similarity.dupes()
+    assert inc["stats"]["cached"] is False
+    assert inc["stats"]["pairs_reused"] > 0 and inc["stats"]["pairs_computed"] > 0
+
+    # from scratch: no stored sweep, no stored pairs
+    sweeps = kb.similarity._memo_path().parent
+    for f in sweeps.iterdir():
+        f.unlink()
+    fresh = kb.similarity.dupes()
+    assert fresh["stats"]["pairs_reused"] == 0
+    assert fresh["stats"]["candidates"] == inc["stats"]["candidates"]
+    assert fresh["families"] == inc["families"] and fresh["pairs"] == inc["pairs"]
