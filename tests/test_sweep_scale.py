@@ -96,6 +96,8 @@ def test_incremental_sweep_reuses_old_pairs_and_equals_a_fresh_sweep(texts):
     fresh = eng.dupes(0.3)
     assert inc.stats["pairs_reused"] > 0 and inc.stats["pairs_computed"] > 0
     assert inc.stats["pairs_reused"] + inc.stats["pairs_computed"] == inc.stats["candidates"]
+    # the old texts' neighbour lists are kept and merged with the new texts, not searched again
+    assert inc.stats["neighbour_rows_reused"] > 0 and inc.stats["neighbour_fresh"] == len(new)
     assert view(inc) == view(fresh)
 
     # a lower threshold needs the spans of pairs that did not link before: they are aligned again, same result

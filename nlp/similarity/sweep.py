@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+def candidate_pairs(
+    eng: SimilarityEngine, memo: PairMemo | None = None, content: dict[int, bytes] | None = None
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Lexical and semantic candidate pairs of a sweep.
 
     Lexical: LSH buckets, MinHash Jaccard ≥ ``min_jaccard``. Semantic: each text's top
@@ -42,6 +44,9 @@ def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tu
     ten neighbours at a similar cosine; the margin keeps the pairs that stand out from both
     texts' neighbourhoods (measured at 10⁴: 90,645 → 900 semantic candidates, planted pairs in the
     candidates 1.00 verbatim / light / paraphrase, partial 0.99 → 0.98).
+
+    With a ``memo`` (and ``content``: each id's content digest) the neighbour lists of the previous sweep are
+    reused where they still hold (:func:`neighbours`).
     """
     eng._ensure_vectors()
     assert eng.index is not None
@@ -54,16 +59,7 @@ def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tu
     if thr is None:
         thr = CANDIDATE_COS.get(backend_of(eng.encoder), 0.8)
     k = eng.config.semantic_k + 1
-    step = 2048
-    nbs: list[np.ndarray] = []
-    scs: list[np.ndarray] = []
-    for s in range(0, len(ids), step):
-        part = ids[s : s + step]
-        nb, sc = eng.index.batch_search(eng.index.get(part), k)
-        nbs.append(nb.astype(np.int64, copy=False))
-        scs.append(sc.astype(np.float64, copy=False))
-    nb = np.concatenate(nbs)
-    sc = np.concatenate(scs)
+    nb, sc = neighbours(eng, ids, k, memo, content)
     a = np.broadcast_to(ids[:, None], nb.shape)
     valid = (nb >= 0) & (nb != a)
     ok = valid & (sc >= thr)
@@ -82,6 +78,84 @@ def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tu
     return lex, sem
 
 
+def _search_rows(eng: SimilarityEngine, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` neighbours (self included) of ``ids`` in the whole index: ids and float32 scores."""
+    assert eng.index is not None
+    step = 2048
+    nbs: list[np.ndarray] = [np.zeros((0, k), np.int64)]
+    scs: list[np.ndarray] = [np.zeros((0, k), np.float32)]
+    for s in range(0, len(ids), step):
+        part = ids[s : s + step]
+        nb, sc = eng.index.batch_search(eng.index.get(part), k)
+        nbs.append(nb.astype(np.int64, copy=False))
+        scs.append(sc.astype(np.float32, copy=False))
+    return np.concatenate(nbs), np.concatenate(scs)
+
+
+def neighbours(
+    eng: SimilarityEngine,
+    ids: np.ndarray,
+    k: int,
+    memo: PairMemo | None = None,
+    content: dict[int, bytes] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's top-``k`` neighbours (itself included): ``(ids, cosines)`` arrays ``(len(ids), k)``, best first.
+
+    Without a memo: exact search of every text (a 10⁵ × 10⁵ inner product). With one whose neighbour lists
+    come from the same encoder (exact index only), a text keeps its stored list when its content and all
+    its listed neighbours are unchanged, merged with its cosines to the texts added (or changed) since;
+    the other texts are searched in full. The memo then holds the new lists. Adding m texts to n costs
+    about m·n inner products instead of n².
+    """
+    assert eng.index is not None
+    n = len(ids)
+    exact = getattr(eng.index, "kind", "flat") == "flat"
+    ckeys = None if content is None else np.array([content[int(i)] for i in ids], dtype="S16")
+    prev = memo.knn if (memo is not None and exact and ckeys is not None) else None
+    nb = np.full((n, k), -1, dtype=np.int64)
+    sc = np.full((n, k), -np.inf, dtype=np.float32)
+    clean = np.zeros(n, dtype=bool)
+    fresh = ids  # texts whose vectors the stored lists have not seen
+    if (
+        prev is not None
+        and prev.get("encoder") == eng.encoder.name
+        and prev.get("k") == k
+        and len(prev["ids"])
+    ):
+        pids, pkeys, pnb, psc = prev["ids"], prev["keys"], prev["nb"], prev["sc"]
+        order = np.argsort(pids)
+        at = order[np.clip(np.searchsorted(pids, ids, sorter=order), 0, len(pids) - 1)]
+        same = (pids[at] == ids) & (pkeys[at] == ckeys)
+        stable = ids[same]  # sorted, as ids are
+        rows = pnb[at]
+        kept = (rows < 0) | np.isin(rows, stable)
+        clean = same & kept.all(axis=1)
+        nb[clean], sc[clean] = rows[clean], psc[at[clean]]
+        fresh = ids[~same]
+    dirty = ids[~clean]
+    if len(dirty):
+        nb[~clean], sc[~clean] = _search_rows(eng, dirty, k)
+    if clean.any() and len(fresh):
+        vf = eng.index.get(fresh)
+        where = np.flatnonzero(clean)
+        step = max(1, 20_000_000 // (len(fresh) + k))
+        for s in range(0, len(where), step):
+            r = where[s : s + step]
+            cs = np.concatenate([sc[r], eng.index.get(ids[r]) @ vf.T], axis=1)
+            ci = np.concatenate([nb[r], np.broadcast_to(fresh, (len(r), len(fresh)))], axis=1)
+            top = np.argsort(-cs, axis=1, kind="stable")[:, :k]
+            sc[r] = np.take_along_axis(cs, top, axis=1)
+            nb[r] = np.take_along_axis(ci, top, axis=1)
+    if memo is not None and exact and ckeys is not None:
+        memo.knn = {"encoder": eng.encoder.name, "k": k, "ids": ids.copy(), "keys": ckeys, "nb": nb, "sc": sc}
+        memo.knn_stats = {
+            "rows_reused": int(clean.sum()),
+            "rows_searched": int(len(dirty)),
+            "fresh": int(len(fresh)),
+        }
+    return nb, sc.astype(np.float64)
+
+
 @dataclass
 class PairMemo:
     """Results of earlier sweeps per candidate pair, for incremental sweeps.
@@ -96,6 +170,9 @@ class PairMemo:
 
     context: str = ""
     results: dict[tuple[bytes, bytes], tuple] = field(default_factory=dict)
+    # neighbour lists of the last sweep (see :func:`neighbours`): encoder, k, ids, content keys, nb, sc
+    knn: dict[str, Any] | None = None
+    knn_stats: dict[str, int] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the memo (pickle, written aside and renamed)."""
@@ -103,8 +180,13 @@ class PairMemo:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"version": SWEEP_CODE_VERSION, "context": self.context, "results": self.results}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+            d = {
+                "version": SWEEP_CODE_VERSION,
+                "context": self.context,
+                "results": self.results,
+                "knn": self.knn,
+            }
+            pickle.dump(d, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
 
     @classmethod
@@ -113,7 +195,7 @@ class PairMemo:
         try:
             with open(path, "rb") as f:
                 d = pickle.load(f)
-            return cls(str(d["context"]), dict(d["results"]))
+            return cls(str(d["context"]), dict(d["results"]), d.get("knn"))
         except FileNotFoundError:
             return cls()
         except Exception:  # noqa: BLE001 - a damaged memo only costs a full sweep
@@ -148,24 +230,30 @@ def memo_context(eng: SimilarityEngine, extra: str = "") -> str:
     return hashlib.sha1(key.encode()).hexdigest()
 
 
-def text_keys(eng: SimilarityEngine, ids: list[int]) -> dict[int, bytes]:
+def content_keys(eng: SimilarityEngine, ids: list[int]) -> dict[int, bytes]:
+    """A 16-byte digest of each text."""
+    return {i: hashlib.blake2b(eng.texts[i].encode("utf-8"), digest_size=16).digest() for i in ids}
+
+
+def text_keys(
+    eng: SimilarityEngine, ids: list[int], content: dict[int, bytes] | None = None
+) -> dict[int, bytes]:
     """Per-text key of stored pair results: the text's content and which of its sentences are boilerplate.
 
     A learned boilerplate set that changes only invalidates the pairs of the texts it masks differently
     (reference-text passages are covered by :func:`memo_context`).
     """
+    content = content if content is not None else content_keys(eng, ids)
     bp = eng.boilerplate
-    fps = eng._bp_text_keys if bp is not None else {}
+    if bp is None:
+        return {i: content[i] for i in ids}
+    fps = eng._bp_text_keys
     out: dict[int, bytes] = {}
     for i in ids:
-        h = hashlib.blake2b(eng.texts[i].encode("utf-8"), digest_size=16)
-        if bp is not None:
-            fp = fps.get(i)
-            if fp is None:
-                fp = bp.text_key(eng.texts[i])
-                fps[i] = fp
-            h.update(fp)
-        out[i] = h.digest()
+        fp = fps.get(i)
+        if fp is None:
+            fp = fps[i] = bp.text_key(eng.texts[i])
+        out[i] = hashlib.blake2b(content[i] + fp, digest_size=16).digest()
     return out
 
 
@@ -290,16 +378,20 @@ def dupes(
     thr = eng.config.dup_threshold if threshold is None else threshold
     eng._ensure_boilerplate()
     tb = time.perf_counter()
-    lex, sem = candidate_pairs(eng)
+    content: dict[int, bytes] | None = None
+    if memo is not None:
+        content = content_keys(eng, eng.ids())
+        ctx = memo_context(eng, memo_extra)
+        if memo.context != ctx:
+            memo.context, memo.results, memo.knn = ctx, {}, None
+        memo.knn_stats = {}
+    lex, sem = candidate_pairs(eng, memo, content)
     t1 = time.perf_counter()
     cands = sorted(lex | sem)
     results: list[tuple | None] = [None] * len(cands)
     keys: dict[int, bytes] = {}
     if memo is not None:
-        ctx = memo_context(eng, memo_extra)
-        if memo.context != ctx:
-            memo.context, memo.results = ctx, {}
-        keys = text_keys(eng, sorted({x for p in cands for x in p}))
+        keys = text_keys(eng, sorted({x for p in cands for x in p}), content)
         for n, (a, b) in enumerate(cands):
             r = memo.results.get((keys[a], keys[b]))
             if r is not None and (r[4] is not None or not (r[0] >= thr or r[1] in LINKING)):
@@ -340,6 +432,7 @@ def dupes(
         "candidates_semantic": len(sem),
         "candidates": len(cands),
         "pairs_computed": len(todo),
+        **({} if memo is None else {f"neighbour_{k}": v for k, v in memo.knn_stats.items()}),
         "pairs_reused": len(cands) - len(todo),
         "workers": nw if len(todo) >= max(min_parallel, 2) else 1,
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
