@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -46,6 +47,12 @@ from gen_corpus import generate  # noqa: E402
 from kb.config import SETTINGS  # noqa: E402
 from nlp.similarity.align import NormText, align_norm  # noqa: E402
 from nlp.similarity.engine import SimilarityConfig, SimilarityEngine  # noqa: E402
+from nlp.similarity.sweep import PairMemo  # noqa: E402
+
+
+def load1() -> float:
+    """The 1-minute load average (the machine is shared: figures are read against it)."""
+    return round(os.getloadavg()[0], 1)
 
 
 def peak_mb() -> float:
@@ -136,6 +143,23 @@ def main(argv: list[str] | None = None) -> int:
         help="LSH candidates aligned per similar() query (default: the engine's; 0 = all)",
     )
     ap.add_argument("--demo-search", action="store_true", help="search quality on data/demo instead")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="sweep worker processes (default: the engine's sweep_workers)",
+    )
+    ap.add_argument(
+        "--add",
+        type=int,
+        default=0,
+        help="then add this many more texts of the corpus (lines n+1…) and sweep again incrementally",
+    )
+    ap.add_argument(
+        "--verify-incremental",
+        action="store_true",
+        help="compare the incremental sweep with a sweep from scratch (doubles the time of that step)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument(
         "--candidate-cos",
@@ -169,10 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         "keyword_tokens": a.tokenizer,
     }
 
+    out["load_start"] = load1()
     if a.corpus and a.corpus.exists():
-        recs = [json.loads(x) for x in a.corpus.open(encoding="utf-8")][: a.n]
+        every = [json.loads(x) for x in a.corpus.open(encoding="utf-8")][: a.n + a.add]
     else:
-        recs = list(generate(a.n, a.seed))
+        every = list(generate(a.n + a.add, a.seed))  # a prefix of the stream is the n-text corpus
+    recs, extra = every[: a.n], every[a.n :]
+    if len(extra) < a.add:
+        ap.error(f"--add {a.add}: the corpus has only {len(every)} texts")
     out["avg_chars"] = round(sum(len(r["text"]) for r in recs) / len(recs))
     print(f"corpus: {len(recs)} texts, {out['avg_chars']} chars on average", flush=True)
 
@@ -261,10 +289,16 @@ def main(argv: list[str] | None = None) -> int:
             last[0] = time.perf_counter()
             print(f"  sweep: {done}/{total} candidate pairs aligned", flush=True)
 
-    rep = eng.dupes(a.threshold, progress=progress)
+    memo = PairMemo()  # filled by this sweep: the incremental sweep below reuses it
+    out["load_sweep_start"] = load1()
+    rep = eng.dupes(a.threshold, progress=progress, memo=memo, workers=a.workers)
     out["sweep_s"] = round(time.perf_counter() - t, 1)
+    out["load_sweep_end"] = load1()
     out["sweep_stats"] = rep.stats
-    print(f"duplicate sweep: {out['sweep_s']} s  {rep.stats}", flush=True)
+    print(
+        f"duplicate sweep: {out['sweep_s']} s  {rep.stats}  (load {out['load_sweep_start']} → {out['load_sweep_end']})",
+        flush=True,
+    )
 
     truth = {
         (min(r["id"], r["source"]), max(r["id"], r["source"])): r["variant"] for r in recs if r["source"]
@@ -279,6 +313,48 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"recall by variant: {out['recall_by_variant']}  pair precision: {out['pair_precision']}", flush=True
     )
+
+    if extra:
+        inc: dict = {"texts_added": len(extra), "load_start": load1()}
+        t = time.perf_counter()
+        for r in extra:
+            eng.add(r["id"], r["text"], r["meta"])
+        inc["add_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        eng.build()  # vectors of the new texts only (the TF-IDF model is kept, as the knowledge base does)
+        inc["build_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        eng.learn_boilerplate()
+        inc["boilerplate_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        rep2 = eng.dupes(a.threshold, memo=memo, workers=a.workers)
+        inc["sweep_s"] = round(time.perf_counter() - t, 1)
+        inc["sweep_stats"] = rep2.stats
+        inc["load_end"] = load1()
+        truth2 = {
+            (min(r["id"], r["source"]), max(r["id"], r["source"])): r["variant"] for r in every if r["source"]
+        }
+        found2 = {(p.a, p.b) for p in rep2.pairs}
+        by2 = Counter(truth2.values())
+        hit2 = Counter(v for k, v in truth2.items() if k in found2)
+        inc["recall_by_variant"] = {v: round(hit2[v] / by2[v], 3) for v in by2}
+        print(
+            f"incremental: +{len(extra)} texts: add {inc['add_s']} s, encode {inc['build_s']} s, boilerplate "
+            f"{inc['boilerplate_s']} s, sweep {inc['sweep_s']} s  {rep2.stats}  (load {inc['load_start']} → "
+            f"{inc['load_end']})",
+            flush=True,
+        )
+        if a.verify_incremental:
+            t = time.perf_counter()
+            fresh = eng.dupes(a.threshold, workers=a.workers)
+            inc["fresh_sweep_s"] = round(time.perf_counter() - t, 1)
+            d1, d2 = rep2.to_dict(), fresh.to_dict()
+            inc["equals_fresh_sweep"] = (d1["families"], d1["pairs"]) == (d2["families"], d2["pairs"])
+            print(
+                f"  from scratch: {inc['fresh_sweep_s']} s; same result: {inc['equals_fresh_sweep']}",
+                flush=True,
+            )
+        out["incremental"] = inc
 
     t = time.perf_counter()
     for _ in range(a.brute_sample):
@@ -337,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{out['load_s']} s, {out['load_rss_mb']} MB",
         flush=True,
     )
+    out["load_end"] = load1()
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")

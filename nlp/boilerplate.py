@@ -147,6 +147,18 @@ def _sentence_keys(text: str, min_chars: int) -> list[tuple[int, SpanT]]:
     ]
 
 
+SentenceKeys = tuple[np.ndarray, np.ndarray]
+"""A text's sentence hashes (uint64) and their original spans (int64, ``(n, 2)``), as from :func:`_sentence_keys`."""
+
+
+def sentence_keys_of(text: str, min_chars: int) -> SentenceKeys:
+    """:func:`_sentence_keys` as two compact arrays (what :meth:`Boilerplate.learn` can be given back)."""
+    keys = _sentence_keys(text, min_chars)
+    hs = np.fromiter((h for h, _ in keys), dtype=np.uint64, count=len(keys))
+    sp = np.array([sp for _, sp in keys], dtype=np.int64).reshape(len(keys), 2)
+    return hs, sp
+
+
 class Boilerplate:
     """A learned set of boilerplate sentences plus reference texts; masks spans in any text.
 
@@ -192,6 +204,7 @@ class Boilerplate:
         min_len: int = 13,
         min_sentence_chars: int = 8,
         max_examples: int = 50,
+        sentence_keys: Sequence[SentenceKeys | None] | None = None,
     ) -> Boilerplate:
         """Learn boilerplate from a corpus of submissions and the reference texts.
 
@@ -206,6 +219,8 @@ class Boilerplate:
             min_len: minimum passage shared with a reference text to be masked.
             min_sentence_chars: shorter sentences are ignored.
             max_examples: how many example sentences to keep for display.
+            sentence_keys: each text's :func:`sentence_keys_of` when already known (None entries are computed),
+                so that a caller relearning after a few new texts does not split and hash the others again.
 
         Returns:
             A :class:`Boilerplate`.
@@ -214,8 +229,13 @@ class Boilerplate:
         threshold = min_docs if min_docs is not None else max(min_docs_floor, math.ceil(min_frac * n))
         sequences: list[list[int]] = []  # each text's sentence keys in order
         per_doc = []
-        for t in texts:
-            seq = [h for h, _ in _sentence_keys(t, min_sentence_chars)]
+        known = list(sentence_keys) if sentence_keys is not None else [None] * n
+        keyed = [
+            k if k is not None else sentence_keys_of(t, min_sentence_chars)
+            for t, k in zip(texts, known, strict=True)
+        ]
+        for hs, _ in keyed:
+            seq = hs.tolist()
             sequences.append(seq)
             keys = set(seq)
             if keys:
@@ -241,8 +261,8 @@ class Boilerplate:
         hashes -= copied
         examples: list[str] = []
         if hashes and max_examples:
-            for t in texts:
-                for h, (s, e) in _sentence_keys(t, min_sentence_chars):
+            for t, (hs, sp) in zip(texts, keyed, strict=True):
+                for h, (s, e) in zip(hs.tolist(), sp.tolist(), strict=True):
                     if h in hashes and len(examples) < max_examples and t[s:e] not in examples:
                         examples.append(t[s:e])
                 if len(examples) >= max_examples:

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.boilerplate import Boilerplate
+from nlp.boilerplate import Boilerplate, SentenceKeys, sentence_keys_of
 from nlp.similarity import search as search_mod
 from nlp.similarity import store, sweep
 from nlp.similarity.align import (
@@ -126,6 +126,9 @@ class SimilarityEngine:
         self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
         self._bp_text_keys: dict[int, bytes] = {}  # Boilerplate.text_key per id (sweep memo keys)
+        # sentence hashes and spans per id (boilerplate.sentence_keys_of), kept for the next learn_boilerplate
+        self._sent_keys: dict[int, SentenceKeys] = {}
+        self._sent_keys_chars = self.config.min_sentence_chars
         # metadata key -> (version, {value key: (a value, sorted ids)}) for filters (see _allowed)
         self._meta_cols: dict[str, tuple[int, dict[Any, tuple[Any, np.ndarray]]]] = {}
         self.paraphrase = Paraphrase(self)
@@ -193,6 +196,7 @@ class SimilarityEngine:
         self._norm_cache.pop(id, None)
         self._mask_cache.pop(id, None)
         self._bp_text_keys.pop(id, None)
+        self._sent_keys.pop(id, None)
         self.paraphrase.cache.pop(id, None)
         self._version += 1
         return True
@@ -214,6 +218,12 @@ class SimilarityEngine:
         """Learn boilerplate from the whole collection and the reference texts (see boilerplate.py)."""
         c = self.config
         ids = self.ids()
+        if self._sent_keys_chars != c.min_sentence_chars:
+            self._sent_keys, self._sent_keys_chars = {}, c.min_sentence_chars
+        keys = self._sent_keys
+        for i in ids:
+            if i not in keys:  # only texts added since the last learn are split and hashed
+                keys[i] = sentence_keys_of(self.texts[i], c.min_sentence_chars)
         self.boilerplate = Boilerplate.learn(
             [self.texts[i] for i in ids],
             self.reference_texts,
@@ -221,6 +231,7 @@ class SimilarityEngine:
             min_frac=c.boilerplate_min_frac,
             min_len=c.min_match_chars,
             min_sentence_chars=c.min_sentence_chars,
+            sentence_keys=[keys[i] for i in ids],
         )
         self._bp_version = self._version
         self._mask_cache.clear()
