@@ -245,7 +245,7 @@ def choose_blend(
     grid: Sequence[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0),
     b_grid: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
     c_grid: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 8.0),
-    d_grid: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 8.0),
+    d_grid: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0),
 ) -> Blend:
     """Pick ``a``–``d`` and whether to offset the 环节 model on cross-validated predictions, then fit Platt.
 
