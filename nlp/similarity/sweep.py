@@ -4,7 +4,9 @@ candidate aligned, and the linked pairs grouped into families. No all-pairs loop
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing as mp
@@ -275,13 +277,15 @@ def _align_pair(eng: SimilarityEngine, a: int, b: int, thr: float) -> tuple:
     return (al.sim_excl, al.level, al.sim, cov, spans)
 
 
-# What the forked workers read (set just before the pool forks; copy-on-write, never pickled).
-_JOB: tuple[SimilarityEngine, list[tuple[int, int]], float] | None = None
+# What the forked workers read, by job number (registered just before a pool forks, so each pool's children
+# see their job copy-on-write; nothing but the job number and chunk bounds is pickled). Two threads may sweep
+# at once: each has its own number.
+_JOBS: dict[int, tuple[SimilarityEngine, list[tuple[int, int]], float]] = {}
+_JOB_NUMBERS = itertools.count(1)
 
 
-def _align_chunk(bounds: tuple[int, int]) -> list[tuple]:
-    assert _JOB is not None
-    eng, pairs, thr = _JOB
+def _align_chunk(job: int, bounds: tuple[int, int]) -> list[tuple]:
+    eng, pairs, thr = _JOBS[job]
     return [_align_pair(eng, a, b, thr) for a, b in pairs[bounds[0] : bounds[1]]]
 
 
@@ -319,7 +323,6 @@ def align_pairs(
     copy-on-write; each gets contiguous chunks of the sorted pairs (texts recur within a chunk and hit the
     worker's own caches). Results come back in input order and equal the serial ones.
     """
-    global _JOB
     n = len(pairs)
     if workers <= 1 or n < max(min_parallel, 2):
         out = []
@@ -331,16 +334,17 @@ def align_pairs(
     step = max(1, min(500, -(-n // (workers * 4))))
     bounds = [(s, min(s + step, n)) for s in range(0, n, step)]
     eng._ensure_vectors()  # nothing lazy left to build in a child
-    _JOB = (eng, pairs, thr)
+    job = next(_JOB_NUMBERS)
+    _JOBS[job] = (eng, pairs, thr)
     out = []
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_align_chunk, bounds):
+            for part in pool.imap(functools.partial(_align_chunk, job), bounds):
                 out.extend(part)
                 if progress:
                     progress(len(out), n)
     finally:
-        _JOB = None
+        del _JOBS[job]
     return out
 
 
