@@ -1,8 +1,15 @@
-"""Analysis that may run in a bounded worker process (kb.ingest.worker): the text checks of an untrusted text."""
+"""Analysis that runs in a bounded worker process: the text checks of an untrusted text.
+
+:func:`run_checks` is handed to :func:`kb.ingest.worker.run_bounded` as the task; the worker receives it by
+reference and imports this module itself, so ingest never imports the service layer.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+CHECKS_MEMORY_MB = 2048
+"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
 
 
 def run_checks(
