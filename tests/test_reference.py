@@ -270,7 +270,8 @@ def editions_2021_dictionary():
     use_domain_terms(before)
 
 
-def test_parse_guide_sample_txt(editions_2021_dictionary) -> None:
+@pytest.mark.usefixtures("editions_2021_dictionary")
+def test_parse_guide_sample_txt() -> None:
     entries = parse_official_text(read_official_file(GUIDE_TXT), "guide", "2021")
     assert [(e.code, e.link_no, e.link, e.no, e.name) for e in entries] == [
         ("G21-01", 1, "工厂设计", 1, "工厂数字化设计"),
