@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb.ingest.worker import run_bounded
 from kb.reference import bundled_editions
+from kb.service.bounded import run_checks
 from nlp.text import domain_terms, word_tokens
 
 GUIDE_2025_ONLY = "碳足迹"  # a keyword of the 2025 guide, not of the 2021 guide or task list
@@ -54,3 +56,15 @@ def test_importing_an_official_text_installs_its_terms(kb, tmp_path: Path):
     assert name in domain_terms() and word_tokens(f"推进{name}") == ["推进", name]
     kb.reference.use_edition("guide", "2021")
     assert name not in domain_terms()
+
+
+def test_the_bounded_checks_segment_with_the_terms_they_are_handed():
+    text = "可以看作南钢的数字孪生工厂：从原料码头作业开始。"
+    plain = run_bounded(run_checks, text, 120)
+    handed = run_bounded(run_checks, text, 120, terms=["孪生工厂"])  # an edition synonym, cut before 数字孪生
+    assert [t["term"] for t in plain["terms"]] == ["数字孪生"] and handed["terms"] == []
+    assert run_bounded(run_checks, text, 120)["terms"] == plain["terms"]  # a reused worker forgets them
+
+
+def test_the_reference_component_gives_the_terms_it_installs(kb):
+    assert kb.reference.dictionary_terms() == domain_terms() and GUIDE_2021_ONLY in domain_terms()

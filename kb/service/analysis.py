@@ -350,6 +350,7 @@ class Analysis:
             kind=kind,
             boilerplate=self.kb.reference.boilerplate_texts(),
             rules_path=self.kb.config.rules_path,
+            terms=sorted(self.kb.reference.dictionary_terms()),
         )
         classify = self.classify_text(text, kind, claimed)
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))

@@ -13,9 +13,20 @@ CHECKS_MEMORY_MB = 2048
 
 
 def run_checks(
-    text: str, kind: str = "scenario", boilerplate: list[str] | None = None, rules_path: str | None = None
+    text: str,
+    kind: str = "scenario",
+    boilerplate: list[str] | None = None,
+    rules_path: str | None = None,
+    terms: list[str] | None = None,
 ) -> dict[str, Any]:
-    """:func:`nlp.checks.check_text` as a plain dict (what the worker sends back)."""
+    """:func:`nlp.checks.check_text` as a plain dict (what the worker sends back).
+
+    ``terms``: the word-segmentation terms of the editions in use (``KB.reference.dictionary_terms()``), so that
+    the worker segments as the knowledge base's own process does (none: the shipped domain dictionary alone).
+    """
     from nlp.checks import check_text, load_rules
+    from nlp.text import use_domain_terms
+
+    use_domain_terms(terms or ())
 
     return check_text(text, kind=kind, boilerplate=boilerplate or (), rules=load_rules(rules_path)).to_dict()

@@ -109,8 +109,18 @@ class ReferenceEditions:
                             self._editions[other] = self._load_active(other)
                         except ReferenceNotFoundError:
                             continue
-                use_domain_terms(reference_terms(e for ed in self._editions.values() for e in ed.entries))
+                use_domain_terms(self._terms())
             return self._editions[list_kind]
+
+    def _terms(self) -> frozenset[str]:
+        return reference_terms(e for ed in self._editions.values() for e in ed.entries)
+
+    def dictionary_terms(self) -> frozenset[str]:
+        """The word-segmentation terms of the editions in use (installed in this process; a worker process that
+        segments text for this knowledge base is handed them)."""
+        with self.kb.lock:
+            self.active_edition("guide")
+            return self._terms()
 
     def _load_active(self, list_kind: str) -> ActiveEdition:
         storage = self.kb.storage
