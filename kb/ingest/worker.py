@@ -11,7 +11,10 @@ own request. Up to :data:`MAX_PARALLEL` requests run at once (a semaphore, not a
   limit): past it the kernel ends the worker (SIGXCPU) and the request gets a ``LimitExceededError``;
 - wall time per request is capped by the caller (``timeout_s``): past it the worker is killed (SIGKILL).
 
-A worker that failed or hit a limit is discarded; a healthy one goes back to the pool. The worker is a plain
+A worker that failed or hit a limit is discarded; a healthy one goes back to the pool (one pool per memory
+limit). :func:`keep_warm` tops a pool up in the background with workers that have already run one request (the
+self-check's models loaded), so that a request that follows a killed one does not pay for a cold start. The
+worker is a plain
 subprocess (not ``multiprocessing`` spawn), so it never re-imports the caller's ``__main__`` script; it exits by
 itself when its parent goes away.
 """
@@ -35,7 +38,7 @@ from kb.errors import IngestError, LimitExceededError
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
 
-TASKS = ("docx", "pdf", "xlsx", "checks")
+TASKS = ("docx", "pdf", "xlsx", "checks", "selfcheck")
 MEMORY_MB = 1024
 """Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
 CHECKS_MEMORY_MB = 2048
@@ -61,12 +64,23 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
     if task == "xlsx":
         from kb.ingest.table import iter_table_rows
 
-        return list(iter_table_rows(p, opts.get("column_map"), int(opts.get("max_uncompressed_mb", 200))))
+        return list(
+            iter_table_rows(
+                p,
+                opts.get("column_map"),
+                int(opts.get("max_uncompressed_mb", 200)),
+                int(opts.get("max_cells", 2_000_000)),
+            )
+        )
     if task == "checks":  # ``path`` is the text itself
         # the checks belong to the service layer; named here, not imported, so ingest does not depend on it
         import importlib
 
         return importlib.import_module("kb.service.bounded").run_checks(path, **opts)
+    if task == "selfcheck":  # ``path`` is only the label; the draft is in ``opts``
+        import importlib
+
+        return importlib.import_module("kb.service.bounded").run_selfcheck(**opts)
     raise ValueError(f"unknown parse task {task!r}")
 
 
@@ -180,14 +194,17 @@ class _Worker:
             c.close()
 
 
-_pool_lock = threading.Lock()  # guards the idle list only; never held while a worker works
-_idle: list[_Worker] = []
+_pool_lock = threading.Lock()  # guards the idle lists only; never held while a worker works
+_idle: dict[int, list[_Worker]] = {}  # idle workers by memory limit
+_idle_cap: dict[int, int] = {}  # idle workers kept per memory limit (default POOL_IDLE)
+_warming: set[int] = set()  # memory limits whose pool a keep_warm thread is topping up
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
 def _shutdown() -> None:
     with _pool_lock:
-        workers, _idle[:] = list(_idle), []
+        workers = [w for ws in _idle.values() for w in ws]
+        _idle.clear()
     for w in workers:
         w.kill()
 
@@ -197,9 +214,10 @@ atexit.register(_shutdown)
 
 def _take(memory_mb: int) -> _Worker:
     with _pool_lock:
-        while _idle:
-            w = _idle.pop()
-            if w.alive() and w.memory_mb == memory_mb:
+        idle = _idle.get(memory_mb, [])
+        while idle:
+            w = idle.pop()
+            if w.alive():
                 return w
             w.kill()
     return _Worker(memory_mb)
@@ -207,10 +225,53 @@ def _take(memory_mb: int) -> _Worker:
 
 def _give_back(w: _Worker) -> None:
     with _pool_lock:
-        if len(_idle) < POOL_IDLE and w.alive():
-            _idle.append(w)
+        idle = _idle.setdefault(w.memory_mb, [])
+        if len(idle) < _idle_cap.get(w.memory_mb, POOL_IDLE) and w.alive():
+            idle.append(w)
             return
     w.kill()
+
+
+def idle_workers(memory_mb: int) -> int:
+    """How many idle workers with this memory limit are waiting for a request."""
+    with _pool_lock:
+        return sum(w.alive() for w in _idle.get(memory_mb, []))
+
+
+def keep_warm(task: str, label: str, timeout_s: float, n: int, *, memory_mb: int, **opts: Any) -> None:
+    """Top the pool of ``memory_mb`` workers up to ``n`` idle ones in a background thread, each having run
+    ``task`` once with ``opts`` (e.g. a self-check of a short text: its models are then loaded).
+
+    Returns at once; at most one such thread runs per memory limit. Failures only end the top-up.
+    """
+    if n <= 0:
+        return
+    with _pool_lock:
+        _idle_cap[memory_mb] = max(n, _idle_cap.get(memory_mb, POOL_IDLE))
+        if memory_mb in _warming:
+            return
+        _warming.add(memory_mb)
+
+    def top_up() -> None:
+        try:
+            while idle_workers(memory_mb) < n:
+                w = _Worker(memory_mb)
+                try:
+                    w.send((task, label, {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
+                    ok = bool(w.conn.poll(timeout_s)) and w.conn.recv()[0] == "ok"
+                except (EOFError, OSError):
+                    ok = False
+                if not ok:
+                    w.kill()
+                    return
+                _give_back(w)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the next request starts its own worker
+            return
+        finally:
+            with _pool_lock:
+                _warming.discard(memory_mb)
+
+    threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}").start()
 
 
 def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
@@ -218,19 +279,32 @@ def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
 
 
 def run_bounded(
-    task: str, path: Path | str, timeout_s: float, *, memory_mb: int | None = None, **opts: Any
+    task: str,
+    path: Path | str,
+    timeout_s: float,
+    *,
+    memory_mb: int | None = None,
+    time_setting: str = "parse_timeout_s",
+    memory_setting: str = "",
+    **opts: Any,
 ) -> Any:
-    """Run one parser (or the text checks) in a worker process of its own, within time and memory limits.
+    """Run one parser (or the text checks, or a whole self-check) in a worker process of its own, within time
+    and memory limits.
 
     Args:
         task: ``docx`` (returns ``(text, title)``), ``pdf`` (returns ``(text, page_count)``), ``xlsx`` (returns the
-            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`) or ``checks``
-            (``path`` is a text; returns :func:`nlp.checks.check_text`'s dict; opts ``kind``, ``boilerplate``).
+            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`), ``checks``
+            (``path`` is a text; returns :func:`nlp.checks.check_text`'s dict; opts ``kind``, ``boilerplate``,
+            ``rules_path`` and the ``check_max_*`` budgets) or ``selfcheck`` (``path`` is the label used in
+            errors; opts are those of :func:`kb.service.bounded.run_selfcheck`).
         path: the file (the text for ``checks``).
         timeout_s: the wall-time limit; the CPU-time limit is ``CPU_FACTOR`` times it. ``<= 0`` runs the task in
             this process without limits.
-        memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`).
-        **opts: ``max_uncompressed_mb``, ``column_map``, ``kind``, ``boilerplate``.
+        memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`; :data:`CHECKS_MEMORY_MB` for
+            ``checks`` and ``selfcheck``).
+        time_setting: the setting named in the error when the time limit is hit.
+        memory_setting: the setting named in the error when the memory limit is hit (none when empty).
+        **opts: the task's options.
 
     Returns:
         What the task returns.
@@ -241,11 +315,13 @@ def run_bounded(
     """
     if task not in TASKS:
         raise ValueError(f"unknown parse task {task!r}")
+    text_task = task in ("checks", "selfcheck")
     label = "（粘贴的正文）" if task == "checks" else str(path)
-    verb = "处理" if task == "checks" else "解析"
+    verb = "处理" if text_task else "解析"
+    what = "材料" if text_task else "文件"
     if timeout_s <= 0:
         return _run_task(task, str(path), opts)
-    default_mb = CHECKS_MEMORY_MB if task == "checks" else MEMORY_MB
+    default_mb = CHECKS_MEMORY_MB if text_task else MEMORY_MB
     mem = default_mb if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem)
@@ -256,7 +332,7 @@ def run_bounded(
                 raise _limit_error(
                     label,
                     f"{verb}超过 {timeout_s:g} 秒时限，已中止",
-                    "文件可能过大或结构异常：请拆分或另存后重试；确属正常文件可调大 parse_timeout_s",
+                    f"{what}可能过大或结构异常：请删减、拆分或另存后重试；确属正常{what}可请管理员调大 {time_setting}",
                 )
             status, value = w.conn.recv()
             ok = status in ("ok", "ingest_error", "error")
@@ -266,7 +342,7 @@ def run_bounded(
                 raise _limit_error(
                     label,
                     f"{verb}超过 CPU 时间上限（{timeout_s * CPU_FACTOR:g} 秒），已中止",
-                    "文件可能结构异常：请拆分或另存后重试",
+                    f"{what}可能过大或结构异常：请删减、拆分或另存后重试；确属正常{what}可请管理员调大 {time_setting}",
                 ) from exc
             raise IngestError(
                 label, "解析进程意外退出（文件可能损坏或占用内存过大）", "请用 Word/WPS 打开后另存再试"
@@ -279,10 +355,11 @@ def run_bounded(
     if status == "ok":
         return value
     if status == "memory":
+        more = f"；确属正常{what}可请管理员调大 {memory_setting}" if memory_setting else ""
         raise _limit_error(
             label,
             f"{verb}所需内存超过上限（{mem} MB），已中止",
-            "文件可能含异常大的压缩内容：请拆分或另存后重试",
+            f"{what}可能过大或含异常大的压缩内容：请删减、拆分或另存后重试{more}",
         )
     if status == "ingest_error":
         cls_name, epath, reason, fix = value
