@@ -278,6 +278,15 @@ def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
     return LimitExceededError(label, reason, fix)
 
 
+def _memory_error(label: str, verb: str, what: str, mem: int, memory_setting: str) -> LimitExceededError:
+    more = f"；确属正常{what}可请管理员调大 {memory_setting}" if memory_setting else ""
+    return _limit_error(
+        label,
+        f"{verb}所需内存超过上限（{mem} MB），已中止",
+        f"{what}可能过大或含异常大的压缩内容：请删减、拆分或另存后重试{more}",
+    )
+
+
 def run_bounded(
     task: str,
     path: Path | str,
@@ -344,9 +353,10 @@ def run_bounded(
                     f"{verb}超过 CPU 时间上限（{timeout_s * CPU_FACTOR:g} 秒），已中止",
                     f"{what}可能过大或结构异常：请删减、拆分或另存后重试；确属正常{what}可请管理员调大 {time_setting}",
                 ) from exc
-            raise IngestError(
-                label, "解析进程意外退出（文件可能损坏或占用内存过大）", "请用 Word/WPS 打开后另存再试"
-            ) from exc
+            if w.proc.returncode == -signal.SIGABRT:  # a native allocation failed under the memory cap
+                raise _memory_error(label, verb, what, mem, memory_setting) from exc
+            fix = "请删减或拆分后重试" if text_task else "请用 Word/WPS 打开后另存再试"
+            raise IngestError(label, f"{verb}进程意外退出（{what}可能损坏或占用内存过大）", fix) from exc
         finally:
             if ok:
                 _give_back(w)
@@ -355,12 +365,7 @@ def run_bounded(
     if status == "ok":
         return value
     if status == "memory":
-        more = f"；确属正常{what}可请管理员调大 {memory_setting}" if memory_setting else ""
-        raise _limit_error(
-            label,
-            f"{verb}所需内存超过上限（{mem} MB），已中止",
-            f"{what}可能过大或含异常大的压缩内容：请删减、拆分或另存后重试{more}",
-        )
+        raise _memory_error(label, verb, what, mem, memory_setting)
     if status == "ingest_error":
         cls_name, epath, reason, fix = value
         cls = getattr(errors, cls_name, IngestError)

@@ -28,7 +28,9 @@ SENTENCE = st.sampled_from(
         "单价{n}元/吨，交付周期缩短{n}天。",
     ]
 )
-texts = st.lists(SENTENCE, min_size=3, max_size=8).map(lambda xs: "".join(x.format(n=i + 1) for i, x in enumerate(xs)))
+texts = st.lists(SENTENCE, min_size=3, max_size=8).map(
+    lambda xs: "".join(x.format(n=i + 1) for i, x in enumerate(xs))
+)
 
 
 def _lim(findings: list, setting: str) -> list:
@@ -102,18 +104,24 @@ def _wide_csv(cols: int, rows: int) -> str:
     w = csv.writer(buf)
     w.writerow(["标题", "年度", "正文"] + [f"备注{i}" for i in range(cols)])
     for r in range(rows):
-        w.writerow([f"场景{r}", "2023", f"企业概况：第{r}家公司实施智能排产，效率提升{r % 40 + 1}%。"] + [""] * cols)
+        w.writerow(
+            [f"场景{r}", "2023", f"企业概况：第{r}家公司实施智能排产，效率提升{r % 40 + 1}%。"] + [""] * cols
+        )
     return buf.getvalue()
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(cols=st.integers(200, 600), rows=st.integers(5, 20))
-def test_a_table_over_the_cell_budget_is_refused_and_the_batch_goes_on(tmp_path_factory, cols: int, rows: int):
+def test_a_table_over_the_cell_budget_is_refused_and_the_batch_goes_on(
+    tmp_path_factory, cols: int, rows: int
+):
     from kb.service import open_kb
 
     folder = tmp_path_factory.mktemp("cells")
     (folder / "wide.csv").write_text(_wide_csv(cols, rows), encoding="utf-8")
-    (folder / "ok.txt").write_text("企业概况：某公司实施了智能排产。实施成效：效率提升30%。", encoding="utf-8")
+    (folder / "ok.txt").write_text(
+        "企业概况：某公司实施了智能排产。实施成效：效率提升30%。", encoding="utf-8"
+    )
     k = open_kb(str(tmp_path_factory.mktemp("db") / "kb.sqlite"), max_table_cells=1_000)
     k.init()
     rep = k.store.ingest([folder], analyze=False)
