@@ -22,6 +22,7 @@ itself when its parent goes away.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import resource
 import signal
@@ -106,13 +107,47 @@ def _limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
+def _out_of_memory(exc: BaseException) -> bool:
+    """An error that an allocation failure under the memory limit causes (besides ``MemoryError``)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.ENOMEM):
+            return True
+        text = str(e).lower()
+        if "cannot allocate memory" in text or "failed to map segment" in text or "bad_alloc" in text:
+            return True
+        e = e.__cause__ or e.__context__
+    return _near_memory_cap()
+
+
+def _near_memory_cap() -> bool:
+    """This process's address space came within 10 % of its cap (then any odd failure of a native library,
+    e.g. ``SystemError`` from a failed allocation, is taken for what it most likely is)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) * 1024 >= 0.9 * soft
+    return False
+
+
+def _serve(inbox: Connection, conn: Connection, memory_mb: int, nice: int = 0) -> None:
     """Worker loop: import the parsers, cap memory, say ready, then answer requests until EOF."""
     import kb.ingest.docx  # noqa: F401  (imports happen before "ready" so they do not count as parse time)
     import kb.ingest.pdf  # noqa: F401
     import kb.ingest.table  # noqa: F401
 
     _limit_memory(memory_mb)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker ended by a limit writes no core file
+    if nice > 0:  # a low-priority worker: the server process and the other workers get the CPU first
+        os.nice(nice)
     conn.send(("ready", None))
     while True:
         try:
@@ -130,7 +165,10 @@ def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
         except IngestError as exc:
             reply = ("ingest_error", (type(exc).__name__, exc.path, exc.reason, exc.fix))
         except Exception as exc:  # noqa: BLE001 - any parser failure is reported for this file only
-            reply = ("error", f"{type(exc).__name__}: {exc}")
+            if _out_of_memory(exc):  # e.g. a library that could not be mapped under the address-space cap
+                reply, fatal = ("memory", None), True
+            else:
+                reply = ("error", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -142,13 +180,17 @@ def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, nice: int = 0) -> None:
         self.memory_mb = memory_mb
+        self.nice = nice
+        self.key = (memory_mb, nice)
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # so that `kb` imports even when not installed
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")  # one request, one core: a worker never crowds out the others
         try:
             self.proc = subprocess.Popen(
                 [
@@ -158,6 +200,7 @@ class _Worker:
                     str(to_child_r),
                     str(from_child_w),
                     str(memory_mb),
+                    str(nice),
                 ],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
@@ -195,9 +238,9 @@ class _Worker:
 
 
 _pool_lock = threading.Lock()  # guards the idle lists only; never held while a worker works
-_idle: dict[int, list[_Worker]] = {}  # idle workers by memory limit
-_idle_cap: dict[int, int] = {}  # idle workers kept per memory limit (default POOL_IDLE)
-_warming: set[int] = set()  # memory limits whose pool a keep_warm thread is topping up
+_idle: dict[tuple[int, int], list[_Worker]] = {}  # idle workers by (memory limit, niceness)
+_idle_cap: dict[tuple[int, int], int] = {}  # idle workers kept per pool (default POOL_IDLE)
+_warming: set[tuple[int, int]] = set()  # pools a keep_warm thread is topping up
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
@@ -212,50 +255,53 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 
-def _take(memory_mb: int) -> _Worker:
+def _take(memory_mb: int, nice: int = 0) -> _Worker:
     with _pool_lock:
-        idle = _idle.get(memory_mb, [])
+        idle = _idle.get((memory_mb, nice), [])
         while idle:
             w = idle.pop()
             if w.alive():
                 return w
             w.kill()
-    return _Worker(memory_mb)
+    return _Worker(memory_mb, nice)
 
 
 def _give_back(w: _Worker) -> None:
     with _pool_lock:
-        idle = _idle.setdefault(w.memory_mb, [])
-        if len(idle) < _idle_cap.get(w.memory_mb, POOL_IDLE) and w.alive():
+        idle = _idle.setdefault(w.key, [])
+        if len(idle) < _idle_cap.get(w.key, POOL_IDLE) and w.alive():
             idle.append(w)
             return
     w.kill()
 
 
-def idle_workers(memory_mb: int) -> int:
-    """How many idle workers with this memory limit are waiting for a request."""
+def idle_workers(memory_mb: int, nice: int = 0) -> int:
+    """How many idle workers with this memory limit (and niceness) are waiting for a request."""
     with _pool_lock:
-        return sum(w.alive() for w in _idle.get(memory_mb, []))
+        return sum(w.alive() for w in _idle.get((memory_mb, nice), []))
 
 
-def keep_warm(task: str, label: str, timeout_s: float, n: int, *, memory_mb: int, **opts: Any) -> None:
-    """Top the pool of ``memory_mb`` workers up to ``n`` idle ones in a background thread, each having run
-    ``task`` once with ``opts`` (e.g. a self-check of a short text: its models are then loaded).
+def keep_warm(
+    task: str, label: str, timeout_s: float, n: int, *, memory_mb: int, nice: int = 0, **opts: Any
+) -> None:
+    """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each having
+    run ``task`` once with ``opts`` (e.g. a self-check of a short text: its models are then loaded).
 
-    Returns at once; at most one such thread runs per memory limit. Failures only end the top-up.
+    Returns at once; at most one such thread runs per pool. Failures only end the top-up.
     """
     if n <= 0:
         return
+    key = (memory_mb, nice)
     with _pool_lock:
-        _idle_cap[memory_mb] = max(n, _idle_cap.get(memory_mb, POOL_IDLE))
-        if memory_mb in _warming:
+        _idle_cap[key] = max(n, _idle_cap.get(key, POOL_IDLE))
+        if key in _warming:
             return
-        _warming.add(memory_mb)
+        _warming.add(key)
 
     def top_up() -> None:
         try:
-            while idle_workers(memory_mb) < n:
-                w = _Worker(memory_mb)
+            while idle_workers(memory_mb, nice) < n:
+                w = _Worker(memory_mb, nice)
                 try:
                     w.send((task, label, {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
                     ok = bool(w.conn.poll(timeout_s)) and w.conn.recv()[0] == "ok"
@@ -269,9 +315,9 @@ def keep_warm(task: str, label: str, timeout_s: float, n: int, *, memory_mb: int
             return
         finally:
             with _pool_lock:
-                _warming.discard(memory_mb)
+                _warming.discard(key)
 
-    threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}").start()
+    threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}-{nice}").start()
 
 
 def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
@@ -293,6 +339,7 @@ def run_bounded(
     timeout_s: float,
     *,
     memory_mb: int | None = None,
+    nice: int = 0,
     time_setting: str = "parse_timeout_s",
     memory_setting: str = "",
     **opts: Any,
@@ -311,6 +358,8 @@ def run_bounded(
             this process without limits.
         memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`; :data:`CHECKS_MEMORY_MB` for
             ``checks`` and ``selfcheck``).
+        nice: run it in a worker of this niceness (> 0: lower CPU priority than this process and the other
+            workers; such workers form a pool of their own).
         time_setting: the setting named in the error when the time limit is hit.
         memory_setting: the setting named in the error when the memory limit is hit (none when empty).
         **opts: the task's options.
@@ -333,7 +382,7 @@ def run_bounded(
     default_mb = CHECKS_MEMORY_MB if text_task else MEMORY_MB
     mem = default_mb if memory_mb is None else int(memory_mb)
     with _slots:
-        w = _take(mem)
+        w = _take(mem, max(0, int(nice)))
         ok = False
         try:
             w.send((task, str(path), {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
@@ -346,6 +395,10 @@ def run_bounded(
             status, value = w.conn.recv()
             ok = status in ("ok", "ingest_error", "error")
         except (EOFError, OSError, BrokenPipeError) as exc:
+            try:  # the worker is ending (e.g. SIGXCPU): let it, so that its exit status says why
+                w.proc.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
             w.kill()
             if w.proc.returncode == -signal.SIGXCPU:
                 raise _limit_error(
@@ -375,9 +428,12 @@ def run_bounded(
     raise IngestError(label, f"读取失败（{value}）", "请检查文件是否完好，或另存后重试")
 
 
-if __name__ == "__main__":  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD
+if (
+    __name__ == "__main__"
+):  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD [MEMORY_MB [NICE]]
     _serve(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),
         int(sys.argv[3]) if len(sys.argv) > 3 else MEMORY_MB,
+        int(sys.argv[4]) if len(sys.argv) > 4 else 0,
     )

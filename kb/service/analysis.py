@@ -25,6 +25,8 @@ Progress = Callable[[int, int, str], None]
 
 WARM_DRAFT = "一、企业概况\n某公司生产汽车零部件。\n二、实施成效\n不良品率由2.1%降至0.8%。\n"
 """What a self-check worker is warmed with (its checks and classifier loaded)."""
+LARGE_DRAFT_NICE = 10
+"""Niceness of the worker that checks a draft over ``selfcheck_large_kb``."""
 
 
 class Analysis:
@@ -415,19 +417,23 @@ class Analysis:
             raise LimitExceededError(label, f"{what}超过 {limit} MB", "请删减后再提交")
         timeout = float(cfg.selfcheck_timeout_s)
         memory = int(cfg.selfcheck_memory_mb)
+        size = len(payload) if isinstance(payload, bytes) else len(payload.encode("utf-8", "replace"))
+        # a large draft runs at low CPU priority (a pool of its own): the others' self-checks go first
+        nice = LARGE_DRAFT_NICE if size > int(cfg.selfcheck_large_kb) * 1024 else 0
         res = run_bounded(
             "selfcheck",
             label,
             timeout,
             memory_mb=memory,
+            nice=nice,
             time_setting="selfcheck_timeout_s",
             memory_setting="selfcheck_memory_mb",
             **self._selfcheck_opts(payload, name, kind, claimed),
         )
         if timeout > 0:  # the next requests find a warm worker even when this one was ended
             keep_warm(
-                "selfcheck", "（预热）", max(timeout, 120.0), int(cfg.selfcheck_workers), memory_mb=memory,
-                **self._selfcheck_opts(WARM_DRAFT, None, "scenario", None),
+                "selfcheck", "（预热）", max(timeout, 120.0), int(cfg.selfcheck_workers) if not nice else 1,
+                memory_mb=memory, nice=nice, **self._selfcheck_opts(WARM_DRAFT, None, "scenario", None),
             )  # fmt: skip
         if not res["text"].strip():
             if name:
