@@ -184,6 +184,7 @@ class _Worker:
         self.memory_mb = memory_mb
         self.nice = nice
         self.key = (memory_mb, nice)
+        self.prepared: set[str] = set()  # keys of the preparations (e.g. models loaded) this worker has run
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ)
@@ -281,11 +282,34 @@ def idle_workers(memory_mb: int, nice: int = 0) -> int:
         return sum(w.alive() for w in _idle.get((memory_mb, nice), []))
 
 
+def _prepare(w: _Worker, task: str, label: str, prepare: dict[str, Any]) -> str:
+    """Run ``task`` with the ``prepare`` options once on this worker (not counted in any request's limits).
+
+    Returns:
+        ``ok``, ``memory`` (it ran out of memory) or ``failed``.
+    """
+    key = str(prepare.get("key", ""))
+    if key in w.prepared:
+        return "ok"
+    try:
+        w.send((task, label, {**prepare, "cpu_s": 0}))
+        status = w.conn.recv()[0] if w.conn.poll(STARTUP_TIMEOUT_S) else "failed"
+    except (EOFError, OSError):
+        try:
+            w.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+        status = "memory" if w.proc.returncode == -signal.SIGABRT else "failed"
+    if status == "ok":
+        w.prepared.add(key)
+    return status if status in ("ok", "memory") else "failed"
+
+
 def keep_warm(
-    task: str, label: str, timeout_s: float, n: int, *, memory_mb: int, nice: int = 0, **opts: Any
+    task: str, label: str, n: int, *, memory_mb: int, nice: int = 0, prepare: dict[str, Any]
 ) -> None:
-    """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each having
-    run ``task`` once with ``opts`` (e.g. a self-check of a short text: its models are then loaded).
+    """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each prepared
+    with ``task`` and the ``prepare`` options (e.g. a self-check's models loaded; see :func:`run_bounded`).
 
     Returns at once; at most one such thread runs per pool. Failures only end the top-up.
     """
@@ -302,12 +326,7 @@ def keep_warm(
         try:
             while idle_workers(memory_mb, nice) < n:
                 w = _Worker(memory_mb, nice)
-                try:
-                    w.send((task, label, {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
-                    ok = bool(w.conn.poll(timeout_s)) and w.conn.recv()[0] == "ok"
-                except (EOFError, OSError):
-                    ok = False
-                if not ok:
+                if _prepare(w, task, label, prepare) != "ok":
                     w.kill()
                     return
                 _give_back(w)
@@ -318,6 +337,24 @@ def keep_warm(
                 _warming.discard(key)
 
     threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}-{nice}").start()
+
+
+DEMOTED_NICE = 10
+"""Niceness of a worker whose request ran past ``demote_after_s``."""
+
+
+def _answered(w: _Worker, timeout_s: float, demote_after_s: float) -> bool:
+    """Wait up to ``timeout_s`` for the worker's answer, lowering its CPU priority after ``demote_after_s``."""
+    if 0 < demote_after_s < timeout_s and w.nice < DEMOTED_NICE:
+        if w.conn.poll(demote_after_s):
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, w.proc.pid, DEMOTED_NICE)
+            w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE)
+        except OSError:
+            pass
+        return bool(w.conn.poll(timeout_s - demote_after_s))
+    return bool(w.conn.poll(timeout_s))
 
 
 def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
@@ -340,6 +377,8 @@ def run_bounded(
     *,
     memory_mb: int | None = None,
     nice: int = 0,
+    demote_after_s: float = 0,
+    prepare: dict[str, Any] | None = None,
     time_setting: str = "parse_timeout_s",
     memory_setting: str = "",
     **opts: Any,
@@ -360,6 +399,11 @@ def run_bounded(
             ``checks`` and ``selfcheck``).
         nice: run it in a worker of this niceness (> 0: lower CPU priority than this process and the other
             workers; such workers form a pool of their own).
+        demote_after_s: a request still running after this many seconds drops to low CPU priority (niceness
+            :data:`DEMOTED_NICE`; its worker then joins the low-priority pool), so that a slow request yields the
+            CPU to quick ones; 0: never.
+        prepare: options of a preparation run of the same task (with a ``key``), done once per worker before
+            its first request and outside the request's limits (e.g. loading a self-check's models).
         time_setting: the setting named in the error when the time limit is hit.
         memory_setting: the setting named in the error when the memory limit is hit (none when empty).
         **opts: the task's options.
@@ -383,10 +427,16 @@ def run_bounded(
     mem = default_mb if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem, max(0, int(nice)))
+        ready = "ok" if prepare is None else _prepare(w, task, label, prepare)
+        if ready != "ok":
+            w.kill()
+            if ready == "memory":
+                raise _memory_error(label, verb, what, mem, memory_setting)
+            raise IngestError(label, f"{verb}进程无法启动", "请稍后重试；如持续出现请检查机器负载与内存")
         ok = False
         try:
             w.send((task, str(path), {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
-            if not w.conn.poll(timeout_s):
+            if not _answered(w, timeout_s, demote_after_s):
                 raise _limit_error(
                     label,
                     f"{verb}超过 {timeout_s:g} 秒时限，已中止",

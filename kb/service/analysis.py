@@ -25,7 +25,7 @@ Progress = Callable[[int, int, str], None]
 
 WARM_DRAFT = "一、企业概况\n某公司生产汽车零部件。\n二、实施成效\n不良品率由2.1%降至0.8%。\n"
 """What a self-check worker is warmed with (its checks and classifier loaded)."""
-LARGE_DRAFT_NICE = 10
+LARGE_DRAFT_NICE = 10  # = kb.ingest.worker.DEMOTED_NICE: large and demoted drafts share one low-priority pool
 """Niceness of the worker that checks a draft over ``selfcheck_large_kb``."""
 
 
@@ -420,21 +420,26 @@ class Analysis:
         size = len(payload) if isinstance(payload, bytes) else len(payload.encode("utf-8", "replace"))
         # a large draft runs at low CPU priority (a pool of its own): the others' self-checks go first
         nice = LARGE_DRAFT_NICE if size > int(cfg.selfcheck_large_kb) * 1024 else 0
+        # a worker loads the models once, outside the request's budget (its "preparation")
+        prepare = self._selfcheck_opts(WARM_DRAFT, None, "scenario", None)
+        prepare["key"] = prepare["spec"]["key"]
         res = run_bounded(
             "selfcheck",
             label,
             timeout,
             memory_mb=memory,
             nice=nice,
+            demote_after_s=float(cfg.selfcheck_demote_s),
+            prepare=prepare,
             time_setting="selfcheck_timeout_s",
             memory_setting="selfcheck_memory_mb",
             **self._selfcheck_opts(payload, name, kind, claimed),
         )
-        if timeout > 0:  # the next requests find a warm worker even when this one was ended
-            keep_warm(
-                "selfcheck", "（预热）", max(timeout, 120.0), int(cfg.selfcheck_workers) if not nice else 1,
-                memory_mb=memory, nice=nice, **self._selfcheck_opts(WARM_DRAFT, None, "scenario", None),
-            )  # fmt: skip
+        if timeout > 0:  # the next requests find a warm worker even after a slow or ended one
+            warm = int(cfg.selfcheck_workers)
+            keep_warm("selfcheck", "（预热）", warm, memory_mb=memory, prepare=prepare)
+            if nice:
+                keep_warm("selfcheck", "（预热）", 1, memory_mb=memory, nice=nice, prepare=prepare)
         if not res["text"].strip():
             if name:
                 raise IngestError(name, "文件中没有可用正文", "请检查文件，或直接粘贴正文")

@@ -147,13 +147,22 @@ def run_selfcheck(
     check_options: dict[str, int],
     max_text_chars: int,
     max_uncompressed_mb: int,
-) -> dict[str, Any]:
+    key: str = "",
+) -> dict[str, Any] | None:
     """The work of one self-check, in a worker: extract and normalise the text, run the checks and classify it.
+
+    With a ``key`` it is the worker's preparation instead (``kb.ingest.worker.run_bounded``'s ``prepare``): the
+    classifier of ``spec`` is built and the checks run once on ``payload``; nothing is returned.
 
     Returns:
         ``{"text", "truncated", "check", "classify"}``; ``text`` is empty when the draft has no text.
     """
     from nlp.normalize import normalize_display
+
+    if key:
+        _classifier(spec)
+        run_checks(str(payload), kind, boilerplate, rules_path, **check_options)
+        return None
 
     text = normalize_display(_draft_text(payload, filename, max_uncompressed_mb))
     if not text.strip():
