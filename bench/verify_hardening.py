@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "hostile"))
 
 BODY = "企业概况：某公司实施了智能排产。实施成效：生产效率提升{n}%，不良品率由2.1%降至0.{n}%。"
 TMP = Path(tempfile.mkdtemp(prefix="kb-verify-"))
+(TMP / "files").mkdir()
 
 
 def cli(db: Path, *args: str, timeout: float = 300, stdin: str | None = None) -> tuple[int, str]:
@@ -160,12 +161,7 @@ def _batch(name: str, rows: list[list[str]]) -> str:
     (folder / "batch.csv").write_text(_csv(rows), encoding="utf-8")
     code, out = cli(db, "ingest", "--no-analyze", str(folder))
     _, listing = cli(db, "list", "--json")
-    return f"exit {code}, {len(json.loads(listing))} stored, rejected: " + (
-        "; ".join(ln.strip()[:80] for ln in out.splitlines() if "行" in ln and ("拒" in ln or "错" in ln))[
-            :160
-        ]
-        or "-"
-    )
+    return f"exit {code}, {len(json.loads(listing))} of {len(rows) - 1} rows stored"
 
 
 def k10() -> str:
@@ -243,6 +239,12 @@ def k15() -> str:
         TMP / "files" / "slow.pdf", b"BT /F1 1 Tf 10 10 Td (" + b"a" * 400_000 + b") Tj ET"
     )
     k.analysis.self_check(BODY.format(n=1))
+    from kb.ingest.worker import idle_workers
+
+    for _ in range(240):  # a running server has its warm workers: wait for the background top-up
+        if idle_workers(int(k.config.selfcheck_memory_mb)) >= 2:
+            break
+        time.sleep(0.5)
     events: list[str] = []
 
     def hostile() -> None:
