@@ -204,8 +204,6 @@ def k13() -> str:
 
 
 def k14() -> str:
-    import resource
-
     from hostile_util import inflating_pdf
 
     from kb.errors import LimitExceededError
@@ -217,8 +215,7 @@ def k14() -> str:
         res = "read?!"
     except LimitExceededError as exc:
         res = f"refused ({exc.reason[:40]})"
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return f"{p.stat().st_size / 1e6:.1f} MB PDF inflating to 512 MB: {res}; worker peak {peak:.0f} MB"
+    return f"{p.stat().st_size / 1e6:.1f} MB PDF inflating to 512 MB: {res} (peak memory: bench_hostile.py)"
 
 
 def _kb(name: str, **overrides):
@@ -267,20 +264,40 @@ def k15() -> str:
 def k16_17() -> str:
     from streamlit.testing.v1 import AppTest
 
-    k = _kb("k16")
+    from app_pages.resources import get_kb
+
     title, applicant = "![x](http://evil.example/i.png)", "[点我](http://phish.example)"
-    p = _file("md.txt", BODY.format(n=30))
-    k.store.ingest([p], defaults={"title": title, "applicant": applicant}, analyze=False)
-    k.accounts.add_user("rev", "pw-123456", "reviewer")
+    folder = TMP / "k16in"
+    folder.mkdir()
+    (folder / "md.txt").write_text(BODY.format(n=30), encoding="utf-8")
+    (folder / "_metadata.csv").write_text(
+        _csv([["文件名", "标题", "申报单位"], ["md.txt", title, applicant]]), encoding="utf-8"
+    )
     os.environ["SCENARIO_KB_DB"] = str(TMP / "k16" / "kb.sqlite")
+    get_kb.clear()
+    k = get_kb()
+    k.init()
+    k.store.ingest([folder], analyze=False)
+    k.accounts.add_user("rev", "pw-123456", "reviewer")
     at = AppTest.from_file(str(ROOT / "app_streamlit.py"), default_timeout=120)
     at.session_state["kb_session"] = k.accounts.login("rev", "pw-123456")
-    at.query_params["page"] = "detail"
-    at.query_params["id"] = "1"
     at.run()
-    md = " ".join(str(getattr(e, "value", "")) for e in at.markdown) + " ".join(
-        str(getattr(e, "value", "")) for e in at.caption
-    )
+    at.switch_page("app_pages/detail.py")
+    at.query_params["id"] = str(k.store.list_submissions()[0].id)
+    at.run()
+    shown: list[str] = []
+
+    def walk(node: object) -> None:  # every element of the page, in columns and containers too
+        children = getattr(node, "children", None)
+        for c in children.values() if isinstance(children, dict) else []:
+            if isinstance(getattr(c, "value", None), str):
+                shown.append(c.value)
+            walk(c)
+
+    walk(at._tree)
+    md = " ".join(shown)
+    if "evil" not in md or "phish" not in md:
+        return f"the page did not show the 标题/申报单位 (attempt inconclusive; {at.exception})"
     raw = "](http" in md.replace("\\]\\(http", "")
     return (
         f"image/link Markdown in 标题/申报单位 on 申报详情: {'RENDERED' if raw else 'escaped, shown as text'}"
