@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,8 @@ from kb.errors import IngestError, LimitExceededError
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
 
-TASKS = ("docx", "pdf", "xlsx", "checks", "selfcheck")
 MEMORY_MB = 1024
 """Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
-CHECKS_MEMORY_MB = 2048
-"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
 CPU_FACTOR = 1.0
 """CPU-time limit of one request, as a multiple of its wall-time limit."""
 MAX_PARALLEL = 8
@@ -52,37 +50,33 @@ POOL_IDLE = 2
 """Idle workers kept for reuse."""
 
 
-def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
-    p = Path(path)
-    if task == "docx":
-        from kb.ingest.docx import read_docx
+def _read_docx(path: str, max_uncompressed_mb: int = 200) -> Any:
+    from kb.ingest.docx import read_docx
 
-        return read_docx(p, int(opts.get("max_uncompressed_mb", 200)))
-    if task == "pdf":
-        from kb.ingest.pdf import read_pdf_pages
+    return read_docx(Path(path), int(max_uncompressed_mb))
 
-        return read_pdf_pages(p)
-    if task == "xlsx":
-        from kb.ingest.table import iter_table_rows
 
-        return list(
-            iter_table_rows(
-                p,
-                opts.get("column_map"),
-                int(opts.get("max_uncompressed_mb", 200)),
-                int(opts.get("max_cells", 2_000_000)),
-            )
-        )
-    if task == "checks":  # ``path`` is the text itself
-        # the checks belong to the service layer; named here, not imported, so ingest does not depend on it
-        import importlib
+def _read_pdf(path: str) -> Any:
+    from kb.ingest.pdf import read_pdf_pages
 
-        return importlib.import_module("kb.service.bounded").run_checks(path, **opts)
-    if task == "selfcheck":  # ``path`` is only the label; the draft is in ``opts``
-        import importlib
+    return read_pdf_pages(Path(path))
 
-        return importlib.import_module("kb.service.bounded").run_selfcheck(**opts)
-    raise ValueError(f"unknown parse task {task!r}")
+
+def _read_xlsx(
+    path: str, column_map: Any = None, max_uncompressed_mb: int = 200, max_cells: int = 2_000_000
+) -> Any:
+    from kb.ingest.table import iter_table_rows
+
+    return list(iter_table_rows(Path(path), column_map, int(max_uncompressed_mb), int(max_cells)))
+
+
+PARSERS: dict[str, Callable[..., Any]] = {"docx": _read_docx, "pdf": _read_pdf, "xlsx": _read_xlsx}
+"""The parse tasks of ingest, by name; any other task is a function its caller hands to :func:`run_bounded`."""
+
+
+def _run_task(task: str | Callable[..., Any], arg: Any, opts: dict[str, Any]) -> Any:
+    fn = PARSERS[task] if isinstance(task, str) else task
+    return fn(arg, **opts)
 
 
 def _limit_memory(mb: int) -> None:
@@ -282,17 +276,23 @@ def idle_workers(memory_mb: int, nice: int = 0) -> int:
         return sum(w.alive() for w in _idle.get((memory_mb, nice), []))
 
 
-def _prepare(w: _Worker, task: str, label: str, prepare: dict[str, Any]) -> str:
-    """Run ``task`` with the ``prepare`` options once on this worker (not counted in any request's limits).
+Task = str | Callable[..., Any]
+Preparation = tuple[Any, dict[str, Any]]
+"""``(arg, opts)`` of a preparation run of a task; ``opts["key"]`` names it (see :func:`run_bounded`)."""
+
+
+def _prepare(w: _Worker, task: Task, prepare: Preparation) -> str:
+    """Run ``task(arg, **opts)`` of ``prepare`` once on this worker (not counted in any request's limits).
 
     Returns:
         ``ok``, ``memory`` (it ran out of memory) or ``failed``.
     """
-    key = str(prepare.get("key", ""))
+    arg, opts = prepare
+    key = str(opts.get("key", ""))
     if key in w.prepared:
         return "ok"
     try:
-        w.send((task, label, {**prepare, "cpu_s": 0}))
+        w.send((task, arg, {**opts, "cpu_s": 0}))
         status = w.conn.recv()[0] if w.conn.poll(STARTUP_TIMEOUT_S) else "failed"
     except (EOFError, OSError):
         try:
@@ -305,9 +305,7 @@ def _prepare(w: _Worker, task: str, label: str, prepare: dict[str, Any]) -> str:
     return status if status in ("ok", "memory") else "failed"
 
 
-def keep_warm(
-    task: str, label: str, n: int, *, memory_mb: int, nice: int = 0, prepare: dict[str, Any]
-) -> None:
+def keep_warm(task: Task, n: int, *, memory_mb: int, nice: int = 0, prepare: Preparation) -> None:
     """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each prepared
     with ``task`` and the ``prepare`` options (e.g. a self-check's models loaded; see :func:`run_bounded`).
 
@@ -326,7 +324,7 @@ def keep_warm(
         try:
             while idle_workers(memory_mb, nice) < n:
                 w = _Worker(memory_mb, nice)
-                if _prepare(w, task, label, prepare) != "ok":
+                if _prepare(w, task, prepare) != "ok":
                     w.kill()
                     return
                 _give_back(w)
@@ -371,39 +369,39 @@ def _memory_error(label: str, verb: str, what: str, mem: int, memory_setting: st
 
 
 def run_bounded(
-    task: str,
-    path: Path | str,
+    task: Task,
+    path: Any,
     timeout_s: float,
     *,
     memory_mb: int | None = None,
+    label: str | None = None,
     nice: int = 0,
     demote_after_s: float = 0,
-    prepare: dict[str, Any] | None = None,
+    prepare: Preparation | None = None,
     time_setting: str = "parse_timeout_s",
     memory_setting: str = "",
     **opts: Any,
 ) -> Any:
-    """Run one parser (or the text checks, or a whole self-check) in a worker process of its own, within time
-    and memory limits.
+    """Run one parser, or a function of the caller's, in a worker process of its own, within time and memory limits.
 
     Args:
-        task: ``docx`` (returns ``(text, title)``), ``pdf`` (returns ``(text, page_count)``), ``xlsx`` (returns the
-            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`), ``checks``
-            (``path`` is a text; returns :func:`nlp.checks.check_text`'s dict; opts ``kind``, ``boilerplate``,
-            ``rules_path`` and the ``check_max_*`` budgets) or ``selfcheck`` (``path`` is the label used in
-            errors; opts are those of :func:`kb.service.bounded.run_selfcheck`).
-        path: the file (the text for ``checks``).
+        task: a parser of :data:`PARSERS` by name: ``docx`` (returns ``(text, title)``), ``pdf`` (returns
+            ``(text, page_count)``), ``xlsx`` (returns the ``(row_number, {field: value})`` list of
+            :func:`kb.ingest.table.iter_table_rows`); or a module-level function ``task(path, **opts)`` that the
+            caller hands over (it reaches the worker by reference, so its module is imported there, not here:
+            the service runs the text checks and the self-check this way, see :mod:`kb.service.bounded`).
+        path: the file, or what a function of the caller's works on (a text, a draft's bytes).
         timeout_s: the wall-time limit; the CPU-time limit is ``CPU_FACTOR`` times it. ``<= 0`` runs the task in
             this process without limits.
-        memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`; :data:`CHECKS_MEMORY_MB` for
-            ``checks`` and ``selfcheck``).
+        memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`).
+        label: how errors name the input (default the path).
         nice: run it in a worker of this niceness (> 0: lower CPU priority than this process and the other
             workers; such workers form a pool of their own).
         demote_after_s: a request still running after this many seconds drops to low CPU priority (niceness
             :data:`DEMOTED_NICE`; its worker then joins the low-priority pool), so that a slow request yields the
             CPU to quick ones; 0: never.
-        prepare: options of a preparation run of the same task (with a ``key``), done once per worker before
-            its first request and outside the request's limits (e.g. loading a self-check's models).
+        prepare: ``(arg, opts)`` of a preparation run of the same task (``opts["key"]`` names it), done once per
+            worker before its first request and outside the request's limits (e.g. loading a self-check's models).
         time_setting: the setting named in the error when the time limit is hit.
         memory_setting: the setting named in the error when the memory limit is hit (none when empty).
         **opts: the task's options.
@@ -415,19 +413,19 @@ def run_bounded(
         LimitExceededError: the request ran past its wall-time, CPU-time or memory limit (the worker was ended).
         IngestError: the parser rejected the file, or the worker died while parsing it.
     """
-    if task not in TASKS:
+    if isinstance(task, str) and task not in PARSERS:
         raise ValueError(f"unknown parse task {task!r}")
-    text_task = task in ("checks", "selfcheck")
-    label = "（粘贴的正文）" if task == "checks" else str(path)
+    text_task = not isinstance(task, str)
+    arg = str(path) if isinstance(path, Path) or not text_task else path
+    label = str(path) if label is None else label
     verb = "处理" if text_task else "解析"
     what = "材料" if text_task else "文件"
     if timeout_s <= 0:
-        return _run_task(task, str(path), opts)
-    default_mb = CHECKS_MEMORY_MB if text_task else MEMORY_MB
-    mem = default_mb if memory_mb is None else int(memory_mb)
+        return _run_task(task, arg, opts)
+    mem = MEMORY_MB if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem, max(0, int(nice)))
-        ready = "ok" if prepare is None else _prepare(w, task, label, prepare)
+        ready = "ok" if prepare is None else _prepare(w, task, prepare)
         if ready != "ok":
             w.kill()
             if ready == "memory":
@@ -435,7 +433,7 @@ def run_bounded(
             raise IngestError(label, f"{verb}进程无法启动", "请稍后重试；如持续出现请检查机器负载与内存")
         ok = False
         try:
-            w.send((task, str(path), {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
+            w.send((task, arg, {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
             if not _answered(w, timeout_s, demote_after_s):
                 raise _limit_error(
                     label,

@@ -89,6 +89,7 @@ class Analysis:
                     self.kb.config.classifier_options(),
                     bool(self.kb.config.judgment),
                     label,
+                    sorted(self.kb.reference.dictionary_terms()),
                 )
             return self._specs[key]
 
@@ -372,12 +373,10 @@ class Analysis:
             "reference": reference_hits,
         }
 
-    def _selfcheck_opts(
-        self, payload: str | bytes, filename: str | None, kind: str, claimed: str | None
-    ) -> dict:
+    def _selfcheck_opts(self, filename: str | None, kind: str, claimed: str | None) -> dict[str, Any]:
+        """Keyword arguments of :func:`kb.service.bounded.run_selfcheck` (all but the draft itself)."""
         cfg = self.kb.config
         return {
-            "payload": payload,
             "filename": filename,
             "kind": kind,
             "claimed": claimed,
@@ -397,6 +396,7 @@ class Analysis:
         draft delays only itself. The pool is kept warm (models loaded) for the next requests."""
         from kb.errors import IngestError, LimitExceededError, UnsupportedFormatError
         from kb.ingest.worker import keep_warm, run_bounded
+        from kb.service.bounded import run_selfcheck
         from kb.service.store import SELF_CHECK_SUFFIXES
 
         cfg = self.kb.config
@@ -421,25 +421,26 @@ class Analysis:
         # a large draft runs at low CPU priority (a pool of its own): the others' self-checks go first
         nice = LARGE_DRAFT_NICE if size > int(cfg.selfcheck_large_kb) * 1024 else 0
         # a worker loads the models once, outside the request's budget (its "preparation")
-        prepare = self._selfcheck_opts(WARM_DRAFT, None, "scenario", None)
-        prepare["key"] = prepare["spec"]["key"]
+        warm_opts = self._selfcheck_opts(None, "scenario", None)
+        prepare = (WARM_DRAFT, {**warm_opts, "key": warm_opts["spec"]["key"]})
         res = run_bounded(
-            "selfcheck",
-            label,
+            run_selfcheck,
+            payload,
             timeout,
             memory_mb=memory,
+            label=label,
             nice=nice,
             demote_after_s=float(cfg.selfcheck_demote_s),
             prepare=prepare,
             time_setting="selfcheck_timeout_s",
             memory_setting="selfcheck_memory_mb",
-            **self._selfcheck_opts(payload, name, kind, claimed),
+            **self._selfcheck_opts(name, kind, claimed),
         )
         if timeout > 0:  # the next requests find a warm worker even after a slow or ended one
             warm = int(cfg.selfcheck_workers)
-            keep_warm("selfcheck", "（预热）", warm, memory_mb=memory, prepare=prepare)
+            keep_warm(run_selfcheck, warm, memory_mb=memory, prepare=prepare)
             if nice:
-                keep_warm("selfcheck", "（预热）", 1, memory_mb=memory, nice=nice, prepare=prepare)
+                keep_warm(run_selfcheck, 1, memory_mb=memory, nice=nice, prepare=prepare)
         if not res["text"].strip():
             if name:
                 raise IngestError(name, "文件中没有可用正文", "请检查文件，或直接粘贴正文")

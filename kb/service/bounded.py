@@ -1,6 +1,9 @@
 """Analysis that runs in a bounded worker process (:mod:`kb.ingest.worker`): the text checks of an untrusted text,
 and the whole applicant self-check (parse, checks, classification).
 
+:func:`run_checks` and :func:`run_selfcheck` are handed to :func:`kb.ingest.worker.run_bounded` as the task; the
+worker receives them by reference and imports this module itself, so ingest never imports the service layer.
+
 The functions here are also what the server process uses to build its own classifier, so a self-check in a
 worker ranks exactly as a stored analysis does. A worker keeps the classifiers it built (by their spec's key), so
 only its first self-check pays for the build.
@@ -15,6 +18,9 @@ from typing import Any
 
 from kb.config import DATA_DIR
 
+CHECKS_MEMORY_MB = 2048
+"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
+
 _CLASSIFIERS: dict[str, Any] = {}  # in a worker process: classifier by spec key
 _KEEP_CLASSIFIERS = 2
 
@@ -24,11 +30,19 @@ def run_checks(
     kind: str = "scenario",
     boilerplate: list[str] | None = None,
     rules_path: str | None = None,
+    terms: list[str] | None = None,
     **budgets: int,
 ) -> dict[str, Any]:
     """:func:`nlp.checks.check_text` as a plain dict (what the worker sends back); ``budgets`` are its
-    ``check_max_*`` size budgets."""
+    ``check_max_*`` size budgets.
+
+    ``terms``: the word-segmentation terms of the editions in use (``KB.reference.dictionary_terms()``), so that
+    the worker segments as the knowledge base's own process does (none: the shipped domain dictionary alone).
+    """
     from nlp.checks import check_text, load_rules
+    from nlp.text import use_domain_terms
+
+    use_domain_terms(terms or ())
 
     return check_text(
         text, kind=kind, boilerplate=boilerplate or (), rules=load_rules(rules_path), **budgets
@@ -58,10 +72,12 @@ def classifier_spec(
     options: dict[str, Any],
     judgment: bool,
     edition: str,
+    terms: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything a classifier is built from, with ``key`` (a digest of it): what a worker needs to build the
-    same classifier as the server."""
+    same classifier as the server (``terms``: the segmentation terms of the editions in use)."""
     spec = {
+        "terms": sorted(terms or ()),
         "entries": list(entries),
         "tasks": list(tasks),
         "examples": {k: list(v) for k, v in sorted(examples.items())},
@@ -160,8 +176,8 @@ def run_selfcheck(
     from nlp.normalize import normalize_display
 
     if key:
+        run_checks(str(payload), kind, boilerplate, rules_path, spec["terms"], **check_options)
         _classifier(spec)
-        run_checks(str(payload), kind, boilerplate, rules_path, **check_options)
         return None
 
     text = normalize_display(_draft_text(payload, filename, max_uncompressed_mb))
@@ -170,7 +186,7 @@ def run_selfcheck(
     truncated = 0 < max_text_chars < len(text)
     if truncated:
         text = text[:max_text_chars]
-    check = run_checks(text, kind, boilerplate, rules_path, **check_options)
+    check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
     classify = _classifier(spec).classify(text, kind=kind, claimed=claimed or None).to_dict()
     classify["edition"] = spec["edition"]
     return {"text": text, "truncated": truncated, "check": check, "classify": classify}
