@@ -18,9 +18,6 @@ from typing import Any
 
 from kb.config import DATA_DIR
 
-CHECKS_MEMORY_MB = 2048
-"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
-
 _CLASSIFIERS: dict[str, Any] = {}  # in a worker process: classifier by spec key
 _KEEP_CLASSIFIERS = 2
 
