@@ -355,7 +355,8 @@ class Similarity:
             from kb.service.same_project import add_same_project
 
             ids = set(eng.meta)
-            add_same_project(rep, [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids])
+            subs = [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids]
+            add_same_project(rep, subs, eng, Path(self.kb.config.index_path) / "same_project_facts.json")
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two threads may sweep at once

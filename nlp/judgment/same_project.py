@@ -61,6 +61,8 @@ _COMMON_LATIN = {
     "SRM",
     "CRM",
 }
+#: version of ``extract_facts``'s output (cached facts of another version are extracted again)
+FACTS_VERSION = 1
 FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
 
 _LAC_LOCK = threading.Lock()
@@ -97,6 +99,13 @@ class Facts:
     locs: set[str] = field(default_factory=set)
     figures: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {k: sorted(getattr(self, k)) for k in ("orgs", "locs", "figures", "names")}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Facts:
+        return cls(*(set(d.get(k, ())) for k in ("orgs", "locs", "figures", "names")))
 
 
 def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 6000) -> Facts:
@@ -173,44 +182,37 @@ def evidence(fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool) -> P
     )
 
 
-class Neighbourhood:
-    """Character TF-IDF neighbours of a collection: candidate pairs with cosine, margin and mutuality.
+def neighbour_candidates(nbr: Any) -> dict[tuple[int, int], tuple[float, float, bool]]:
+    """Candidate pairs from the similarity engine's neighbours (``nlp.similarity.sweep.Neighbours``).
 
-    Args:
-        texts: the collection.
-        k: neighbours per text.
+    Returns:
+        ``{(a, b): (cos, margin, mutual)}`` for ids a < b where one is among the other's nearest neighbours;
+        ``margin`` is the pair's ratio margin (Artetxe & Schwenk), ``mutual`` whether each is among the
+        other's neighbours.
     """
+    ids, nb, sc = nbr.ids.tolist(), nbr.nb, nbr.sc
+    margin = nbr.margin()
+    sets = {i: {int(j) for j in row if j >= 0} for i, row in zip(ids, nb, strict=True)}
+    out: dict[tuple[int, int], tuple[float, float, bool]] = {}
+    for r, i in enumerate(ids):
+        for c in range(nb.shape[1]):
+            j = int(nb[r, c])
+            if j < 0 or sc[r, c] <= 0:
+                continue
+            key = (min(i, j), max(i, j))
+            if key not in out:
+                out[key] = (float(sc[r, c]), float(margin[r, c]), i in sets.get(j, ()) and j in sets[i])
+    return out
 
-    def __init__(self, texts: Sequence[str], k: int = 10) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.k = k
-        vec = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=200000
-        )
-        self.X = vec.fit_transform(list(texts))
-        n = self.X.shape[0]
-        self.nbrs: list[list[tuple[int, float]]] = []
-        for start in range(0, n, 512):
-            sims = (self.X[start : start + 512] @ self.X.T).toarray()
-            for r, row in enumerate(sims):
-                row[start + r] = -1.0
-                top = np.argsort(-row)[:k]
-                self.nbrs.append([(int(j), float(row[j])) for j in top if row[j] > 0])
-        self.mean_nn = np.array([np.mean([c for _, c in nb]) if nb else 0.0 for nb in self.nbrs])
+def collection_engine(texts: Sequence[str]) -> Any:
+    """A similarity engine over ``texts`` (ids 0..n-1) built as the knowledge base builds its own (``tfidf``)."""
+    from nlp.similarity.engine import SimilarityEngine
 
-    def candidates(self) -> dict[tuple[int, int], tuple[float, float, bool]]:
-        """``{(i, j): (cos, margin, mutual)}`` for i < j among each other's k nearest neighbours."""
-        sets = [{j for j, _ in nb} for nb in self.nbrs]
-        out: dict[tuple[int, int], tuple[float, float, bool]] = {}
-        for i, nb in enumerate(self.nbrs):
-            for j, c in nb:
-                key = (min(i, j), max(i, j))
-                if key in out:
-                    continue
-                denom = (self.mean_nn[i] + self.mean_nn[j]) / 2
-                out[key] = (c, c / denom if denom > 0 else 0.0, i in sets[j] and j in sets[i])
-        return out
+    eng = SimilarityEngine("tfidf", index_backend="numpy")
+    for n, t in enumerate(texts):
+        eng.add(n, t)
+    return eng
 
 
 class SameProjectModel:
@@ -286,7 +288,7 @@ class PairSet:
 
 
 def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
-    """Candidates (mutual k-nearest character-TF-IDF neighbours) and evidence among ``records``.
+    """Candidates (each text's k nearest neighbours in the similarity engine) and evidence among ``records``.
 
     Args:
         records: ``nlp.judgment.corpus.RealRecord``s of one split (all of them: non-scenario texts are distractors).
@@ -294,13 +296,15 @@ def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
     """
     from nlp.judgment.corpus import project_pairs
 
-    nb = Neighbourhood([r.text for r in records], k=k)
+    nbr = collection_engine([r.text for r in records]).neighbours(k)
     facts = [extract_facts(r.text, [r.company] if r.company else []) for r in records]
-    cands = nb.candidates()
+    cands = neighbour_candidates(nbr)
     pairs = sorted(cands)
     ev = [evidence(facts[i], facts[j], *cands[(i, j)]) for i, j in pairs]
     same, amb = project_pairs(records)
-    return PairSet([r.id for r in records], pairs, ev, same, amb, nb.nbrs)
+    nn = [[(int(j), float(c)) for j, c in zip(row_nb, row_sc, strict=True) if j >= 0]
+          for row_nb, row_sc in zip(nbr.nb, nbr.sc, strict=True)]  # fmt: skip
+    return PairSet([r.id for r in records], pairs, ev, same, amb, nn)
 
 
 def families(links: Sequence[tuple[str, str]]) -> list[set[str]]:
@@ -345,6 +349,22 @@ def naive_links(ps: PairSet, margin: float = 0.02) -> list[tuple[str, str]]:
         if len(nb) >= 2 and nb[0][1] - nb[1][1] >= margin:
             out.append(ps.key(i, nb[0][0]))
     return out
+
+
+def choose_family_threshold(ps: PairSet, model: SameProjectModel, precision: float = 0.9) -> float:
+    """Set ``model.threshold`` to the lowest probability whose FAMILIES (connected components of the links) reach
+    ``precision`` on these pairs: a link between two projects of one company (ambiguous, not fitted) can chain
+    two true families into one, which pair-level precision does not see.
+    """
+    p = model.probability(ps.evidence)
+    best, best_recall = 1.0, -1.0
+    for t in sorted({round(float(v), 4) for v in p}, reverse=True):
+        links = [ps.key(i, j) for (i, j), v in zip(ps.pairs, p, strict=True) if v >= t]
+        sc = score_links(ps, links)
+        if sc["precision"] is not None and sc["precision"] >= precision and (sc["recall"] or 0) >= best_recall:
+            best, best_recall = t, sc["recall"] or 0
+    model.threshold = best
+    return best
 
 
 def model_links(ps: PairSet, model: SameProjectModel) -> list[tuple[str, str]]:
