@@ -91,7 +91,9 @@ def add_same_project(rep: dict[str, Any], subs: list[Any], eng: Any, facts_path:
         stats["same_project"] = {"pairs": 0, "skipped": "no model" if model is None else "fewer than 2 texts"}
         return
     by_id = {s.id: s for s in subs}
-    cands = {k: v for k, v in neighbour_candidates(eng.neighbours()).items() if k[0] in by_id and k[1] in by_id}
+    cands = {
+        k: v for k, v in neighbour_candidates(eng.neighbours()).items() if k[0] in by_id and k[1] in by_id
+    }
     cache = FactsCache(facts_path)
     facts: dict[int, Any] = {}
     linked = {(p["a"], p["b"]) for p in rep.get("pairs", [])} | {

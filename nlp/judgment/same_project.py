@@ -361,7 +361,11 @@ def choose_family_threshold(ps: PairSet, model: SameProjectModel, precision: flo
     for t in sorted({round(float(v), 4) for v in p}, reverse=True):
         links = [ps.key(i, j) for (i, j), v in zip(ps.pairs, p, strict=True) if v >= t]
         sc = score_links(ps, links)
-        if sc["precision"] is not None and sc["precision"] >= precision and (sc["recall"] or 0) >= best_recall:
+        if (
+            sc["precision"] is not None
+            and sc["precision"] >= precision
+            and (sc["recall"] or 0) >= best_recall
+        ):
             best, best_recall = t, sc["recall"] or 0
     model.threshold = best
     return best

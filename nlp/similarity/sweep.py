@@ -39,7 +39,9 @@ class Neighbours:
         valid = self.nb >= 0
         a = np.broadcast_to(self.ids[:, None], self.nb.shape)
         order = np.argsort(self.ids)
-        at = np.clip(np.searchsorted(self.ids, np.where(valid, self.nb, a), sorter=order), 0, len(self.ids) - 1)
+        at = np.clip(
+            np.searchsorted(self.ids, np.where(valid, self.nb, a), sorter=order), 0, len(self.ids) - 1
+        )
         denom = (self.knn[:, None] + self.knn[order[at]]) / 2
         return np.divide(self.sc, denom, out=np.zeros_like(self.sc), where=valid & (denom > 0))
 
