@@ -83,7 +83,7 @@ def add_same_project(rep: dict[str, Any], subs: list[Any], eng: Any, facts_path:
         eng: the similarity engine the sweep ran on (its neighbours are the candidates).
         facts_path: the facts cache file (None: no cache).
     """
-    from nlp.judgment.same_project import evidence, families, neighbour_candidates
+    from nlp.judgment.same_project import OrgFrequency, evidence, families, neighbour_candidates
 
     stats = rep.setdefault("stats", {})
     model = load_same_project_model()
@@ -95,7 +95,10 @@ def add_same_project(rep: dict[str, Any], subs: list[Any], eng: Any, facts_path:
         k: v for k, v in neighbour_candidates(eng.neighbours()).items() if k[0] in by_id and k[1] in by_id
     }
     cache = FactsCache(facts_path)
-    facts: dict[int, Any] = {}
+    # every text's facts: organisation frequencies are over the whole collection (partners shared by many weigh little)
+    facts = {s.id: cache.facts(s.text, s.meta.applicant or "") for s in subs}
+    cache.save({cache.key(s.text, s.meta.applicant or "") for s in subs})
+    freq = OrgFrequency(list(facts.values()))
     linked = {(p["a"], p["b"]) for p in rep.get("pairs", [])} | {
         (p["b"], p["a"]) for p in rep.get("pairs", [])
     }
@@ -103,11 +106,7 @@ def add_same_project(rep: dict[str, Any], subs: list[Any], eng: Any, facts_path:
     keys = sorted(cands)
     evs = []
     for i, j in keys:
-        for x in (i, j):
-            if x not in facts:
-                facts[x] = cache.facts(by_id[x].text, by_id[x].meta.applicant or "")
-        evs.append(evidence(facts[i], facts[j], *cands[(i, j)]))
-    cache.save({cache.key(s.text, s.meta.applicant or "") for s in subs})
+        evs.append(evidence(facts[i], facts[j], *cands[(i, j)], freq=freq))
     probs = model.probability(evs)
     for (a, b), ev, p in zip(keys, evs, probs, strict=True):
         if p < model.threshold or (a, b) in linked:

@@ -63,8 +63,22 @@ _COMMON_LATIN = {
     "CRM",
 }
 #: version of ``extract_facts``'s output (cached facts of another version are extracted again)
-FACTS_VERSION = 2
-FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
+FACTS_VERSION = 3
+FEATURES = (
+    "org_idf",
+    "applicant_same",
+    "applicant_diff",
+    "loc",
+    "figures",
+    "names",
+    "cos",
+    "margin",
+    "mutual",
+)
+#: the 申报单位 field of an application form (its value is the applicant)
+_APPLICANT_FIELD = rx.compile(
+    "(?:申报单位|申报企业|企业名称|单位名称)(?:名称)?[：:][ \t　]*([^\n\r，,；;（(]{4,40})"
+)
 
 _LAC_LOCK = threading.Lock()
 _LAC: Any = None
@@ -91,13 +105,20 @@ class Facts:
     locs: set[str] = field(default_factory=set)
     figures: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    #: the applicant's company key: the metadata applicant, else the 申报单位 field, else the organisation the text
+    #: names most often (at least twice); "" when none is known. Other organisations are partners, vendors, awards.
+    applicant: str = ""
 
-    def to_dict(self) -> dict[str, list[str]]:
-        return {k: sorted(getattr(self, k)) for k in ("orgs", "locs", "figures", "names")}
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {k: sorted(getattr(self, k)) for k in ("orgs", "locs", "figures", "names")}
+        d["applicant"] = self.applicant
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
-        return cls(*(set(d.get(k, ())) for k in ("orgs", "locs", "figures", "names")))
+        f = cls(*(set(d.get(k, ())) for k in ("orgs", "locs", "figures", "names")))
+        f.applicant = d.get("applicant", "")
+        return f
 
 
 def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 6000) -> Facts:
@@ -106,13 +127,26 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
     for c in companies:
         if c and c.strip():
             f.orgs.add(company_key(c))
+            f.applicant = f.applicant or company_key(c)
+    if not f.applicant:
+        m = _APPLICANT_FIELD.search(text[:max_chars])
+        if m:
+            f.applicant = company_key(m.group(1).strip())
+            f.orgs.add(f.applicant)
+    counts: dict[str, int] = {}
     lac = _lac()
     if lac:
         for word, tag in lac.run(text[:max_chars]):
             if tag == "ORG" and len(word) >= 2:
-                f.orgs.add(company_key(word))
+                k = company_key(word)
+                f.orgs.add(k)
+                counts[k] = counts.get(k, 0) + 1
             elif tag == "LOC" and len(word) >= 2:
                 f.locs.add(word)
+    if not f.applicant and counts:
+        top = max(counts, key=lambda k: counts[k])  # first of the most frequent (dicts keep insertion order)
+        if counts[top] >= 2 and len(top) >= 2:
+            f.applicant = top
     for m in _FIG.finditer(text):
         v = m.group(0).replace("，", ",").replace("．", ".")
         num = re.sub("[^0-9.]", "", v)
@@ -129,11 +163,35 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
     return f
 
 
+def same_org(x: str, y: str) -> bool:
+    """Two normalised organisation names name one organisation (one contains the other)."""
+    return len(x) >= 2 and len(y) >= 2 and (x in y or y in x)
+
+
+class OrgFrequency:
+    """Document frequency of organisation names over a collection's facts: a name most texts share (a vendor, a
+    ministry, an award) says little about the project; a rare one says much.
+
+    ``weight(name)`` is the normalised inverse document frequency ``log(N / df) / log(N)`` in [0, 1].
+    """
+
+    def __init__(self, facts: Sequence[Facts]) -> None:
+        self.n = max(len(facts), 2)
+        self.df: dict[str, int] = {}
+        for f in facts:
+            for o in f.orgs:
+                self.df[o] = self.df.get(o, 0) + 1
+
+    def weight(self, name: str) -> float:
+        df = max(self.df.get(name, 1), 1)
+        return float(np.log(self.n / df) / np.log(self.n))
+
+
 def _org_overlap(a: set[str], b: set[str]) -> list[str]:
     out = []
     for x in a:
         for y in b:
-            if len(x) >= 2 and len(y) >= 2 and (x in y or y in x):
+            if same_org(x, y):
                 out.append(x if len(x) <= len(y) else y)
     return sorted(set(out))
 
@@ -150,27 +208,51 @@ class PairEvidence:
     margin: float
     mutual: bool
     probability: float = 0.0
+    #: sum of the shared organisations' normalised IDF (one per organisation, names that contain each other once)
+    org_idf: float = 0.0
+    #: the two applicants: "same", "different" or "unknown" (one or both not known)
+    applicant: str = "unknown"
+    applicants: tuple[str, str] = ("", "")
 
     def vector(self) -> np.ndarray:
-        return np.array([min(len(self.orgs), 3), min(len(self.locs), 3), min(len(self.figures), 5),
+        return np.array([min(self.org_idf, 3.0), float(self.applicant == "same"),
+                         float(self.applicant == "different"), min(len(self.locs), 3), min(len(self.figures), 5),
                          min(len(self.names), 3), self.cos, self.margin, float(self.mutual)])  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {"orgs": self.orgs, "locs": self.locs, "figures": self.figures, "names": self.names,
                 "cos": round(self.cos, 4), "margin": round(self.margin, 4), "mutual": self.mutual,
-                "probability": round(self.probability, 4)}  # fmt: skip
+                "org_idf": round(self.org_idf, 4), "applicant": self.applicant,
+                "applicants": list(self.applicants), "probability": round(self.probability, 4)}  # fmt: skip
 
 
-def evidence(fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool) -> PairEvidence:
-    """The evidence of one pair from the two texts' facts and their neighbourhood figures."""
+def evidence(
+    fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool, freq: OrgFrequency | None = None
+) -> PairEvidence:
+    """The evidence of one pair from the two texts' facts and their neighbourhood figures.
+
+    Args:
+        freq: organisation frequencies of the collection (None: every shared organisation weighs 1).
+    """
+    orgs = _org_overlap(fa.orgs, fb.orgs)
+    # one weight per organisation: a short name contained in a longer shared one is the same organisation
+    distinct = [o for o in orgs if not any(o != p and same_org(o, p) and len(p) < len(o) for p in orgs)]
+    org_idf = sum(freq.weight(o) if freq else 1.0 for o in distinct)
+    if fa.applicant and fb.applicant:
+        applicant = "same" if same_org(fa.applicant, fb.applicant) else "different"
+    else:
+        applicant = "unknown"
     return PairEvidence(
-        _org_overlap(fa.orgs, fb.orgs),
+        orgs,
         sorted(fa.locs & fb.locs),
         sorted(fa.figures & fb.figures),
         sorted(fa.names & fb.names),
         float(cos),
         float(margin),
         bool(mutual),
+        org_idf=float(org_idf),
+        applicant=applicant,
+        applicants=(fa.applicant, fb.applicant),
     )
 
 
@@ -292,7 +374,8 @@ def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
     facts = [extract_facts(r.text, [r.company] if r.company else []) for r in records]
     cands = neighbour_candidates(nbr)
     pairs = sorted(cands)
-    ev = [evidence(facts[i], facts[j], *cands[(i, j)]) for i, j in pairs]
+    freq = OrgFrequency(facts)
+    ev = [evidence(facts[i], facts[j], *cands[(i, j)], freq=freq) for i, j in pairs]
     same, amb = project_pairs(records)
     nn = [[(int(j), float(c)) for j, c in zip(row_nb, row_sc, strict=True) if j >= 0]
           for row_nb, row_sc in zip(nbr.nb, nbr.sc, strict=True)]  # fmt: skip
