@@ -63,7 +63,7 @@ _COMMON_LATIN = {
     "CRM",
 }
 #: version of ``extract_facts``'s output (cached facts of another version are extracted again)
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 FEATURES = (
     "org_idf",
     "applicant_same",
@@ -154,7 +154,13 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
             x = float(num) if num and num.count(".") <= 1 else None
         except ValueError:
             x = None
-        if x is None or (1900 <= x <= 2100) or (x <= 10 and "%" not in v) or x in (50.0, 100.0):
+        big_unit = any(u in v for u in ("万", "亿"))  # 2.3亿元, 1.5万吨: small numbers, telling amounts
+        if (
+            x is None
+            or (1900 <= x <= 2100)
+            or (x <= 10 and "%" not in v and not big_unit)
+            or x in (50.0, 100.0)
+        ):
             continue
         f.figures.add(v.replace(",", ""))
     f.names.update(m.group(1) for m in _QUOTED.finditer(text))

@@ -1,0 +1,84 @@
+"""Same project, different words, in a real SQLite knowledge base: two texts about one project of one applicant with
+no shared passage get SIM002 in `check`; 30 hand-made near misses (same industry and scenario, different firms and
+projects, tests/data/near_miss_pairs.json) get neither SIM001 nor SIM002."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.models import Metadata
+from kb.service.sim_findings import similarity_review
+
+NEAR_MISS = json.loads((Path(__file__).parent / "data" / "near_miss_pairs.json").read_text(encoding="utf-8"))
+
+# One fictitious applicant's one project, told twice in different words: an application form and a later progress
+# report. They share the applicant, the line's name and its figures, never a sentence.
+FORM = (
+    "一、申报单位\n示例恒远轴承有限公司，主要生产汽车轮毂轴承。\n"
+    "二、项目概况\n项目名称为“套圈智能磨削示范线”。原有磨削工序依靠人工上下料和离线抽检，尺寸一致性差。\n"
+    "三、建设内容\n新建磨削线配置桁架机械手十六台、在线主动测量仪二十四套，砂轮修整参数由系统按批次下发，"
+    "测量结果实时反馈补偿磨削进给。\n"
+    "四、实施成效\n套圈尺寸分散度缩小42%，单线用工由38人减至11人，年新增产能180万套，项目总投资1.35亿元。"
+)
+REPORT = (
+    "示例恒远轴承有限公司近日通报了“套圈智能磨削示范线”的运行情况。这条线投用一年来，"
+    "上下料全部交给机械手完成，每个套圈磨完即由主动量仪测量，数据回传后自动修正下一件的进给量。"
+    "公司介绍，线上操作人员已经从38人缩减到11人，尺寸波动较过去收窄42%，"
+    "每年可多出产品180万套。整条线共投入资金1.35亿元，下一步计划把经验复制到滚子车间。"
+)
+
+
+def _add_near_misses(kb) -> list[tuple[int, int]]:
+    ids = []
+    for p in NEAR_MISS["pairs"]:
+        a = kb.store.add_text(p["a"]["text"], Metadata(title=p["scenario"], applicant=p["a"]["applicant"]))
+        b = kb.store.add_text(p["b"]["text"], Metadata(title=p["scenario"], applicant=p["b"]["applicant"]))
+        ids.append((a, b))
+    return ids
+
+
+def test_near_miss_fixture_is_30_pairs_of_different_fictitious_firms():
+    pairs = NEAR_MISS["pairs"]
+    assert len(pairs) == 30
+    for p in pairs:
+        assert p["a"]["applicant"] != p["b"]["applicant"]
+        assert p["a"]["applicant"].startswith("示例") and p["b"]["applicant"].startswith("示例")
+        assert p["a"]["applicant"] in p["a"]["text"] and p["b"]["applicant"] in p["b"]["text"]
+
+
+@pytest.fixture()
+def loaded(kb):
+    pairs = _add_near_misses(kb)
+    form = kb.store.add_text(FORM, Metadata(title="套圈智能磨削示范线", applicant="示例恒远轴承有限公司"))
+    report = kb.store.add_text(REPORT, Metadata(title="磨削线运行一年", applicant="示例恒远轴承有限公司"))
+    rep = kb.similarity.dupes()  # the stored sweep, with its same-project links, is what SIM002 reads
+    return kb, pairs, form, report, rep
+
+
+def test_same_project_without_shared_passage_gets_sim002(loaded, run_cli):
+    kb, _, form, report, rep = loaded
+    # no shared passage: the pair is not a copy, only the same-project judgment can link it
+    al = kb.similarity.pair(form, report)
+    assert al["level"] not in ("identical", "minor_edits", "paraphrase")
+    link = [p for p in rep["pairs"] if {p["a"], p["b"]} == {form, report}]
+    assert link and link[0]["level"] == "same_project"
+    ev = link[0]["evidence"]
+    assert ev["applicant"] == "same" and "1.35亿元" in ev["figures"]
+    out = json.loads(run_cli("check", str(report), "--json").output)
+    sim2 = [f for f in out["findings"] if f["code"] == "SIM002"]
+    assert sim2 and sim2[0]["severity"] == "warning" and sim2[0]["detail"]["other"] == form
+    assert "1.35亿元" in sim2[0]["message"]
+
+
+def test_thirty_near_miss_pairs_get_no_sim001_or_sim002(loaded):
+    kb, pairs, _, _, rep = loaded
+    near = {x for p in pairs for x in p}
+    linked = [p for p in rep["pairs"] if p["a"] in near and p["b"] in near]
+    assert linked == []
+    for a, b in pairs:
+        for sid in (a, b):
+            codes = [f["code"] for f in similarity_review(kb, sid)["findings"]]
+            assert "SIM001" not in codes and "SIM002" not in codes, (sid, codes)
