@@ -94,3 +94,34 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
         "formula": "复制比 = 与其他材料共享段落的规范化字符数 ÷ 本文规范化字符数（套话段落另计）",
     }
     return {"report": report, "findings": findings}
+
+
+def sweep_codes(kb: Any, sweep: dict[str, Any]) -> dict[int, list[str]]:
+    """SIM001 / SIM002 per submission from a duplicate sweep's pairs, by the rules' thresholds (the inbox column).
+
+    The sweep's similarity is symmetric (boilerplate excluded); ``check`` measures each text's own share, so the two
+    may differ near a threshold. Never sweeps: the caller passes the sweep it has.
+    """
+    from nlp.checks import load_rules
+
+    rules = load_rules(kb.config.rules_path).rules
+    r1, r2 = rules.get("SIM001"), rules.get("SIM002")
+    out: dict[int, set[str]] = {}
+    for p in sweep.get("pairs", []):
+        level, share = p.get("level"), float(p.get("similarity") or 0.0)
+        code = None
+        if level != "same_project" and r1 and r1.enabled and share >= float(r1.params.get("min_share", 0.4)):
+            code = "SIM001"
+        elif (
+            r2
+            and r2.enabled
+            and (
+                level == "same_project"
+                or (level == "paraphrase" and share >= float(r2.params.get("min_share", 0.15)))
+            )
+        ):
+            code = "SIM002"
+        if code:
+            for x in (int(p["a"]), int(p["b"])):
+                out.setdefault(x, set()).add(code)
+    return {x: sorted(c) for x, c in out.items()}
