@@ -68,6 +68,10 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
         other = p["b"] if p["a"] == sid else p["a"]
         ev = p.get("evidence", {})
         bits = []
+        if ev.get("applicant") == "same":
+            bits.append("申报单位相同")
+        elif ev.get("applicant") == "different":
+            bits.append("申报单位不同：" + " / ".join(x for x in ev.get("applicants", []) if x))
         if ev.get("orgs"):
             bits.append("共同的单位名称：" + "、".join(ev["orgs"][:4]))
         if ev.get("figures"):
