@@ -433,23 +433,26 @@ def naive_links(ps: PairSet, margin: float = 0.02) -> list[tuple[str, str]]:
 
 
 def choose_family_threshold(ps: PairSet, model: SameProjectModel, precision: float = 0.9) -> float:
-    """Set ``model.threshold`` to the lowest probability whose FAMILIES (connected components of the links) reach
-    ``precision`` on these pairs: a link between two projects of one company (ambiguous, not fitted) can chain
-    two true families into one, which pair-level precision does not see.
+    """Set ``model.threshold`` for the FAMILIES (connected components of the links) on these pairs: among the
+    thresholds whose families reach ``precision`` with the highest recall, the middle of their range (the widest
+    margin on both sides: the lowest such threshold sits just above the strongest false link, the highest just below
+    the weakest true one). Family precision, not pair precision: a link between two projects of one company
+    (ambiguous, not fitted) can chain two true families into one, which pair-level precision does not see.
     """
     p = model.probability(ps.evidence)
-    best, best_recall = 1.0, -1.0
+    ok: list[tuple[float, float]] = []
     for t in sorted({round(float(v), 4) for v in p}, reverse=True):
         links = [ps.key(i, j) for (i, j), v in zip(ps.pairs, p, strict=True) if v >= t]
         sc = score_links(ps, links)
-        if (
-            sc["precision"] is not None
-            and sc["precision"] >= precision
-            and (sc["recall"] or 0) >= best_recall
-        ):
-            best, best_recall = t, sc["recall"] or 0
-    model.threshold = best
-    return best
+        if sc["precision"] is not None and sc["precision"] >= precision:
+            ok.append((t, sc["recall"] or 0.0))
+    if not ok:
+        model.threshold = 1.0
+        return 1.0
+    best = max(r for _, r in ok)
+    ts = [t for t, r in ok if r == best]
+    model.threshold = round((min(ts) + max(ts)) / 2, 4)
+    return model.threshold
 
 
 def model_links(ps: PairSet, model: SameProjectModel) -> list[tuple[str, str]]:
