@@ -315,17 +315,6 @@ class SameProjectModel:
             return np.zeros(0)
         return self.model.predict_proba(np.stack([e.vector() for e in evidence_list]))[:, 1]
 
-    def choose_threshold(self, probs: np.ndarray, same: Sequence[bool], precision: float = 0.9) -> float:
-        """Lowest threshold whose precision on these pairs is ≥ ``precision`` (highest recall)."""
-        y = np.asarray(same, dtype=bool)
-        best = 1.0
-        for t in sorted(set(np.round(probs, 4)), reverse=True):
-            pred = probs >= t
-            if pred.sum() and y[pred].mean() >= precision:
-                best = float(t)
-        self.threshold = best
-        return best
-
     def to_dict(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "coef": self.model.coef_.ravel().round(4).tolist(),
                 "intercept": round(float(self.model.intercept_[0]), 4), "threshold": self.threshold}  # fmt: skip
