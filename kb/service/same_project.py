@@ -59,7 +59,9 @@ class FactsCache:
             return
         self.data = {k: v for k, v in self.data.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two threads may sweep at once
+        tmp = self.path.with_suffix(
+            f".{os.getpid()}-{threading.get_ident()}.tmp"
+        )  # two threads may sweep at once
         tmp.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.path)
 
