@@ -192,21 +192,27 @@ class Reviews:
         out["decision"] = hist[-1] if hist else {"status": "待审", "note": "", "reviewer": ""}
         out["labels"] = [lab for lab in self.kb.storage.labels() if lab["submission_id"] == sub.id]
         out["similar"], out["similar_error"] = [], ""
+        similar = None
         try:
-            out["similar"] = self.kb.similarity.similar(sub.id, k=10).get("matches", [])
+            similar = self.kb.similarity.similar(sub.id, k=10)
+            out["similar"] = similar.get("matches", [])
         except Exception as exc:
             out["similar_error"] = f"相似材料暂不可用：{exc}"
         out["similar_reference"] = self.kb.similarity.reference_hits(sub.text)
-        out["similarity_review"] = self._similarity_review(sub.id)
+        out["similarity_review"] = self._similarity_review(sub.id, similar)
         return out
 
-    def _similarity_review(self, sid: int) -> dict[str, Any]:
+    def _similarity_review(self, sid: int, similar: dict[str, Any] | None = None) -> dict[str, Any]:
         """The similarity report (总文字复制比 …) and SIM findings (``kb.service.sim_findings``); empty when the
-        index is unavailable."""
+        index is unavailable.
+
+        Args:
+            similar: ``kb.similarity.similar(sid, k=10)`` when the caller has it (not computed twice).
+        """
         from kb.service.sim_findings import similarity_review
 
         try:
-            return similarity_review(self.kb, sid)
+            return similarity_review(self.kb, sid, similar)
         except Exception as exc:
             log.info("no similarity review for #%s: %s", sid, exc)
             return {"report": None, "findings": []}

@@ -15,8 +15,11 @@ LEVEL_ZH = {"identical": "完全相同", "minor_edits": "少量改动", "paraphr
             "partial": "部分重合", "unrelated": "不相关"}  # fmt: skip
 
 
-def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
+def similarity_review(kb: Any, sid: int, similar: dict[str, Any] | None = None) -> dict[str, Any]:
     """The similarity block and SIM findings of a stored submission.
+
+    Args:
+        similar: ``kb.similarity.similar(sid, k=10)`` when the caller has it already (not computed twice).
 
     Returns:
         ``{"report": {总文字复制比 …}, "findings": [...]}``; ``report`` is None when the index lacks the text.
@@ -26,7 +29,7 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
     rules = load_rules(kb.config.rules_path).rules
     sub = kb.store.get(sid)
     try:
-        rep = kb.similarity.similar(sid, k=10)
+        rep = similar if similar is not None else kb.similarity.similar(sid, k=10)
     except KBError:
         return {"report": None, "findings": []}
     sources = []
