@@ -145,16 +145,17 @@ with right.container(border=True):
     st.download_button(
         "评审档案（PDF）", data=lambda: kb.reports.dossier_pdf(sid), file_name=f"评审档案_{sid}.pdf",
         mime="application/pdf", key="dl_pdf", icon=":material/picture_as_pdf:", width="stretch",
+        on_click="ignore",  # a download needs no rerun of the page (its similarity review is not free)
     )  # fmt: skip
     st.download_button(
         "评审档案（网页版）", data=lambda: kb.reports.dossier_html(sid).encode("utf-8"),
         file_name=f"评审档案_{sid}.html", mime="text/html", key="dl_html", icon=":material/description:",
-        width="stretch",
+        width="stretch", on_click="ignore",
     )  # fmt: skip
     st.download_button(
         "评审表（Excel）", data=lambda: kb.reports.export_inbox("xlsx", {"ids": [sid]}),
         file_name=f"评审表_{sid}.xlsx", key="dl_sheet", icon=":material/table:", width="stretch",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     )  # fmt: skip
 
 # ------------------------------------------------------------------ findings linked to the text
