@@ -33,14 +33,75 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Neighbours:
+    """Each text's nearest neighbours in the engine's vector index (the encoder's document vectors).
+
+    ``nb[r]`` are the ids of ``ids[r]``'s neighbours, best first (-1: none; the text itself excluded),
+    ``sc[r]`` their cosines, ``knn[r]`` the mean cosine of ``ids[r]`` to its neighbours.
+    """
+
+    ids: np.ndarray
+    nb: np.ndarray
+    sc: np.ndarray
+    knn: np.ndarray
+
+    def margin(self) -> np.ndarray:
+        """Ratio margin of every neighbour: ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` (0 where undefined)."""
+        valid = self.nb >= 0
+        a = np.broadcast_to(self.ids[:, None], self.nb.shape)
+        order = np.argsort(self.ids)
+        at = np.clip(
+            np.searchsorted(self.ids, np.where(valid, self.nb, a), sorter=order), 0, len(self.ids) - 1
+        )
+        denom = (self.knn[:, None] + self.knn[order[at]]) / 2
+        return np.divide(self.sc, denom, out=np.zeros_like(self.sc), where=valid & (denom > 0))
+
+
+def neighbours(
+    eng: SimilarityEngine,
+    k: int | None = None,
+    memo: PairMemo | None = None,
+    content: dict[int, bytes] | None = None,
+) -> Neighbours:
+    """The ``k`` (default ``semantic_k``) nearest neighbours of every text, from the engine's index.
+
+    Kept on the engine until a text is added or removed, so that a sweep and the same-project links
+    that follow it search the index once. With a ``memo`` (and ``content``, each id's content digest)
+    the lists of the previous sweep are reused where they still hold (:func:`_neighbour_rows`).
+    """
+    eng._ensure_vectors()
+    assert eng.index is not None
+    k = eng.config.semantic_k if k is None else k
+    cached = getattr(eng, "_neighbours", None)
+    if cached is not None and cached[0] == (eng._version, k):
+        return cached[1]
+    ids = np.array(eng.ids(), dtype=np.int64)
+    nb, sc = _neighbour_rows(eng, ids, k + 1, memo, content)
+    # drop the text itself (wherever it ranks: ties may put another text first), keep k
+    self_hit = nb == ids[:, None]
+    out_nb = np.full((len(ids), k), -1, np.int64)
+    out_sc = np.zeros((len(ids), k))
+    for r in range(len(ids)):
+        keep = ~self_hit[r] & (nb[r] >= 0)
+        row_nb, row_sc = nb[r][keep][:k], sc[r][keep][:k]
+        out_nb[r, : len(row_nb)] = row_nb
+        out_sc[r, : len(row_sc)] = row_sc
+    valid = out_nb >= 0
+    knn = np.where(valid, out_sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
+    res = Neighbours(ids, out_nb, out_sc, knn)
+    eng._neighbours = ((eng._version, k), res)
+    return res
+
+
 def candidate_pairs(
     eng: SimilarityEngine, memo: PairMemo | None = None, content: dict[int, bytes] | None = None
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Lexical and semantic candidate pairs of a sweep.
 
     Lexical: LSH buckets, MinHash Jaccard ≥ ``min_jaccard``. Semantic: each text's top
-    ``semantic_k`` neighbours with a document cosine ≥ ``semantic_candidate_cos`` (a floor) AND a
-    ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
+    ``semantic_k`` neighbours (:func:`neighbours`) with a document cosine ≥ ``semantic_candidate_cos``
+    (a floor) AND a ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
     ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` where ``knn(x)``
     is x's mean cosine to its own neighbours. In a collection of same-genre texts every text has
     ten neighbours at a similar cosine; the margin keeps the pairs that stand out from both
@@ -54,27 +115,20 @@ def candidate_pairs(
     assert eng.index is not None
     lex_arr = eng.neardup.candidate_pairs(eng.config.min_jaccard)
     lex = set(zip(lex_arr[:, 0].tolist(), lex_arr[:, 1].tolist(), strict=True))
-    ids = np.array(eng.ids(), dtype=np.int64)
-    if len(ids) < 2:
+    if len(eng.texts) < 2:
         return lex, set()
     thr = eng.config.semantic_candidate_cos
     if thr is None:
         thr = CANDIDATE_COS.get(backend_of(eng.encoder), 0.8)
-    k = eng.config.semantic_k + 1
-    nb, sc = neighbours(eng, ids, k, memo, content)
-    a = np.broadcast_to(ids[:, None], nb.shape)
-    valid = (nb >= 0) & (nb != a)
-    ok = valid & (sc >= thr)
+    nbr = neighbours(eng, memo=memo, content=content)
+    nb, sc = nbr.nb, nbr.sc
+    a = np.broadcast_to(nbr.ids[:, None], nb.shape)
+    ok = (nb >= 0) & (sc >= thr)
     gate = eng.config.semantic_margin
     if gate is None:
         gate = SEMANTIC_MARGIN.get(backend_of(eng.encoder), 0.0)
     if gate > 0:
-        knn = np.where(valid, sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-        order = np.argsort(ids)
-        at = np.clip(np.searchsorted(ids, np.where(valid, nb, a), sorter=order), 0, len(ids) - 1)
-        denom = (knn[:, None] + knn[order[at]]) / 2
-        margin = np.divide(sc, denom, out=np.zeros_like(sc), where=denom > 0)
-        ok &= margin >= gate
+        ok &= nbr.margin() >= gate
     lo, hi = np.minimum(a[ok], nb[ok]), np.maximum(a[ok], nb[ok])
     sem = set(zip(lo.tolist(), hi.tolist(), strict=True))
     return lex, sem
@@ -94,7 +148,7 @@ def _search_rows(eng: SimilarityEngine, ids: np.ndarray, k: int) -> tuple[np.nda
     return np.concatenate(nbs), np.concatenate(scs)
 
 
-def neighbours(
+def _neighbour_rows(
     eng: SimilarityEngine,
     ids: np.ndarray,
     k: int,
