@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -57,7 +59,14 @@ def create_app(kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = 
         rate_per_min: requests a minute per key in this process (``<= 0``: no limit).
         max_body_mb: largest request body; default the KB's ``max_upload_mb`` plus room for form fields.
     """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        kb.similarity.flush()  # texts stored since the last published version join the index before exit
+
     app = FastAPI(
+        lifespan=lifespan,
         title="scenario-kb API",
         version="1",
         description='智能制造场景知识库与辅助评审的 HTTP 接口。认证：请求头 `X-API-Key`。错误：`{"error": {"code": "KBxxx"}}`。',

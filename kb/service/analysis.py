@@ -34,6 +34,7 @@ class Analysis:
         self._summaries: dict[int, tuple[tuple[str, str], dict[str, Any]]] = {}
         self._summaries_lock = threading.Lock()
         self.supervised_report: Any = None
+        self._selfcheck_slots: threading.BoundedSemaphore | None = None
 
     def invalidate(self) -> None:
         with self.kb.lock:
@@ -348,7 +349,10 @@ class Analysis:
             boilerplate=self.kb.reference.boilerplate_texts(),
             rules_path=self.kb.config.rules_path,
         )
-        classify = self.classify_text(text, kind, claimed)
+        if self._selfcheck_slots is None:
+            self._selfcheck_slots = threading.BoundedSemaphore(max(1, int(self.kb.config.selfcheck_workers)))
+        with self._selfcheck_slots:  # bounded: a burst of self-checks queues instead of starving the readers
+            classify = self.classify_text(text, kind, claimed)
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))
         by_sev: dict[str, list[dict[str, Any]]] = {"error": [], "warning": [], "info": []}
         for f in findings:
