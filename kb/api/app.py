@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,7 +57,7 @@ def create_app(kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = 
 
     Args:
         kb: a :class:`kb.service.KB`.
-        rate_per_min: requests a minute per key in this process (``<= 0``: no limit).
+        rate_per_min: requests a minute per key, shared by every API worker of the database (``<= 0``: no limit).
         max_body_mb: largest request body; default the KB's ``max_upload_mb`` plus room for form fields.
     """
 
@@ -73,14 +74,14 @@ def create_app(kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = 
         default_response_class=KBJSONResponse,
     )
     app.state.kb = kb
-    app.state.limiter = RateLimiter(rate_per_min)
+    app.state.limiter = RateLimiter(rate_per_min, kb)
     limit_mb = float(max_body_mb) if max_body_mb is not None else float(kb.config.max_upload_mb) + 1
     app.add_middleware(BodyLimit, max_bytes=int(limit_mb * 1024 * 1024))
 
     @app.exception_handler(KBError)
     async def kb_error(_request: Request, exc: KBError) -> JSONResponse:
         status = next(s for cls, s in STATUS if isinstance(exc, cls))
-        headers = {"Retry-After": "1"} if status == 429 else None
+        headers = {"Retry-After": str(math.ceil(getattr(exc, "retry_after", 1)))} if status == 429 else None
         if status == 401:
             headers = {"WWW-Authenticate": "ApiKey"}
         return _error(status, exc.code, exc.args[0], headers)
