@@ -253,7 +253,7 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kb", "--db", db, "api", "--port", str(port), "--workers", str(workers)]
-        + ["--rate-limit", "0"],
+        + ["--rate-limit", str(args.rate_limit)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -316,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seed", type=int, default=200, help="texts in the knowledge base before the run")
     ap.add_argument("--only", action="append", help="BACKEND:WORKERS, e.g. sqlite:1 (repeatable)")
+    ap.add_argument(
+        "--rate-limit",
+        type=int,
+        default=600,
+        help="the server's requests a minute per key (counted in the database; 0 = off)",
+    )
     ap.add_argument("--pg-url", help="an existing, empty PostgreSQL database instead of a throwaway server")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)

@@ -79,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("sweep_interval_s", 120.0, "The duplicate sweep behind the inbox and the API's dupes is redone in a background "
        "process at most this often while texts arrive, in seconds (readers get the newest stored sweep)",
        type_=float),
+    _s("render_workers", 1, "Dossier PDFs rendered at once per process, each in a bounded worker process (the "
+       "rest queue)"),
     _s("selfcheck_workers", 1, "Self-check classifications run at once per process (the rest queue; readers keep "
        "the CPU)"),
     _s("cjk_font", "", "Font with Chinese glyphs for PDFs and charts (PATH or PATH:INDEX); empty = Noto Sans CJK SC "

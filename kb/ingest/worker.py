@@ -35,7 +35,7 @@ from kb.errors import IngestError, LimitExceededError
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
 
-TASKS = ("docx", "pdf", "xlsx", "checks")
+TASKS = ("docx", "pdf", "xlsx", "checks", "dossier_pdf")
 MEMORY_MB = 1024
 """Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
 CHECKS_MEMORY_MB = 2048
@@ -67,6 +67,10 @@ def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
         import importlib
 
         return importlib.import_module("kb.service.bounded").run_checks(path, **opts)
+    if task == "dossier_pdf":  # ``path`` is the dossier as JSON; rendering is CPU-heavy, kept off the callers
+        import importlib
+
+        return importlib.import_module("kb.service.bounded").render_pdf(path, **opts)
     raise ValueError(f"unknown parse task {task!r}")
 
 
@@ -241,11 +245,11 @@ def run_bounded(
     """
     if task not in TASKS:
         raise ValueError(f"unknown parse task {task!r}")
-    label = "（粘贴的正文）" if task == "checks" else str(path)
-    verb = "处理" if task == "checks" else "解析"
+    label = {"checks": "（粘贴的正文）", "dossier_pdf": "（评审材料 PDF）"}.get(task) or str(path)
+    verb = "处理" if task in ("checks", "dossier_pdf") else "解析"
     if timeout_s <= 0:
         return _run_task(task, str(path), opts)
-    default_mb = CHECKS_MEMORY_MB if task == "checks" else MEMORY_MB
+    default_mb = CHECKS_MEMORY_MB if task in ("checks", "dossier_pdf") else MEMORY_MB
     mem = default_mb if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem)

@@ -1,4 +1,5 @@
-"""Analysis that may run in a bounded worker process (kb.ingest.worker): the text checks of an untrusted text."""
+"""Work that runs in a bounded worker process (kb.ingest.worker): the text checks of an untrusted text, and the
+rendering of a dossier PDF (CPU-heavy: kept out of the processes that answer requests)."""
 
 from __future__ import annotations
 
@@ -12,3 +13,13 @@ def run_checks(
     from nlp.checks import check_text, load_rules
 
     return check_text(text, kind=kind, boilerplate=boilerplate or (), rules=load_rules(rules_path)).to_dict()
+
+
+def render_pdf(data_json: str, font: dict[str, Any] | None = None) -> bytes:
+    """:func:`kb.service.dossier_render.render_dossier_pdf` of a dossier given as JSON (what the worker gets)."""
+    import json
+
+    from kb.export import CJKFont
+    from kb.service.dossier_render import render_dossier_pdf
+
+    return render_dossier_pdf(json.loads(data_json), CJKFont(**font) if font else None)

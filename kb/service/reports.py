@@ -21,7 +21,7 @@ from kb.errors import KBError, NotFoundError
 from kb.export import Sheet, csv_bytes, find_cjk_font, table_from_dicts, xlsx_bytes
 from kb.models import KIND_LABELS
 from kb.service.clauses import NoticeClauses, load_clauses
-from kb.service.dossier_render import fmt_num, render_dossier_html, render_dossier_pdf
+from kb.service.dossier_render import fmt_num, render_dossier_html
 from kb.service.summaries import SEVERITY_ORDER
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ class Reports:
 
     def __init__(self, kb: KB) -> None:
         self.kb = kb
+        self._render_slots: threading.BoundedSemaphore | None = None
 
     # ------------------------------------------------------------------ clauses
     def notice_clauses(self) -> NoticeClauses:
@@ -405,7 +406,7 @@ class Reports:
             return path.read_bytes()
         except OSError:
             pass
-        pdf = render_dossier_pdf(data, font)
+        pdf = self._render(data, font)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{key}.{os.getpid()}-{threading.get_ident()}.tmp"
@@ -416,6 +417,20 @@ class Reports:
         except OSError:  # a read-only or full disk: serve the PDF uncached
             log.warning("could not keep the dossier PDF in %s", folder)
         return pdf
+
+    def _render(self, data: dict[str, Any], font: Any) -> bytes:
+        """Render in a bounded worker process (:mod:`kb.ingest.worker`), ``render_workers`` at a time per process:
+        subsetting the CJK font takes seconds of CPU that would otherwise stall every request of this process."""
+        from dataclasses import asdict
+
+        from kb.ingest.worker import run_bounded
+
+        if self._render_slots is None:
+            self._render_slots = threading.BoundedSemaphore(max(1, int(self.kb.config.render_workers)))
+        timeout = float(self.kb.config.parse_timeout_s)
+        with self._render_slots:  # parse_timeout_s <= 0 renders in this process (as it parses files there)
+            payload = json.dumps(data, ensure_ascii=False, default=str)
+            return run_bounded("dossier_pdf", payload, timeout, font=asdict(font))
 
     # ------------------------------------------------------------------ exports
     def inbox_export_rows(
