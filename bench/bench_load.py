@@ -215,7 +215,9 @@ async def _load(
     stop = asyncio.Event()
     load: list[float] = []
     sampler = asyncio.create_task(_loadavg(load, stop))
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+    # idle connections are dropped before uvicorn's 5 s keep-alive ends: a request sent on a connection the
+    # server is closing reads a reset (ReadError), a client artefact, not a server error
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         reviewers = [
             asyncio.create_task(_reviewer(client, k, keys["applicant"], stats, ids, drafts, stop))

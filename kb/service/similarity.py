@@ -198,6 +198,14 @@ class Similarity:
             old.rename(d)
         try:
             eng = SimilarityEngine.load(d, cache_dir=Path(self.kb.config.index_path) / "cache")
+        except FileNotFoundError:
+            if (
+                version is not None and not d.is_dir()
+            ):  # removed by a writer (KEEP) while we read: read CURRENT again
+                log.info("index version %s was removed while loading it", version)
+                return None, version
+            log.exception("similarity index at %s is unreadable; rebuilding", d)
+            return None, None
         except Exception:
             log.exception("similarity index at %s is unreadable; rebuilding", d)
             return None, None
