@@ -198,15 +198,12 @@ class Similarity:
             old.rename(d)
         try:
             eng = SimilarityEngine.load(d, cache_dir=Path(self.kb.config.index_path) / "cache")
-        except FileNotFoundError:
+        except Exception:
             if (
                 version is not None and not d.is_dir()
-            ):  # removed by a writer (KEEP) while we read: read CURRENT again
+            ):  # removed by a writer (KEEP) while read: read CURRENT again
                 log.info("index version %s was removed while loading it", version)
                 return None, version
-            log.exception("similarity index at %s is unreadable; rebuilding", d)
-            return None, None
-        except Exception:
             log.exception("similarity index at %s is unreadable; rebuilding", d)
             return None, None
         if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(
@@ -242,7 +239,7 @@ class Similarity:
         """Load the live version without any lock (published versions never change); when it was removed
         under us (a reader slower than :data:`KEEP` publishes), read ``CURRENT`` again."""
         snaps = self._snapshots()
-        for _ in range(3):
+        for _ in range(10):
             name = snaps.current_name()
             if name is None:
                 return None, None
