@@ -3,9 +3,7 @@
 The database is the source of truth; the engine is derived data, kept as versioned snapshots
 (``<index_dir>/snapshots``, :mod:`kb.service.snapshots`). Updates take an exclusive file lock, reload the live
 version, bring it in line with the database, and publish a new version (written aside, fsynced, then ``CURRENT``
-switched atomically), so two processes or a killed build never leave a half-written or stale index behind; every
-process notices a newer ``CURRENT`` on its next use and loads it, without a restart.
-"""
+switched atomically); readers load the newest ``CURRENT`` on their next use (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
@@ -17,8 +15,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
 from kb.service.snapshots import Snapshots
+from kb.service.sweeps import PublishQueue, Sweeps
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -49,16 +46,13 @@ class Similarity:
         # answers kept per engine (similar) or per text (reference hits)
         self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._answers_lock = threading.Lock()
-        # texts waiting for the next published version (index_later) and the thread that publishes them
-        self._pending: set[int] = set()
-        self._pending_since: float | None = None
-        self._publishing = False
-        self._flush_asked = False
-        self._pending_cv = threading.Condition()
-        self._publisher: threading.Thread | None = None
-        self._sweeper: Any = None  # the background sweep process (subprocess.Popen) of this process
-        self._sweep_started = 0.0
-        self._stored_sweeps: dict[str, tuple[float, dict[str, Any]]] = {}
+        # texts waiting for the next published version (index_later), and the stored / background sweeps
+        self._queue = PublishQueue(
+            self.index_add,
+            lambda: float(self.kb.config.index_publish_s),
+            lambda: int(self.kb.config.index_publish_texts),
+        )
+        self._sweeps = Sweeps()
 
     def invalidate(self) -> None:
         """Forget the engines: the boilerplate comes from the active editions, so they reload and sync."""
@@ -223,8 +217,7 @@ class Similarity:
                 del self._answers[key]
 
     def _write_through(self) -> tuple[Any, str | None]:
-        """Writer path of a reader: no version yet, or the active editions changed the boilerplate. Under the
-        index lock: load the live version, bring it in line with the database, publish when it changed."""
+        """A reader as writer (no version yet, or new editions' boilerplate): sync and publish under the lock."""
         self.kb.storage.ensure_ready()
         with self._index_lock():
             eng, version = self._load_engine()
@@ -236,8 +229,7 @@ class Similarity:
         return eng, version
 
     def _read_live(self) -> tuple[Any | None, str | None]:
-        """Load the live version without any lock (published versions never change); when it was removed
-        under us (a reader slower than :data:`KEEP` publishes), read ``CURRENT`` again."""
+        """Load the live version without a lock (versions never change); read ``CURRENT`` again if it vanished."""
         snaps = self._snapshots()
         for _ in range(10):
             name = snaps.current_name()
@@ -295,73 +287,20 @@ class Similarity:
         self._adopt(eng, version)
 
     def index_later(self, ids: Sequence[int]) -> None:
-        """Index newly stored submissions with the next batch: a stream of single texts (the API's ingest)
-        publishes one version per ``index_publish_s`` seconds or ``index_publish_texts`` texts, whichever
-        comes first, from a background thread (``index_publish_s`` 0: at once, as :meth:`index_add`).
-
-        Until then the texts are stored and analysed but not in the live index; :meth:`similar` answers for
-        them by their text. :meth:`flush` (API shutdown, process exit) publishes what waits.
-        """
+        """Index stored texts with the next batch (``index_publish_s`` / ``index_publish_texts``, a background
+        thread; 0 s: now). Meanwhile :meth:`similar` answers them by their text; :meth:`flush` publishes now."""
         if float(self.kb.config.index_publish_s) <= 0:
             self.index_add(ids)
             return
-        with self._pending_cv:
-            self._pending.update(int(i) for i in ids)
-            if self._pending_since is None:
-                self._pending_since = time.monotonic()
-            if self._publisher is None:
-                import atexit
-
-                self._publisher = threading.Thread(
-                    target=self._publish_loop, name="kb-index-publisher", daemon=True
-                )
-                self._publisher.start()
-                atexit.register(self.flush)
-            self._pending_cv.notify_all()
+        self._queue.add(ids)
 
     def pending(self) -> int:
         """Stored texts waiting for the next published version (in this process)."""
-        with self._pending_cv:
-            return len(self._pending) + (1 if self._publishing else 0)
+        return self._queue.pending()
 
     def flush(self, timeout: float = 300.0) -> bool:
         """Publish what :meth:`index_later` keeps waiting now, and wait for it. Returns False on timeout."""
-        end = time.monotonic() + timeout
-        with self._pending_cv:
-            self._flush_asked = True
-            self._pending_cv.notify_all()
-            while self._pending or self._publishing:
-                left = end - time.monotonic()
-                if left <= 0 or self._publisher is None or not self._publisher.is_alive():
-                    return not (self._pending or self._publishing)
-                self._pending_cv.wait(timeout=min(left, 1.0))
-            self._flush_asked = False
-        return True
-
-    def _publish_loop(self) -> None:
-        while True:
-            with self._pending_cv:
-                while not self._pending:
-                    self._pending_cv.wait()
-                delay = float(self.kb.config.index_publish_s)
-                most = max(1, int(self.kb.config.index_publish_texts))
-                while len(self._pending) < most and not self._flush_asked:
-                    left = (self._pending_since or time.monotonic()) + delay - time.monotonic()
-                    if left <= 0:
-                        break
-                    self._pending_cv.wait(timeout=left)
-                batch = sorted(self._pending)
-                self._pending.clear()
-                self._pending_since = None
-                self._publishing = True
-            try:
-                self.index_add(batch)
-            except Exception:  # the texts are stored: the next publish (or `index rebuild`) indexes them
-                log.exception("publishing the index for %d texts failed", len(batch))
-            finally:
-                with self._pending_cv:
-                    self._publishing = False
-                    self._pending_cv.notify_all()
+        return self._queue.flush(timeout)
 
     def index_rebuild(self, progress: Any = None) -> dict[str, Any]:
         """Rebuild the similarity index from the database."""
@@ -572,53 +511,11 @@ class Similarity:
 
     def _newest_stored_sweep(self, eng: Any, threshold: float) -> dict[str, Any] | None:
         """The newest stored sweep with the same settings and threshold, of any (earlier) version."""
-        want = self._sweep_settings(eng, threshold)
-        files = []
-        for f in self._sweeps_dir().glob("*.json"):
-            try:
-                files.append((f.stat().st_mtime, f))
-            except FileNotFoundError:
-                continue
-        for mtime, f in sorted(files, reverse=True):
-            got = self._stored_sweeps.get(str(f))
-            if got is None or got[0] != mtime:
-                try:
-                    got = (mtime, json.loads(f.read_text(encoding="utf-8")))
-                except (OSError, ValueError):
-                    continue
-                self._stored_sweeps[str(f)] = got
-            if got[1].get("stats", {}).get("settings_key") == want:
-                return copy.deepcopy(got[1])
-        return None
+        return self._sweeps.newest(self._sweeps_dir(), self._sweep_settings(eng, threshold))
 
     def _sweep_in_background(self, threshold: float) -> None:
-        """Start a sweep of the live version in a background process (niced; one at a time across processes
-        through a lock file; at most every ``sweep_interval_s`` seconds from this process)."""
-        with self._answers_lock:
-            if self._sweeper is not None and self._sweeper.poll() is None:
-                return
-            now = time.monotonic()
-            if self._sweep_started and now - self._sweep_started < float(self.kb.config.sweep_interval_s):
-                return
-            self._sweep_started = now
-            root = str(Path(__file__).resolve().parents[2])
-            env = dict(os.environ)
-            env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-            try:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "kb.service.sweeper"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.DEVNULL,
-                    env=env,
-                )
-                assert proc.stdin is not None
-                proc.stdin.write(
-                    json.dumps({"config": dict(self.kb.config.values), "threshold": threshold}).encode()
-                )
-                proc.stdin.close()
-                self._sweeper = proc
-            except OSError:
-                log.exception("could not start the background sweep")
+        """Start a sweep of the live version in a niced background process (:mod:`kb.service.sweeps`)."""
+        self._sweeps.start(dict(self.kb.config.values), threshold, float(self.kb.config.sweep_interval_s))
 
     def stored_sweep(self) -> dict[str, Any] | None:
         """The stored duplicate sweep at the default threshold, or None when none is stored (never sweeps)."""
