@@ -424,13 +424,16 @@ class Reports:
         from dataclasses import asdict
 
         from kb.ingest.worker import run_bounded
+        from kb.service.bounded import render_pdf
 
         if self._render_slots is None:
             self._render_slots = threading.BoundedSemaphore(max(1, int(self.kb.config.render_workers)))
         timeout = float(self.kb.config.parse_timeout_s)
         with self._render_slots:  # parse_timeout_s <= 0 renders in this process (as it parses files there)
             payload = json.dumps(data, ensure_ascii=False, default=str)
-            return run_bounded("dossier_pdf", payload, timeout, font=asdict(font))
+            return run_bounded(
+                render_pdf, payload, timeout, memory_mb=2048, label="（评审材料 PDF）", font=asdict(font)
+            )
 
     # ------------------------------------------------------------------ exports
     def inbox_export_rows(
@@ -559,6 +562,7 @@ class Reports:
             filename,
             default_kind=default_kind,
             max_uncompressed_mb=int(self.kb.config.max_docx_uncompressed_mb),
+            max_cells=int(self.kb.config.max_table_cells),
         )
         catalog = self.quota_catalog(items) if with_kb else None
         report = quota_rules.check_list(items, catalog, source=filename)

@@ -30,6 +30,7 @@ import numpy as np
 from nlp.judgment.corpus import RealRecord, by_split, load_real
 from nlp.judgment.genre import ScenarioJudge, Verdict
 from nlp.judgment.scorer import Blend, Doc, LearnedScorer, Signals, choose_blend
+from nlp.text import dictionary_key, reference_terms, use_domain_terms
 from nlp.types import ReferenceEntry
 
 log = logging.getLogger(__name__)
@@ -240,7 +241,10 @@ def load_model(
     if not labelled <= codes:
         return None
     params = json.loads(ppath.read_text(encoding="utf-8"))
-    key = fingerprint(records, extra, extra_judged, params) + ":" + ",".join(sorted(codes))
+    # the judge's word features depend on the segmentation dictionary (the editions in use)
+    key = ":".join(
+        (fingerprint(records, extra, extra_judged, params), ",".join(sorted(codes)), dictionary_key())
+    )
     key = hashlib.sha1(key.encode()).hexdigest()[:16]
     with _LOCK:
         if key in _MODELS:
@@ -282,12 +286,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("command", choices=["choose"])
     ap.add_argument("--corpus", default="data/labeled/real/corpus.jsonl")
     ap.add_argument("--edition-dir", default="data/scenario_guide_2021")
+    ap.add_argument(
+        "--tasks-dir", default="data/factory_tasks_2021", help="task list in use (its terms segment)"
+    )
     ap.add_argument("--extra", default="data/labeled/dev_2021.jsonl", help="hand-written labelled set")
     ap.add_argument("--out", default=str(PARAMS_PATH))
     ap.add_argument("--encoder", default=None, help="sentence encoder for the dense half (e.g. use)")
     ap.add_argument("--only-same-project", action="store_true", help="keep the ranking/judge parameters")
     args = ap.parse_args(argv)
     entries = read_entries_csv(args.edition_dir)
+    tasks = read_entries_csv(args.tasks_dir) if args.tasks_dir else []
+    use_domain_terms(reference_terms([*entries, *tasks]))  # the segmentation dictionary the product has
     records = load_real(args.corpus)
     extra, extra_judged = extra_sets(load_labeled(args.extra), entries)
     clf = Classifier(entries)
