@@ -266,6 +266,18 @@ def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
         para("未识别到量化指标。", 9, color=(110, 110, 110))
 
     heading("五、相似材料")
+    review = data.get("similarity_review") or {}
+    rep = review.get("report")
+    if rep:
+        para(
+            f"总文字复制比 {rep['总文字复制比'] * 100:.1f}%｜去除套话复制比 {rep['去除套话复制比'] * 100:.1f}%｜"
+            f"单篇最大文字复制比 {(rep['单篇最大文字复制比'] or 0) * 100:.1f}%",
+            9,
+            "B",
+        )
+    for f in review.get("findings", []):
+        sev = {"error": "错误", "warning": "警告"}.get(f.get("severity", ""), "提示")
+        para(f"{f['code']}（{sev}）：{f.get('message', '')}", 9, fill=(255, 236, 236))
     if data.get("similar_error"):
         para(data["similar_error"], 9, color=(110, 110, 110))
     elif not data["similar"]:

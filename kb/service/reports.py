@@ -278,6 +278,7 @@ class Reports:
             "classification": self._dossier_classification(classify, text),
             "similar": similar,
             "similar_error": similar_error,
+            "similarity_review": self.kb.reviews._similarity_review(sub.id),
             "analysis_error": analysis_error,
             "decision": {k2: decision.get(k2, "") for k2 in ("status", "reviewer", "note", "created_at")},
             "history": [

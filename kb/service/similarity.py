@@ -489,7 +489,8 @@ class Similarity:
             from kb.service.same_project import add_same_project
 
             ids = set(eng.meta)
-            add_same_project(rep, [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids])
+            subs = [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids]
+            add_same_project(rep, subs, eng, Path(self.kb.config.index_path) / "same_project_facts.json")
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         rep["stats"]["settings_key"] = self._sweep_settings(eng, thr)
         rep["stats"]["texts"] = len(eng)
@@ -675,12 +676,15 @@ class Similarity:
         return res
 
     def similarity_summaries(self) -> dict[int, dict[str, Any]]:
-        """Highest similarity per submission and its source, from the duplicate pairs (empty before indexing).
+        """Highest similarity per submission and its source, and its similarity codes, from the duplicate pairs
+        (empty before indexing).
 
-        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry.
+        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry. Same-project
+        links share no text: they are listed under ``same_project`` and never count as a similarity.
 
         Returns:
-            ``{id: {"similarity": float, "other": id, "level": str}}``.
+            ``{id: {"similarity": float | None, "other": id | None, "level": str, "same_project": [ids],
+            "codes": [SIM001 / SIM002]}}`` (codes by the rules' thresholds, see ``kb.service.sim_findings``).
         """
         try:
             res = self._dupes_cached()
@@ -689,17 +693,23 @@ class Similarity:
             return {}
         if res is None:
             return {}
+        from kb.service.sim_findings import sweep_codes
+
         best: dict[int, dict[str, Any]] = {}
         for p in res.get("pairs", []):
             a, b = int(p["a"]), int(p["b"])
-            sim = float(p.get("similarity") or 0.0)
             for x, y in ((a, b), (b, a)):
-                if x not in best or sim > best[x]["similarity"]:
-                    best[x] = {
-                        "similarity": sim,
-                        "other": y,
-                        "level": p.get("level", ""),
-                    }
+                e = best.setdefault(x, {"similarity": None, "other": None, "level": "", "same_project": []})
+                if p.get("level") == "same_project":
+                    e["same_project"].append(y)
+                    continue
+                sim = float(p.get("similarity") or 0.0)
+                if e["similarity"] is None or sim > e["similarity"]:
+                    e.update(similarity=sim, other=y, level=p.get("level", ""))
+        codes = sweep_codes(self.kb, res)
+        for x, e in best.items():
+            e["same_project"].sort()
+            e["codes"] = codes.get(x, [])
         return best
 
     def reference_hits(self, text: str, k: int = 5) -> list[dict[str, Any]]:
