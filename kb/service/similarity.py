@@ -243,14 +243,9 @@ class Similarity:
         return None, None
 
     def engine(self) -> Any:
-        """The engine of the live snapshot: readers only read.
-
-        A request reads ``CURRENT`` (one small file) and, when another process or thread published a newer
-        version, loads it once (one thread loads, the others keep serving the version they hold meanwhile).
-        Readers never bring the index in line with the database and never build: writers (ingest, ``index
-        rebuild``) do, and publish. Only a knowledge base without any version yet, or whose active editions
-        changed the boilerplate, has its first reader build one (under the index lock).
-        """
+        """The engine of the live snapshot; readers only read (a newer ``CURRENT`` is loaded by one thread while
+        the others serve the old one; never a sync or a build, but for a first version or new editions'
+        boilerplate). See docs/ARCHITECTURE.md, *One index, several processes*."""
         name = self._snapshots().current_name()
         eng = self._engine
         if eng is not None and self._engine_version == name:
@@ -537,12 +532,8 @@ class Similarity:
         return self._dupes_view_of(eng, self._sweep(eng, threshold))
 
     def dupes_served(self, threshold: float | None = None) -> dict[str, Any]:
-        """:meth:`dupes` for requests (API, inbox, pages): never sweeps in the request once a sweep was stored.
-
-        The stored sweep of the live version when there is one; otherwise the newest stored sweep of an earlier
-        version (``stats.stale``: true, ``stats.texts``: how many texts it covered) while a background process
-        sweeps the live version. Only a knowledge base that never stored a sweep sweeps in the request.
-        """
+        """:meth:`dupes` for requests: the live version's stored sweep, else the newest stored one (``stats.stale``)
+        while a background process sweeps; sweeps in the request only when none was ever stored."""
         eng = self.engine()
         thr = float(eng.config.dup_threshold if threshold is None else threshold)
         if not self._sweep_path(eng, thr).exists():
