@@ -144,7 +144,7 @@ def test_kb_resweep_after_ingest_reuses_pairs_and_equals_a_fresh_sweep(kb, tmp_p
     assert inc["stats"]["pairs_reused"] > 0 and inc["stats"]["pairs_computed"] > 0
 
     # from scratch: no stored sweep, no stored pairs
-    sweeps = kb.similarity._memo_path().parent
+    sweeps = kb.similarity._sweeps_dir()
     for f in sweeps.iterdir():
         f.unlink()
     fresh = kb.similarity.dupes()

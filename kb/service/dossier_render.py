@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from kb.export import find_cjk_font, pdf_font_file
+from kb.export import find_cjk_font, font_cache_dir, pdf_font_file
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -76,7 +76,7 @@ def render_dossier_pdf(data: dict[str, Any], font: Any = None) -> bytes:
     # every character the PDF can contain: the data and the labels written in this module
     chars = json.dumps(data, ensure_ascii=False) + Path(__file__).read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="scenario-kb-pdf-") as tmp:
-        return _render_pdf(data, pdf_font_file(regular, chars, tmp))
+        return _render_pdf(data, pdf_font_file(regular, chars, tmp, cache_dir=font_cache_dir()))
 
 
 def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:

@@ -505,3 +505,16 @@ def dupes(
         "seconds_total": round(time.perf_counter() - t0, 3),
     }
     return DupeReport(fams, pairs, stats)
+
+
+def dupes_with_memo(eng: SimilarityEngine, threshold: float, path: str | Path, extra: str = "") -> DupeReport:
+    """:func:`dupes` with the :class:`PairMemo` stored at ``path``: pairs whose texts, boilerplate sentences,
+    settings and code version are unchanged are reused (``stats.pairs_reused`` / ``stats.pairs_computed``), and
+    the memo is written back. Ingesting k texts thus aligns about the k texts' candidate pairs only."""
+    memo = PairMemo.load(path)
+    rep = dupes(eng, threshold, memo=memo, memo_extra=extra)
+    try:
+        memo.save(path)
+    except OSError as exc:  # a read-only index folder still answers, it only forgets the pairs
+        log.warning("could not store the sweep's pair results at %s: %s", path, exc)
+    return rep
