@@ -76,16 +76,22 @@ def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str, name: str) -> al
     )  # fmt: skip
 
 
-def drill_from(event: object, x: str, y: str, keys: dict[str, str]) -> None:
-    """A clicked cell sets the drill-down filters below (before their widgets are drawn)."""
+def drill_from(event: object, chart: str, x: str, y: str, keys: dict[str, str]) -> None:
+    """A new click on a cell of ``chart`` sets the drill-down below to that cell: its two fields, and 全部 for the
+    others (before their widgets are drawn). A selection is applied once, so the filters stay editable after it."""
     try:
         points = next(iter(event.selection.values()))  # type: ignore[attr-defined]
     except (AttributeError, StopIteration):
         return
+    seen_key = f"_drill_seen_{chart}"
+    seen = repr(points) if points else None
+    if seen == st.session_state.get(seen_key):
+        return
+    st.session_state[seen_key] = seen
     if points:
-        for field in (x, y):
-            if field in keys and points[0].get(field) is not None:
-                st.session_state[keys[field]] = str(points[0][field])
+        for field, key in keys.items():
+            value = points[0].get(field) if field in (x, y) else None
+            st.session_state[key] = "全部" if value is None else str(value)
 
 
 DRILL = {"region": "dd_region", "link": "dd_link", "industry": "dd_industry", "scenario": "dd_scenario"}
@@ -96,14 +102,14 @@ with t1:
         heatmap(cov["region_link"], "link", "region", "环节", "地区", "cell_rl"), width="content",
         on_select="rerun", key="hm_region_link",
     )  # fmt: skip
-    drill_from(ev, "link", "region", DRILL)
+    drill_from(ev, "region_link", "link", "region", DRILL)
 with t2:
     st.caption("点击格子查看该行业的材料；悬停可看完整的场景名称。")
     ev = st.altair_chart(
         heatmap(cov["industry_scenario"], "scenario", "industry", "典型场景", "行业", "cell_is"), width="content",
         on_select="rerun", key="hm_industry_scenario",
     )  # fmt: skip
-    drill_from(ev, "scenario", "industry", DRILL)
+    drill_from(ev, "industry_scenario", "scenario", "industry", DRILL)
 with t3:
     df = pd.DataFrame(cov["year_kind"])
     st.altair_chart(

@@ -65,6 +65,7 @@ df = pd.DataFrame(
     [
         {
             "选择": False,
+            "详情": f"detail?id={r['id']}",
             "编号": r["id"],
             "标题": r["title"],
             "类型": KIND_LABELS.get(r["kind"], r["kind"]),
@@ -79,7 +80,6 @@ df = pd.DataFrame(
             "问题": codes_label(r["flags"]) + ("（未分析）" if not r["analysed"] else ""),
             "状态": r["status"],
             "备注": r["note"],
-            "详情": f"detail?id={r['id']}",
         }
         for r in res["rows"]
     ]
@@ -107,7 +107,9 @@ edited = st.data_editor(
         "状态": st.column_config.SelectboxColumn("状态", options=list(REVIEW_STATUSES), required=True),
         "备注": st.column_config.TextColumn("备注", max_chars=500),
         "问题": st.column_config.TextColumn("问题", width="large", help="问题代码及其含义"),
-        "详情": st.column_config.LinkColumn("详情", display_text="打开详情", help="在新标签页打开申报详情"),
+        "详情": st.column_config.LinkColumn(
+            "详情", display_text="打开", width="small", help="点击“打开”在新标签页打开这份材料的申报详情"
+        ),
     },
 )
 
