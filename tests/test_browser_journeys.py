@@ -115,7 +115,10 @@ main.querySelectorAll('button, a[data-testid="stPageLink-NavLink"]').forEach(b =
   const r = b.getBoundingClientRect();
   if (!r.width) return;
   const label = (b.innerText || b.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
-  if (r.left < -1 || r.right > vw + 1 || b.scrollWidth > b.clientWidth + 1) { clipped.push(label); return; }
+  if (r.left < -1 || r.right > vw + 1) { clipped.push(label + ' (off the page)'); return; }
+  if ([b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)) {  // "下载覆盖…"
+    clipped.push(label + ' (label cut off)'); return;
+  }
   for (const p of clippers(b)) {
     const q = p.getBoundingClientRect();
     if (r.left < q.left - 1 || r.right > q.right + 1) { clipped.push(label + ' (cut by its container)'); return; }
@@ -278,7 +281,7 @@ def test_analyst_journey(page, demo):
         cells = svg.find_elements(By.CSS_SELECTOR, ".role-mark path[aria-label]")
         cell = max(cells, key=lambda c: int(dict(kv.split(": ", 1) for kv in c.get_attribute("aria-label").split("; "))["数量"]))
         fields = dict(kv.split(": ", 1) for kv in cell.get_attribute("aria-label").split("; "))
-        drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", cell)
         time.sleep(0.3)
         ActionChains(drv).move_to_element(cell).click().perform()
         WebDriverWait(drv, 30).until(lambda d, v=fields[xt]: selected(d, xt) == v)
