@@ -10,7 +10,7 @@
 
 On every page: the main column does not overflow sideways and no button is cut off. A failing test leaves a
 screenshot and the page source of each tab under the artefacts folder (``SCENARIO_KB_ARTIFACTS``, else
-``<pytest basetemp>/artifacts``; the path is printed with the failure, see conftest.py).
+``artifacts/pytest-N`` beside pytest's temporary folders; the path is printed with the failure, see conftest.py).
 """
 
 from __future__ import annotations
@@ -77,7 +77,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def artifacts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(os.environ.get("SCENARIO_KB_ARTIFACTS") or tmp_path_factory.getbasetemp() / "artifacts")
+    """``SCENARIO_KB_ARTIFACTS`` (scripts/test.sh: ``test-artifacts/``), else beside pytest's numbered temporary
+    folders (``artifacts/pytest-N``), where pytest's own clean-up of old runs does not remove it."""
+    base = tmp_path_factory.getbasetemp()
+    return Path(os.environ.get("SCENARIO_KB_ARTIFACTS") or base.parent / "artifacts" / base.name)
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -110,7 +113,7 @@ main.querySelectorAll('*').forEach(e => {
     wide.push((e.getAttribute('data-testid') || e.tagName.toLowerCase()) + ' → ' + Math.round(r.right));
 });
 const clipped = [];
-main.querySelectorAll('button, a[data-testid="stPageLink-NavLink"]').forEach(b => {
+main.querySelectorAll('button, a[data-testid="stPageLink-NavLink"], label[data-baseweb="checkbox"]').forEach(b => {
   if (b.offsetParent === null || b.closest('[data-testid="stElementToolbar"]')) return;
   const r = b.getBoundingClientRect();
   if (!r.width) return;
@@ -159,13 +162,16 @@ def open_inbox_row(drv: Any, row: int) -> int:
     time.sleep(0.5)
     rect = canvas.rect
     y = 36 + 35 * row + 17 - rect["height"] / 2  # header 36 px, rows 35 px; offsets from the canvas centre
-    link_x = None
-    for x in range(60, 260, 4):  # the link text is where the grid shows a pointer
+    runs: list[list[int]] = []  # the grid shows a pointer over the 选择 checkbox, then over the link text
+    for x in range(4, 300, 4):
         ActionChains(drv).move_to_element_with_offset(canvas, x - rect["width"] / 2, y).perform()
         if drv.execute_script("return arguments[0].style.cursor", canvas) == "pointer":
-            link_x = x + 10
-            break
-    assert link_x is not None, "the 详情 column has no link in this row"
+            if runs and runs[-1][-1] == x - 4:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    assert len(runs) >= 2, f"the 详情 column has no link in this row (pointer at {runs})"
+    link_x = (runs[1][0] + runs[1][-1]) // 2
     tabs = set(drv.window_handles)
     ActionChains(drv).move_to_element_with_offset(canvas, link_x - rect["width"] / 2, y).click().perform()
     WebDriverWait(drv, 20).until(lambda d: len(d.window_handles) > len(tabs))
