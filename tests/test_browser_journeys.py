@@ -180,7 +180,8 @@ def open_inbox_row(drv: Any, row: int) -> int:
 
 
 def logged_in(drv: Any) -> bool:
-    return not drv.find_elements(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    """The sidebar names the logged-in user."""
+    return "当前用户：" in body_text(drv)
 
 
 def logout_and_check(drv: Any, url: str, link: str) -> None:
