@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from app_pages.resources import get_kb
 
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    app_log = logging.getLogger("app_pages")
+    app_log.addHandler(handler)
+    app_log.setLevel(logging.INFO)  # "warm-up finished in … s" in the server's log
     get_kb()  # opens the knowledge base and starts the warm-up thread; the first page reuses both
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     try:

@@ -255,8 +255,6 @@ def save_artifacts(drv: Any, folder: Path, name: str) -> Path:
     for n, handle in enumerate(drv.window_handles):
         drv.switch_to.window(handle)
         drv.save_screenshot(str(out / f"tab{n}.png"))
-        (out / f"tab{n}.html").write_text(
-            f"<!-- {drv.current_url} -->\n" + drv.page_source, encoding="utf-8"
-        )
+        (out / f"tab{n}.html").write_text(f"<!-- {drv.current_url} -->\n" + drv.page_source, encoding="utf-8")
     drv.switch_to.window(current)
     return out

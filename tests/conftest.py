@@ -118,7 +118,8 @@ def demo_kb(tmp_path_factory: pytest.TempPathFactory):
 # scripts/test.sh (what CI runs) sets SCENARIO_KB_REQUIRE_ALL=1: there a browser or PDF-font test that skips (no
 # chromium, no selenium, no CJK font) is a FAILURE, so a CI machine without them cannot pass by skipping.
 REQUIRE_ALL = os.environ.get("SCENARIO_KB_REQUIRE_ALL", "") not in ("", "0")
-REQUIRED_FILES = frozenset({"test_browser_e2e.py", "test_browser_journeys.py", "test_export.py"})  # browser; CJK font for PDFs and charts
+# browser tests; CJK font for PDFs and charts
+REQUIRED_FILES = frozenset({"test_browser_e2e.py", "test_browser_journeys.py", "test_export.py"})
 
 
 def _required(path: str | os.PathLike, keywords: object = ()) -> bool:

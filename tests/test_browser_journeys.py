@@ -38,6 +38,7 @@ from browser_kit import (
     wait_text,
     workbench_server,
 )
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -156,7 +157,9 @@ def open_inbox_row(drv: Any, row: int) -> int:
     """Click the 详情 link of inbox row ``row`` (0-based, on the grid's canvas) and switch to the tab it opens;
     returns the submission number shown in that row."""
     grid = drv.find_element(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
-    sid = int(grid.find_element(By.CSS_SELECTOR, f'[data-testid="glide-cell-2-{row}"]').get_attribute("textContent"))
+    sid = int(
+        grid.find_element(By.CSS_SELECTOR, f'[data-testid="glide-cell-2-{row}"]').get_attribute("textContent")
+    )
     canvas = grid.find_element(By.CSS_SELECTOR, 'canvas[data-testid="data-grid-canvas"]')
     drv.execute_script("arguments[0].scrollIntoView({block: 'start'});", canvas)
     time.sleep(0.5)
@@ -271,14 +274,20 @@ def test_analyst_journey(page, demo):
     login(drv, url, "analyst", PW)
     wait_text(drv, "下钻到材料")
     assert_layout(drv, "覆盖分析")
-    assert "评审工作台" not in [a.text for a in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')]
+    assert "评审工作台" not in [
+        a.text for a in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')
+    ]
     charts = (
         ("地区 × 环节", "region_link", "link", "region", ("环节", "地区")),
         ("行业 × 场景", "industry_scenario", "scenario", "industry", ("典型场景", "行业")),
     )
     for n, (tab, key, x, y, (xt, yt)) in enumerate(charts):
         open_tab(drv, tab)
-        svg = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"] svg')[n]
+        svg = WebDriverWait(drv, 30).until(
+            lambda d, n=n: (
+                d.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"] svg') + [None] * 2
+            )[n]
+        )
         texts = drv.execute_script(
             "return [...arguments[0].querySelectorAll('.role-axis-label text')].map(t => t.textContent)", svg
         )
@@ -286,24 +295,31 @@ def test_analyst_journey(page, demo):
         assert expected <= set(texts), f"{tab}: labels missing: {sorted(expected - set(texts))[:10]}"
         # a click on a cell: the drill-down shows that cell's submissions
         cells = svg.find_elements(By.CSS_SELECTOR, ".role-mark path[aria-label]")
-        cell = max(cells, key=lambda c: int(dict(kv.split(": ", 1) for kv in c.get_attribute("aria-label").split("; "))["数量"]))
+        cell = max(
+            cells,
+            key=lambda c: int(
+                dict(kv.split(": ", 1) for kv in c.get_attribute("aria-label").split("; "))["数量"]
+            ),
+        )
         fields = dict(kv.split(": ", 1) for kv in cell.get_attribute("aria-label").split("; "))
         drv.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", cell)
         time.sleep(0.3)
         ActionChains(drv).move_to_element(cell).click().perform()
-        WebDriverWait(drv, 30).until(lambda d, v=fields[xt]: selected(d, xt) == v)
+        WebDriverWait(drv, 30).until(lambda d, v=fields[xt], label=xt: selected(d, label) == v)
         idle(drv)
         assert selected(drv, yt) == fields[yt]
         others = {"环节", "地区", "行业", "典型场景"} - {xt, yt}
         assert all(selected(drv, o) == "全部" for o in others), "the other heatmap's filter is still on"
-        assert drill_rows(drv) == int(fields["数量"])
+        assert drill_rows(drv, int(fields["数量"])) == int(fields["数量"])
         assert_layout(drv, f"覆盖分析（{tab}）")
     cell_url = drv.current_url
     assert "industry=" in cell_url and "scenario=" in cell_url and "region=" not in cell_url
     drv.refresh()
     wait_text(drv, "下钻到材料")
     assert logged_in(drv) and drv.current_url == cell_url
-    assert selected(drv, "行业") == fields["行业"] and drill_rows(drv) == int(fields["数量"])
+    assert selected(drv, "行业") == fields["行业"] and drill_rows(drv, int(fields["数量"])) == int(
+        fields["数量"]
+    )
     logout_and_check(drv, url, "/coverage")
 
 
@@ -313,10 +329,24 @@ def short(label: object) -> str:
     return s[:9] + "…" if len(s) > 10 else s
 
 
-def drill_rows(drv: Any) -> int:
-    """Rows of the drill-down table (the last table on the page; its grid's accessible row count less the header)."""
-    grids = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"] table[role="grid"]')
-    return int(grids[-1].get_attribute("aria-rowcount")) - 1
+def drill_rows(drv: Any, expected: int) -> int:
+    """Rows of the drill-down table (the last table on the page: its grid's accessible row count less the header),
+    once it shows ``expected`` rows or after 30 s (the table is redrawn after each click)."""
+    rows = [-1]
+
+    def count(d: Any) -> bool:
+        grids = d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"] table[role="grid"]')
+        try:
+            rows[0] = int(grids[-1].get_attribute("aria-rowcount")) - 1 if grids else -1
+        except StaleElementReferenceException:
+            return False
+        return rows[0] == expected
+
+    try:
+        WebDriverWait(drv, 30).until(count)
+    except TimeoutException:
+        pass
+    return rows[0]
 
 
 def test_applicant_selfcheck_of_an_off_topic_text(page, demo):
@@ -336,9 +366,11 @@ def test_applicant_selfcheck_of_an_off_topic_text(page, demo):
     assert errors and int(errors[0].split()[-1]) >= 1
     item = next(line for line in body.splitlines() if "切合智能制造典型场景" in line)
     assert "对照参考指引说明场景内容" in item  # the checklist item fails, with what to do
-    icons = set(drv.execute_script(  # Material icons are ligatures: their names are text in the DOM
-        "return [...document.querySelectorAll('[data-testid=\"stIconMaterial\"], [translate=\"no\"]')].map(i => i.textContent.trim())"
-    ))
+    icons = set(
+        drv.execute_script(  # Material icons are ligatures: their names are text in the DOM
+            'return [...document.querySelectorAll(\'[data-testid="stIconMaterial"], [translate="no"]\')].map(i => i.textContent.trim())'
+        )
+    )
     for line in body.splitlines():
         if "CLS003" in line or "不像一份已实施场景" in line:
             words = re.findall(r"(?<![A-Z0-9])[A-Za-z_]{3,}", line.replace("CLS003", ""))
