@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from nlp.classify import Classifier, guess_industry, resolve_entry, save_calibration
+from nlp.text import reference_terms, use_domain_terms
 from nlp.types import ReferenceEntry
 
 
@@ -486,6 +487,8 @@ _ENCODERS: dict[str, CachedEncoder] = {}
 def _build(args: argparse.Namespace) -> Classifier:
     scen = read_entries_csv(args.edition_dir)
     tasks = read_entries_csv(args.tasks_dir) if args.tasks_dir else []
+    # the segmentation dictionary of these editions, as the product has it
+    use_domain_terms(reference_terms([*scen, *tasks]))
     encoder = None
     if args.encoder:
         if args.encoder not in _ENCODERS:

@@ -115,3 +115,27 @@ def test_classifier_with_judgment_ranks_a_held_out_scenario(records, entries, mo
         assert res.method.endswith("+learned")
         hits += any(s.code in r.scenarios for s in res.scenarios[:3])
     assert hits / len(test) >= 0.7
+
+
+def test_link_offset_removes_a_frequent_link_lean():
+    """The learned 环节 model's lean to a frequent 环节 is removed by the offset, and the per-环节 criterion sees it."""
+    from nlp.judgment.scorer import Blend, Signals, choose_blend, per_link_mean
+
+    # three scenarios: two of 环节 0 (the frequent one), one of 环节 1; four texts, two of each 环节
+    member = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    prior = np.array([[0.6, 0.1, 0.2], [0.1, 0.6, 0.2], [0.2, 0.1, 0.5], [0.1, 0.2, 0.5]])
+    # the 环节 model always favours 环节 0 by a margin larger than the prior's difference
+    pl = np.array([[0.9, 0.2], [0.9, 0.3], [0.8, 0.4], [0.85, 0.35]])
+    z = np.zeros_like(prior)
+    sig = Signals(prior, z, pl, z, z)
+    truth_links = [[0], [0], [1], [1]]
+    plain = Blend(a=0.0, b=1.0).link_scores(Blend(a=0.0, b=1.0).scenario_scores(sig, member), sig, member)
+    assert [int(np.argmax(r)) for r in plain] == [0, 0, 0, 0]
+    off = Blend(a=0.0, b=1.0, link_offset=tuple(pl.mean(axis=0)))
+    fixed = off.link_scores(off.scenario_scores(sig, member), sig, member)
+    assert [int(np.argmax(r)) for r in fixed] == [0, 0, 1, 1]
+    # the per-环节 mean weighs a rare 环节's misses as much as a frequent one's hits
+    assert per_link_mean(np.array([1.0, 1.0, 1.0, 0.0]), [0, 0, 0, 1]) == 0.5
+    chosen = choose_blend(sig, member, [[0], [1], [2], [2]], truth_links, grid=(0.0,), b_grid=(1.0,),
+                          c_grid=(0.0,), d_grid=(0.0,))  # fmt: skip
+    assert chosen.link_offset and chosen.cv["link_top1_per_link"] == 1.0

@@ -26,6 +26,7 @@ from kb.reference import (
     resolve_region,
     write_edition,
 )
+from nlp.text import domain_terms, reference_terms, use_domain_terms
 from nlp.types import ReferenceEntry
 
 DATA = Path(__file__).parent / "data"
@@ -258,6 +259,18 @@ def test_task_industry_codes_are_checked(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture()
+def editions_2021_dictionary():
+    """The segmentation dictionary as a knowledge base with the 2021 guide and task list in use has it."""
+    before = domain_terms()
+    use_domain_terms(
+        reference_terms(e for ed in bundled_editions() if ed.edition == "2021" for e in ed.entries)
+    )
+    yield
+    use_domain_terms(before)
+
+
+@pytest.mark.usefixtures("editions_2021_dictionary")
 def test_parse_guide_sample_txt() -> None:
     entries = parse_official_text(read_official_file(GUIDE_TXT), "guide", "2021")
     assert [(e.code, e.link_no, e.link, e.no, e.name) for e in entries] == [

@@ -5,7 +5,17 @@ import threading
 import jieba
 import pytest
 
-from nlp.text import Segmenter, get_segmenter, load_domain_terms, paragraphs, sentences
+from nlp.text import (
+    domain_terms,
+    domain_tokenizer,
+    get_segmenter,
+    load_domain_terms,
+    paragraphs,
+    sentences,
+    split_word,
+    use_domain_terms,
+    word_tokens,
+)
 
 TEXT = "一、企业概况\n  公司部署了MES系统和机器视觉，生产效率提升30%。不良品率由2.1%降至0.8%！他说：“好。”是吗？\n\n下一步;end"
 
@@ -59,9 +69,26 @@ def test_segmenter_is_spacy_zh_with_jieba(seg):
     assert get_segmenter() is seg
 
 
-def test_extra_words_are_kept_whole():
-    s = Segmenter(extra_words=["星河冲压云"])
-    assert "星河冲压云" in s.words("我们上线了星河冲压云平台")
+def test_installed_terms_are_kept_whole_and_replaced_by_the_next_install(seg):
+    before = domain_terms()
+    try:
+        assert "星河冲压云" not in seg.words("我们上线了星河冲压云平台")
+        assert use_domain_terms(["星河冲压云"]) is True
+        assert "星河冲压云" in seg.words("我们上线了星河冲压云平台")
+        assert use_domain_terms(["星河冲压云"]) is False  # the same terms: nothing to rebuild
+        use_domain_terms([])
+        assert "星河冲压云" not in seg.words("我们上线了星河冲压云平台")
+    finally:
+        use_domain_terms(before)
+
+
+def test_split_word_splits_a_dictionary_word_without_changing_the_tokenizer():
+    tok = domain_tokenizer()
+    freq, total = tok.FREQ.get("机器视觉"), tok.total
+    assert "机器视觉" in word_tokens("采用机器视觉系统")
+    assert split_word("机器视觉") == ["机器", "视觉"]
+    assert (tok.FREQ.get("机器视觉"), tok.total) == (freq, total)
+    assert split_word("MES系统") == ["MES", "系统"]
 
 
 def test_domain_terms_have_tags():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tempfile
@@ -10,10 +11,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from kb.api.deps import KBJSONResponse, require
 from kb.errors import IngestError, RequestError
+from kb.models import Metadata
 
 router = APIRouter(prefix="/api/v1")
 Applicant = Annotated[dict, Depends(require("selfcheck"))]
@@ -48,22 +50,14 @@ class SelfCheckIn(BaseModel):
     claimed: str | None = Field(None, description="拟申报的场景编号或名称")
 
 
-class MetaIn(BaseModel):
-    title: str = ""
-    applicant: str = ""
-    region: str = ""
-    region_type: str = ""
-    industry: str = ""
-    kind: str = "scenario"
-    claimed: str = ""
-    year: int | None = None
-    recommender: str = ""
+_META = TypeAdapter(Metadata)  # the submission metadata record of kb.models, validated as a request body part
+_META_FIELDS = frozenset(f.name for f in dataclasses.fields(Metadata))
 
 
 class SubmissionIn(BaseModel):
     text: str = Field(description="申报材料正文")
     source: str = Field("api", description="来源（文件名或外部系统编号）")
-    meta: MetaIn = Field(default_factory=MetaIn)
+    meta: Metadata = Field(default_factory=Metadata)
 
 
 def _kb(request: Request) -> Any:
@@ -130,16 +124,16 @@ async def add_submission(request: Request, who: Ingester) -> Any:
     if model is not None:
         m: Any = model
         sid, created = await run_in_threadpool(
-            kb.store.add_text_created, m.text, m.meta.model_dump(), m.source[:200]
+            kb.store.add_text_created, m.text, m.meta.to_dict(), m.source[:200]
         )
         return KBJSONResponse({"id": sid, "created": created}, status_code=201 if created else 200)
     name, data = form["file"]
-    meta = MetaIn.model_validate({k: v for k, v in form.items() if k in MetaIn.model_fields and v != ""})
+    meta = _META.validate_python({k: v for k, v in form.items() if k in _META_FIELDS and v != ""})
     with tempfile.TemporaryDirectory(prefix="kb-api-") as tmp:
         path = Path(tmp) / _safe_name(name)
         path.write_bytes(data)
         rep = await run_in_threadpool(
-            lambda: kb.store.ingest([path], defaults={k: v for k, v in meta.model_dump().items() if v})
+            lambda: kb.store.ingest([path], defaults={k: v for k, v in meta.to_dict().items() if v})
         )
     outcomes = [o.to_dict() if hasattr(o, "to_dict") else dict(o.__dict__) for o in rep.outcomes]
     ids = [o["submission_id"] for o in outcomes if o.get("submission_id")]

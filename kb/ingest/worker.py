@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,8 @@ from kb.errors import IngestError, LimitExceededError
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
 
-TASKS = ("docx", "pdf", "xlsx", "checks")
 MEMORY_MB = 1024
 """Address-space limit of a parse worker (``RLIMIT_AS``), in MB: peak memory for any file stays under it."""
-CHECKS_MEMORY_MB = 2048
-"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
 CPU_FACTOR = 1.0
 """CPU-time limit of one request, as a multiple of its wall-time limit."""
 MAX_PARALLEL = 8
@@ -48,26 +46,31 @@ POOL_IDLE = 2
 """Idle workers kept for reuse."""
 
 
-def _run_task(task: str, path: str, opts: dict[str, Any]) -> Any:
-    p = Path(path)
-    if task == "docx":
-        from kb.ingest.docx import read_docx
+def _read_docx(path: str, max_uncompressed_mb: int = 200) -> Any:
+    from kb.ingest.docx import read_docx
 
-        return read_docx(p, int(opts.get("max_uncompressed_mb", 200)))
-    if task == "pdf":
-        from kb.ingest.pdf import read_pdf_pages
+    return read_docx(Path(path), int(max_uncompressed_mb))
 
-        return read_pdf_pages(p)
-    if task == "xlsx":
-        from kb.ingest.table import iter_table_rows
 
-        return list(iter_table_rows(p, opts.get("column_map"), int(opts.get("max_uncompressed_mb", 200))))
-    if task == "checks":  # ``path`` is the text itself
-        # the checks belong to the service layer; named here, not imported, so ingest does not depend on it
-        import importlib
+def _read_pdf(path: str) -> Any:
+    from kb.ingest.pdf import read_pdf_pages
 
-        return importlib.import_module("kb.service.bounded").run_checks(path, **opts)
-    raise ValueError(f"unknown parse task {task!r}")
+    return read_pdf_pages(Path(path))
+
+
+def _read_xlsx(path: str, column_map: Any = None, max_uncompressed_mb: int = 200) -> Any:
+    from kb.ingest.table import iter_table_rows
+
+    return list(iter_table_rows(Path(path), column_map, int(max_uncompressed_mb)))
+
+
+PARSERS: dict[str, Callable[..., Any]] = {"docx": _read_docx, "pdf": _read_pdf, "xlsx": _read_xlsx}
+"""The parse tasks of ingest, by name; any other task is a function its caller hands to :func:`run_bounded`."""
+
+
+def _run_task(task: str | Callable[..., Any], arg: str, opts: dict[str, Any]) -> Any:
+    fn = PARSERS[task] if isinstance(task, str) else task
+    return fn(arg, **opts)
 
 
 def _limit_memory(mb: int) -> None:
@@ -218,19 +221,28 @@ def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
 
 
 def run_bounded(
-    task: str, path: Path | str, timeout_s: float, *, memory_mb: int | None = None, **opts: Any
+    task: str | Callable[..., Any],
+    path: Path | str,
+    timeout_s: float,
+    *,
+    memory_mb: int | None = None,
+    label: str | None = None,
+    **opts: Any,
 ) -> Any:
-    """Run one parser (or the text checks) in a worker process of its own, within time and memory limits.
+    """Run one parser, or a function of the caller's, in a worker process of its own, within time and memory limits.
 
     Args:
-        task: ``docx`` (returns ``(text, title)``), ``pdf`` (returns ``(text, page_count)``), ``xlsx`` (returns the
-            ``(row_number, {field: value})`` list of :func:`kb.ingest.table.iter_table_rows`) or ``checks``
-            (``path`` is a text; returns :func:`nlp.checks.check_text`'s dict; opts ``kind``, ``boilerplate``).
-        path: the file (the text for ``checks``).
+        task: a parser of :data:`PARSERS` by name: ``docx`` (returns ``(text, title)``), ``pdf`` (returns
+            ``(text, page_count)``), ``xlsx`` (returns the ``(row_number, {field: value})`` list of
+            :func:`kb.ingest.table.iter_table_rows`); or a module-level function ``task(path, **opts)`` that the
+            caller hands over (it reaches the worker by reference, so its module is imported there, not here:
+            the service runs the text checks this way, see :mod:`kb.service.bounded`).
+        path: the file, or the text a function of the caller's works on.
         timeout_s: the wall-time limit; the CPU-time limit is ``CPU_FACTOR`` times it. ``<= 0`` runs the task in
             this process without limits.
         memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`).
-        **opts: ``max_uncompressed_mb``, ``column_map``, ``kind``, ``boilerplate``.
+        label: how errors name the input (default the path).
+        **opts: keyword arguments of the task, e.g. ``max_uncompressed_mb``, ``column_map``.
 
     Returns:
         What the task returns.
@@ -239,14 +251,13 @@ def run_bounded(
         LimitExceededError: the request ran past its wall-time, CPU-time or memory limit (the worker was ended).
         IngestError: the parser rejected the file, or the worker died while parsing it.
     """
-    if task not in TASKS:
+    if isinstance(task, str) and task not in PARSERS:
         raise ValueError(f"unknown parse task {task!r}")
-    label = "（粘贴的正文）" if task == "checks" else str(path)
-    verb = "处理" if task == "checks" else "解析"
+    label = str(path) if label is None else label
+    verb = "解析" if isinstance(task, str) else "处理"
     if timeout_s <= 0:
         return _run_task(task, str(path), opts)
-    default_mb = CHECKS_MEMORY_MB if task == "checks" else MEMORY_MB
-    mem = default_mb if memory_mb is None else int(memory_mb)
+    mem = MEMORY_MB if memory_mb is None else int(memory_mb)
     with _slots:
         w = _take(mem)
         ok = False

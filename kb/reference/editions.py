@@ -156,6 +156,38 @@ def _split_list(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in (value or "").split("|") if p.strip())
 
 
+def read_table(path: Path, required: Sequence[str], missing: str) -> list[tuple[int, dict[str, str]]]:
+    """The non-empty rows of a reference CSV table (UTF-8, BOM allowed), cells stripped, with their row numbers.
+
+    Args:
+        path: the CSV file.
+        required: columns the header must have.
+        missing: the message when the file does not exist (how to get it back).
+
+    Raises:
+        ReferenceDataError: no file, not UTF-8, or a required column missing.
+    """
+    if not path.is_file():
+        raise ReferenceDataError(missing, path=path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError("文件不是 UTF-8 编码；请用“UTF-8”另存为后重试。", path=path) from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    absent = [c for c in required if c not in header]
+    if absent:
+        raise ReferenceDataError(
+            f"缺少列 {', '.join(absent)}；表头应为 {','.join(required)}。", path=path, row=1, field=absent[0]
+        )
+    rows = []
+    for row_no, raw in enumerate(reader, start=2):
+        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if any(rec.values()):
+            rows.append((row_no, rec))
+    return rows
+
+
 def _read_edition_meta(folder: Path) -> dict[str, str]:
     path = folder / EDITION_FILE
     if not path.is_file():
@@ -212,33 +244,10 @@ def load_edition(folder: Path) -> Edition:
     kind = meta["kind"]
     edition = meta["edition"].strip()
     path = folder / ENTRIES_FILE
-    if not path.is_file():
-        raise ReferenceDataError(
-            f"缺少 {ENTRIES_FILE}；请放入列为 {','.join(COLUMNS[kind])} 的 UTF-8 CSV 文件。",
-            path=path,
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReferenceDataError("文件不是 UTF-8 编码；请用“UTF-8”另存为后重试。", path=path) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS[kind] if c not in header]
-    if missing:
-        raise ReferenceDataError(
-            f"缺少列 {', '.join(missing)}；表头应为 {','.join(COLUMNS[kind])}。",
-            path=path,
-            row=1,
-            field=missing[0],
-        )
     entries: list[ReferenceEntry] = []
     seen: dict[str, int] = {}
-    row_no = 1
-    for raw in reader:
-        row_no += 1
-        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(rec.values()):
-            continue
+    missing = f"缺少 {ENTRIES_FILE}；请放入列为 {','.join(COLUMNS[kind])} 的 UTF-8 CSV 文件。"
+    for row_no, rec in read_table(path, COLUMNS[kind], missing):
         for name in ("code", "name"):
             if not rec.get(name):
                 raise ReferenceDataError(

@@ -3,19 +3,14 @@ without any."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-from kb.reference.editions import CODE_PREFIX, ENTRY_KIND, ReferenceDataError, _norm_kind, bundled_editions
+from kb.reference.editions import CODE_PREFIX, ENTRY_KIND, ReferenceDataError, _norm_kind
 from kb.reference.places import match_industries
-from nlp.text import keyword_extractor, split_word
+from nlp.text import domain_tags, keyword_extractor, split_word
 from nlp.types import ReferenceEntry
-
-log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------------
 # Official text: parsing the layout
@@ -273,20 +268,7 @@ def _subsector_from_name(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=1)
-def _keyword_extractor() -> Any:
-    """The toolkit's TF-IDF keyword extractor, knowing the domain terms of the bundled editions."""
-    terms: set[str] = set()
-    try:
-        for ed in bundled_editions():
-            for e in ed.entries:
-                terms.update((e.name, *e.keywords, *e.synonyms, *e.indicators))
-    except (ReferenceDataError, OSError) as exc:  # the importer still works without them
-        log.warning("domain terms not loaded: %s", exc)
-    return keyword_extractor(terms)
-
-
-_KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an")
+_KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an", *sorted(domain_tags()))
 
 
 def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, ...]:
@@ -300,7 +282,7 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
     Returns:
         Distinct keywords, the name's own words first, generic words and numbers left out.
     """
-    extractor = _keyword_extractor()
+    extractor = keyword_extractor()
     out: list[str] = []
 
     def add(word: str) -> None:
@@ -314,7 +296,7 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
         ):
             out.append(w)
 
-    for w in split_word(extractor.tokenizer, name):
+    for w in split_word(name):
         add(w)
     if description:
         for w in extractor.extract_tags(description, topK=top_k * 2, allowPOS=_KEYWORD_POS):

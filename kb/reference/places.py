@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kb.reference.editions import DATA_DIR, MANUFACTURING_CODES, REGION_TYPES, ReferenceDataError, _split_list
+from kb.reference.editions import (
+    DATA_DIR,
+    MANUFACTURING_CODES,
+    REGION_TYPES,
+    ReferenceDataError,
+    _split_list,
+    read_table,
+)
 
 # --------------------------------------------------------------------------------------------
 # Regions and industries
@@ -49,58 +54,48 @@ class Industry:
         return {"code": self.code, "name": self.name, "keywords": list(self.keywords)}
 
 
-def _read_csv_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise ReferenceDataError("文件不存在；请恢复项目自带的数据文件。", path=path)
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    for col in required:
-        if col not in header:
-            raise ReferenceDataError(
-                f"缺少列 {col}；表头应包含 {','.join(required)}。", path=path, row=1, field=col
-            )
-    rows = []
-    for i, raw in enumerate(reader, start=2):
-        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if any(rec.values()):
-            rows.append((i, rec))
-    return rows
+_MISSING = "文件不存在；请恢复项目自带的数据文件。"
 
 
-@lru_cache(maxsize=4)
-def _regions_cached(path: Path) -> tuple[Region, ...]:
-    out = []
-    for row, rec in _read_csv_rows(path, ("name", "aliases", "region_type")):
-        if not rec["name"]:
-            raise ReferenceDataError("name 不能为空。", path=path, row=row, field="name")
-        if rec["region_type"] not in REGION_TYPES:
-            raise ReferenceDataError(
-                f"地区类型 {rec['region_type']!r} 无效；应为 {' / '.join(REGION_TYPES)} 之一。",
-                path=path,
-                row=row,
-                field="region_type",
-            )
-        out.append(
-            Region(
-                name=rec["name"],
-                aliases=_split_list(rec["aliases"]),
-                region_type=rec["region_type"],
-                parent=rec.get("parent", ""),
-            )
+def _region(path: Path, row: int, rec: dict[str, str]) -> Region:
+    if not rec["name"]:
+        raise ReferenceDataError("name 不能为空。", path=path, row=row, field="name")
+    if rec["region_type"] not in REGION_TYPES:
+        raise ReferenceDataError(
+            f"地区类型 {rec['region_type']!r} 无效；应为 {' / '.join(REGION_TYPES)} 之一。",
+            path=path,
+            row=row,
+            field="region_type",
         )
-    return tuple(out)
+    return Region(rec["name"], _split_list(rec["aliases"]), rec["region_type"], rec.get("parent", ""))
+
+
+def _industry(path: Path, row: int, rec: dict[str, str]) -> Industry:
+    code = rec["code"]
+    if not code.isdigit() or int(code) not in MANUFACTURING_CODES:
+        raise ReferenceDataError(
+            f"代码 {code!r} 不是 13–43 的制造业大类代码。", path=path, row=row, field="code"
+        )
+    return Industry(code=code, name=rec["name"], keywords=_split_list(rec["keywords"]))
+
+
+@lru_cache(maxsize=8)
+def _table(path: Path, columns: tuple[str, ...], parse: Callable[[Path, int, dict[str, str]], Any]) -> tuple:
+    return tuple(parse(path, row, rec) for row, rec in read_table(path, columns, _MISSING))
 
 
 def load_regions(path: Path | None = None) -> list[Region]:
-    """Load the recommending regions (31 provincial units, 5 计划单列市, 兵团).
+    """The recommending regions (31 provincial units, 5 计划单列市, 兵团) in file order, from ``path`` or
+    ``data/regions.csv``."""
+    csv_path = Path(path) if path else DATA_DIR / "regions.csv"
+    return list(_table(csv_path, ("name", "aliases", "region_type"), _region))
 
-    Args:
-        path: CSV to read instead of ``data/regions.csv``.
 
-    Returns:
-        Regions in file order.
-    """
-    return list(_regions_cached(Path(path) if path else DATA_DIR / "regions.csv"))
+def load_industries(path: Path | None = None) -> list[Industry]:
+    """The GB/T 4754-2017 manufacturing divisions 13..43 with their keywords, ordered by code, from ``path`` or
+    ``data/industries_gbt4754.csv``."""
+    csv_path = Path(path) if path else DATA_DIR / "industries_gbt4754.csv"
+    return list(_table(csv_path, ("code", "name", "keywords"), _industry))
 
 
 def _norm_name(s: str) -> str:
@@ -145,31 +140,6 @@ def resolve_region(name: str, regions: Iterable[Region] | None = None) -> Region
             if best is None or cand[:2] < best[:2]:
                 best = cand
     return best[2] if best else None
-
-
-@lru_cache(maxsize=4)
-def _industries_cached(path: Path) -> tuple[Industry, ...]:
-    out = []
-    for row, rec in _read_csv_rows(path, ("code", "name", "keywords")):
-        code = rec["code"]
-        if not code.isdigit() or int(code) not in MANUFACTURING_CODES:
-            raise ReferenceDataError(
-                f"代码 {code!r} 不是 13–43 的制造业大类代码。", path=path, row=row, field="code"
-            )
-        out.append(Industry(code=code, name=rec["name"], keywords=_split_list(rec["keywords"])))
-    return tuple(out)
-
-
-def load_industries(path: Path | None = None) -> list[Industry]:
-    """Load the GB/T 4754-2017 manufacturing divisions 13..43 with their keywords.
-
-    Args:
-        path: CSV to read instead of ``data/industries_gbt4754.csv``.
-
-    Returns:
-        Industries ordered by code.
-    """
-    return list(_industries_cached(Path(path) if path else DATA_DIR / "industries_gbt4754.csv"))
 
 
 def match_industries(text: str, industries: Iterable[Industry] | None = None) -> list[str]:

@@ -339,14 +339,18 @@ class Analysis:
         kind = "factory" if kind in ("factory", "示范工厂") else "scenario"
         # untrusted text: the checks run in a worker process with time and memory limits (kb.ingest.worker)
         from kb.ingest.worker import run_bounded
+        from kb.service.bounded import CHECKS_MEMORY_MB, run_checks
 
         check = run_bounded(
-            "checks",
+            run_checks,
             text,
             float(self.kb.config.parse_timeout_s),
+            memory_mb=CHECKS_MEMORY_MB,
+            label="（粘贴的正文）",
             kind=kind,
             boilerplate=self.kb.reference.boilerplate_texts(),
             rules_path=self.kb.config.rules_path,
+            terms=sorted(self.kb.reference.dictionary_terms()),
         )
         classify = self.classify_text(text, kind, claimed)
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))

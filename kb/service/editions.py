@@ -10,6 +10,7 @@ from kb import reference
 from kb.attachments import read_official_file
 from kb.errors import IngestError, ReferenceNotFoundError
 from kb.service.clauses import load_clauses
+from nlp.text import reference_terms, use_domain_terms
 from nlp.types import ReferenceEntry
 
 if TYPE_CHECKING:
@@ -93,21 +94,44 @@ class ReferenceEditions:
         return loaded
 
     def active_edition(self, list_kind: str = "guide") -> ActiveEdition:
-        """The edition in use for ``guide`` or ``tasks``."""
+        """The edition in use for ``guide`` or ``tasks``.
+
+        Loading the editions in use also installs their terms in the word-segmentation dictionary
+        (:func:`nlp.text.use_domain_terms`), so that an edition change (``use_edition``, ``import_reference``,
+        which invalidate this cache) changes the dictionary.
+        """
         with self.kb.lock:
-            if list_kind in self._editions:
-                return self._editions[list_kind]
-            storage = self.kb.storage
-            storage.ensure_ready()
+            if list_kind not in self._editions:
+                self._editions[list_kind] = self._load_active(list_kind)
+                for other in LIST_KINDS:
+                    if other not in self._editions:
+                        try:
+                            self._editions[other] = self._load_active(other)
+                        except ReferenceNotFoundError:
+                            continue
+                use_domain_terms(self._terms())
+            return self._editions[list_kind]
+
+    def _terms(self) -> frozenset[str]:
+        return reference_terms(e for ed in self._editions.values() for e in ed.entries)
+
+    def dictionary_terms(self) -> frozenset[str]:
+        """The word-segmentation terms of the editions in use (installed in this process; a worker process that
+        segments text for this knowledge base is handed them)."""
+        with self.kb.lock:
+            self.active_edition("guide")
+            return self._terms()
+
+    def _load_active(self, list_kind: str) -> ActiveEdition:
+        storage = self.kb.storage
+        storage.ensure_ready()
+        eid = storage.get_meta(f"active_{list_kind}")
+        if eid is None:
+            self.kb.init()
             eid = storage.get_meta(f"active_{list_kind}")
-            if eid is None:
-                self.kb.init()
-                eid = storage.get_meta(f"active_{list_kind}")
-            if eid is None:
-                raise ReferenceNotFoundError(f"没有可用的{list_kind}参考版本：请运行 `scenario-kb init`。")
-            ed = self.edition_from_row(storage.get_edition(int(eid)), list_kind)
-            self._editions[list_kind] = ed
-            return ed
+        if eid is None:
+            raise ReferenceNotFoundError(f"没有可用的{list_kind}参考版本：请运行 `scenario-kb init`。")
+        return self.edition_from_row(storage.get_edition(int(eid)), list_kind)
 
     def edition_from_row(self, row: dict[str, Any], list_kind: str) -> ActiveEdition:
         """An edition row of the database with its entries."""

@@ -15,7 +15,7 @@ from nlp.count import count_chars, count_zishu
 from nlp.metrics import Metric, extract_metrics
 from nlp.normalize import Normalized, normalize_for_match
 from nlp.sections import Section, detect_sections
-from nlp.text import Piece, Token, get_segmenter, load_domain_terms, sentences
+from nlp.text import Piece, Token, domain_terms, get_segmenter, load_domain_terms, sentences, split_word
 from nlp.types import Finding, SpanT
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.toml"
@@ -185,12 +185,22 @@ class Context:
 
     @cached_property
     def terms(self) -> list[TermHit]:
-        tags = _term_tags()
+        tags, editions = _term_tags(), domain_terms()
         hits: list[TermHit] = []
+
+        def visit(word: str, start: int) -> None:
+            tag = tags.get(word.lower())
+            if tag:
+                if tag != "n":  # "n": words kept whole for segmentation only
+                    hits.append(TermHit(word, tag, (start, start + len(word))))
+            elif word in editions:  # an edition term (e.g. 数字孪生工厂) names the domain terms inside it
+                parts = split_word(word)
+                for part in parts if len(parts) > 1 else ():
+                    visit(part, start)
+                    start += len(part)
+
         for t in self.tokens:
-            tag = tags.get(t.text.lower())
-            if tag and tag != "n":  # "n": words kept whole for segmentation only
-                hits.append(TermHit(t.text, tag, (t.start, t.end)))
+            visit(t.text, t.start)
         return hits
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nlp.types import Finding, SpanT
+
+
+def _flat(record: Any) -> dict[str, Any]:
+    """A record without nested records as JSON-safe data: its fields in order, ``score`` rounded to 4 places."""
+    d = asdict(record)
+    d["score"] = round(d["score"], 4)
+    return d
 
 
 @dataclass
@@ -18,12 +25,7 @@ class Evidence:
     keywords: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "span": [self.span[0], self.span[1]],
-            "text": self.text,
-            "score": round(self.score, 4),
-            "keywords": list(self.keywords),
-        }
+        return {**_flat(self), "span": [self.span[0], self.span[1]]}
 
 
 @dataclass
@@ -64,7 +66,7 @@ class RankedLink:
     best: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "score": round(self.score, 4), "rank": self.rank, "best": self.best}
+        return _flat(self)
 
 
 @dataclass
@@ -77,12 +79,7 @@ class IndustryGuess:
     keywords: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "score": round(self.score, 4),
-            "keywords": self.keywords,
-        }
+        return _flat(self)
 
 
 @dataclass

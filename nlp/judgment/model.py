@@ -29,7 +29,8 @@ import numpy as np
 
 from nlp.judgment.corpus import RealRecord, by_split, load_real
 from nlp.judgment.genre import ScenarioJudge, Verdict
-from nlp.judgment.scorer import Blend, Doc, LearnedScorer, choose_blend
+from nlp.judgment.scorer import Blend, Doc, LearnedScorer, Signals, choose_blend
+from nlp.text import dictionary_key, reference_terms, use_domain_terms
 from nlp.types import ReferenceEntry
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,9 @@ class JudgmentModel:
 
     def rank(self, prior: np.ndarray, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Blended scenario scores, 环节 scores (in ``scorer.links`` order) and calibrated probabilities."""
-        ps, pl, scope = self.scorer.predict([text])
-        s = self.blend.scenario_scores(prior[None, :], ps, pl, self.scorer.member, scope)
-        return s[0], self.blend.link_scores(s, pl, self.scorer.member)[0], self.blend.probability(s)[0]
+        sig = self.scorer.signals([text], prior[None, :])
+        s = self.blend.scenario_scores(sig, self.scorer.member)
+        return s[0], self.blend.link_scores(s, sig, self.scorer.member)[0], self.blend.probability(s)[0]
 
     def verdict(self, text: str) -> Verdict:
         """Is the text a scenario description, with reasons."""
@@ -123,16 +124,16 @@ def choose_params(
     probe = LearnedScorer(entries)
     codes, links = probe.codes, probe.links
     prior = np.stack([prior_fn(r.text) for r in pos])
-    ps = np.zeros((len(pos), len(codes)))
-    pl = np.zeros((len(pos), len(links)))
-    scope = np.zeros((len(pos), len(codes)))
+    n, ns = len(pos), len(codes)
+    sig = Signals(prior, np.zeros((n, ns)), np.zeros((n, len(links))), np.zeros((n, ns)), np.zeros((n, ns)))
     for tr, te in GroupKFold(folds).split(pos, groups=[r.company_key for r in pos]):
         docs = [Doc(pos[i].text, pos[i].scenarios) for i in tr] + list(extra) + probe.reference_docs()
         sc = LearnedScorer(entries, encoder).fit(docs)
-        ps[te], pl[te], scope[te] = sc.predict([pos[i].text for i in te])
+        part = sc.signals([pos[i].text for i in te], prior[te])
+        sig.ps[te], sig.pl[te], sig.scope[te], sig.base[te] = part.ps, part.pl, part.scope, part.base
     labels = [[codes.index(c) for c in r.scenarios if c in codes] for r in pos]
     link_labels = [[links.index(lk) for lk in r.links if lk in links] for r in pos]
-    bl = choose_blend(prior, ps, pl, probe.member, labels, link_labels, scope)
+    bl = choose_blend(sig, probe.member, labels, link_labels)
 
     texts, ys = [r.text for r in fit], np.array([not r.off_topic for r in fit])
     groups = [r.company_key or r.id for r in fit]
@@ -148,6 +149,8 @@ def choose_params(
         "a": bl.a,
         "b": bl.b,
         "c": bl.c,
+        "d": bl.d,
+        "link_offset": [round(x, 6) for x in bl.link_offset],
         "platt": list(bl.platt),
         "label_threshold": bl.label_threshold,
         "judge_threshold": round(t, 4),
@@ -157,7 +160,9 @@ def choose_params(
             "folds": folds,
             "link_top1": bl.cv["link_top1"],
             "scenario_top3": bl.cv["scenario_top3"],
-            "prior_only": next(g for g in bl.cv["grid"] if g[:3] == (0.0, 0.0, 0.0))[3:],
+            "link_top1_per_link": bl.cv["link_top1_per_link"],
+            "scenario_top3_per_link": bl.cv["scenario_top3_per_link"],
+            "prior_only": next(g for g in bl.cv["grid"] if g[:5] == (0.0, 0.0, 0.0, 0.0, False))[5:],
             "label_f1": bl.cv["label_f1"],
             "judge_false_rejection": round(float((oof[ys] < t).mean()), 4),
             "judge_rejection": round(float((oof[~ys] < t).mean()), 4),
@@ -190,7 +195,13 @@ def fit_model(
     scorer = LearnedScorer(entries, encoder)
     scorer.fit(fitting_docs(records, extra, scorer))
     blend = Blend(
-        params["a"], params["b"], params.get("c", 0.0), tuple(params["platt"]), params["label_threshold"]
+        params["a"],
+        params["b"],
+        params.get("c", 0.0),
+        params.get("d", 0.0),
+        tuple(params.get("link_offset", ())),
+        tuple(params["platt"]),
+        params["label_threshold"],
     )
     texts, ys = judge_texts(records, extra_judged)
     judge = ScenarioJudge().fit(texts, ys)
@@ -230,7 +241,10 @@ def load_model(
     if not labelled <= codes:
         return None
     params = json.loads(ppath.read_text(encoding="utf-8"))
-    key = fingerprint(records, extra, extra_judged, params) + ":" + ",".join(sorted(codes))
+    # the judge's word features depend on the segmentation dictionary (the editions in use)
+    key = ":".join(
+        (fingerprint(records, extra, extra_judged, params), ",".join(sorted(codes)), dictionary_key())
+    )
     key = hashlib.sha1(key.encode()).hexdigest()[:16]
     with _LOCK:
         if key in _MODELS:
@@ -272,12 +286,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("command", choices=["choose"])
     ap.add_argument("--corpus", default="data/labeled/real/corpus.jsonl")
     ap.add_argument("--edition-dir", default="data/scenario_guide_2021")
+    ap.add_argument(
+        "--tasks-dir", default="data/factory_tasks_2021", help="task list in use (its terms segment)"
+    )
     ap.add_argument("--extra", default="data/labeled/dev_2021.jsonl", help="hand-written labelled set")
     ap.add_argument("--out", default=str(PARAMS_PATH))
     ap.add_argument("--encoder", default=None, help="sentence encoder for the dense half (e.g. use)")
     ap.add_argument("--only-same-project", action="store_true", help="keep the ranking/judge parameters")
     args = ap.parse_args(argv)
     entries = read_entries_csv(args.edition_dir)
+    tasks = read_entries_csv(args.tasks_dir) if args.tasks_dir else []
+    use_domain_terms(reference_terms([*entries, *tasks]))  # the segmentation dictionary the product has
     records = load_real(args.corpus)
     extra, extra_judged = extra_sets(load_labeled(args.extra), entries)
     clf = Classifier(entries)

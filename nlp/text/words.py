@@ -1,17 +1,23 @@
 """Word segmentation: the project's one jieba set-up (no other module imports ``jieba``).
 
-* :func:`domain_tokenizer`: a private ``jieba.Tokenizer`` with the domain dictionary
-  (``nlp/data/domain_dict.txt``) loaded, built once per process, so terms such as MES, 机器视觉 or 不良品率
-  stay one token. The process-wide ``jieba`` dictionary is never touched.
-* :class:`Segmenter`: spaCy's Chinese language class with that tokenizer as its segmenter; every token
+There is one tokenizer, :func:`domain_tokenizer`: a private ``jieba.Tokenizer`` (the process-wide ``jieba``
+dictionary is never touched) holding jieba's dictionary, the shipped domain dictionary
+(``nlp/data/domain_dict.txt``: MES, 机器视觉, 不良品率 …) and the terms of the reference editions in use
+(环节, scenario and task names, 细分行业, keywords, synonyms, indicators). The edition terms are installed with
+:func:`use_domain_terms` — the knowledge base's reference component does so whenever it loads the active
+editions, so ``reference use`` and ``reference import`` change the dictionary — and the tokenizer is rebuilt,
+once, on its next use after they change. Everything below reads that tokenizer:
+
+* :func:`word_tokens`: normalised words for keyword indexes (BM25) and word features.
+* :class:`Segmenter`: spaCy's Chinese language class with the tokenizer as its segmenter; every token
   carries half-open ``start``/``end`` offsets into the original text.
-* :func:`word_tokens`: normalised words for keyword indexes (BM25).
-* :func:`keyword_extractor`: a jieba TF-IDF keyword extractor that knows a given set of terms (the
-  reference editions' names, keywords and synonyms), for deriving keywords of imported official texts.
+* :func:`keyword_extractor`: a jieba TF-IDF keyword extractor, for deriving keywords of imported official
+  texts; :func:`split_word` splits a dictionary word into its parts.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -27,6 +33,11 @@ from nlp.text.sentences import paragraphs, sentences
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
+EDITION_TERM_FREQ = 20000
+"""jieba frequency of an edition term: high, so the term stays one word wherever it is written."""
+EDITION_TERM_TAG = "nz"
+"""Part-of-speech tag of an edition term (jieba's "other proper noun")."""
+_TERM_OK = re.compile(r"^[^\s|]{2,12}$")
 
 
 class Token(NamedTuple):
@@ -65,6 +76,67 @@ def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
     return terms
 
 
+def domain_tags() -> frozenset[str]:
+    """The category tags of the shipped domain dictionary (jieba reports them as part of speech)."""
+    return frozenset(t.tag for t in load_domain_terms() if t.tag)
+
+
+def reference_terms(entries: Iterable[Any]) -> frozenset[str]:
+    """The dictionary terms of reference entries (``nlp.types.ReferenceEntry``): 环节 / sector, name, 细分行业,
+    keywords, synonyms and indicators of each, 2–12 characters without whitespace or ``|``.
+
+    Scope texts are sentences, not terms: their words reach the classifier through the entry documents.
+    """
+    out: set[str] = set()
+    for e in entries:
+        for term in (e.link, e.name, e.subsector, *e.keywords, *e.synonyms, *e.indicators):
+            term = (term or "").strip()
+            if _TERM_OK.match(term):
+                out.add(term)
+    return frozenset(out)
+
+
+class _Dictionary:
+    """The edition terms in use and the one tokenizer built for them (rebuilt lazily when they change)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.terms: frozenset[str] = frozenset()
+        self.tokenizer: Any = None
+        self.pos: Any = None  # jieba.posseg.POSTokenizer over ``tokenizer`` (built on first keyword use)
+        self.built_for: frozenset[str] | None = None
+
+
+_DICT = _Dictionary()
+
+
+def use_domain_terms(terms: Iterable[str]) -> bool:
+    """Install the edition terms of the dictionary (replacing the previous ones).
+
+    Args:
+        terms: e.g. :func:`reference_terms` of the active guide and task list.
+    Returns:
+        True when the dictionary changed (the tokenizer is rebuilt on its next use, about a second).
+    """
+    new = frozenset(t for t in (s.strip() for s in terms) if _TERM_OK.match(t))
+    with _DICT.lock:
+        changed = new != _DICT.terms
+        _DICT.terms = new
+    return changed
+
+
+def domain_terms() -> frozenset[str]:
+    """The edition terms installed by :func:`use_domain_terms` (empty until the first call)."""
+    return _DICT.terms
+
+
+def dictionary_key() -> str:
+    """A short fingerprint of the dictionary in use, for caches of anything fitted on its words."""
+    h = hashlib.sha1(DOMAIN_DICT.read_bytes())
+    h.update("\n".join(sorted(_DICT.terms)).encode("utf-8"))
+    return h.hexdigest()[:12]
+
+
 def _jieba() -> Any:
     import jieba
 
@@ -72,29 +144,26 @@ def _jieba() -> Any:
     return jieba
 
 
-def build_tokenizer(dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = ()) -> Any:
-    """A fresh private ``jieba.Tokenizer`` with the domain dictionary, then ``dict_paths`` and ``extra_words``.
-
-    Args:
-        dict_paths: extra jieba-format dictionaries loaded after the shipped domain dictionary.
-        extra_words: extra single words to add.
-    Returns:
-        An initialised ``jieba.Tokenizer``.
-    """
+def _build(terms: frozenset[str]) -> Any:
     tok = _jieba().Tokenizer()
     tok.initialize()
-    for p in (DOMAIN_DICT, *dict_paths):
-        if Path(p).exists():
-            tok.load_userdict(str(p))
-    for w in extra_words:
-        tok.add_word(w)
+    tok.load_userdict(str(DOMAIN_DICT))
+    for term in sorted(terms):
+        tok.add_word(term, freq=EDITION_TERM_FREQ, tag=EDITION_TERM_TAG)
     return tok
 
 
-@lru_cache(maxsize=1)
 def domain_tokenizer() -> Any:
-    """The shared tokenizer with the domain dictionary (built on first use, about one second)."""
-    return build_tokenizer()
+    """The tokenizer: jieba's dictionary, the domain dictionary and the edition terms in use.
+
+    Built on first use and again on the first use after :func:`use_domain_terms` changed the terms; the
+    returned object is never changed afterwards, so a caller may keep it for a consistent segmentation.
+    """
+    with _DICT.lock:
+        if _DICT.built_for != _DICT.terms:
+            _DICT.tokenizer, _DICT.pos = _build(_DICT.terms), None
+            _DICT.built_for = _DICT.terms
+        return _DICT.tokenizer
 
 
 def word_tokens(text: str) -> list[str]:
@@ -109,40 +178,32 @@ def word_tokens(text: str) -> list[str]:
 
 
 class _Jieba:
-    """What spaCy's Chinese tokenizer calls (``cut(text, cut_all=False)``), with the HMM switch ours."""
+    """What spaCy's Chinese tokenizer calls (``cut(text, cut_all=False)``): the tokenizer in use, HMM ours."""
 
-    def __init__(self, tokenizer: Any, hmm: bool) -> None:
-        self.tokenizer = tokenizer
+    def __init__(self, hmm: bool) -> None:
         self.hmm = hmm
 
     def cut(self, text: str, cut_all: bool = False) -> Any:
-        return self.tokenizer.cut(text, cut_all=cut_all, HMM=self.hmm)
+        return domain_tokenizer().cut(text, cut_all=cut_all, HMM=self.hmm)
 
 
 class Segmenter:
-    """spaCy zh (jieba segmenter) with the domain dictionary; build once, share across threads.
+    """spaCy zh with the domain tokenizer as its segmenter; build once, share across threads.
 
     Args:
-        dict_paths: extra jieba-format dictionaries loaded after the shipped domain dictionary.
-        extra_words: extra single words to add.
         hmm: let jieba guess unknown words with its HMM (about 35% slower; off by default, so that
-            words outside the dictionaries are split into single characters, deterministically).
+            words outside the dictionary are split into single characters, deterministically).
     """
 
-    def __init__(
-        self, dict_paths: Iterable[Path | str] = (), extra_words: Iterable[str] = (), hmm: bool = False
-    ) -> None:
+    def __init__(self, hmm: bool = False) -> None:
         import spacy
 
-        dict_paths, extra_words = tuple(dict_paths), tuple(extra_words)
         _jieba()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        # A private jieba tokenizer: the domain dictionary never leaks into the process-wide jieba.
-        seg = build_tokenizer(dict_paths, extra_words) if dict_paths or extra_words else domain_tokenizer()
-        self.jieba = seg
-        self.nlp.tokenizer.jieba_seg = _Jieba(seg, hmm)
+        self.nlp.tokenizer.jieba_seg = _Jieba(hmm)
+        domain_tokenizer()  # built now (about a second), not inside the first text's analysis
         self._lock = threading.Lock()  # spaCy's vocabulary grows while tokenising
 
     def doc(self, text: str) -> Any:
@@ -183,52 +244,69 @@ class Segmenter:
 
 @lru_cache(maxsize=1)
 def get_segmenter() -> Segmenter:
-    """The shared default ``Segmenter`` (built on first use, about one second).
-
-    Returns:
-        A process-wide ``Segmenter`` with the shipped domain dictionary.
-    """
+    """The shared ``Segmenter`` (built on first use, about one second)."""
     return Segmenter()
 
 
-def keyword_extractor(terms: Iterable[str]) -> Any:
-    """A jieba TF-IDF keyword extractor (``extract_tags``) whose tokenizer knows ``terms``.
-
-    Its tokenizer is a separate one WITHOUT the domain dictionary: the terms (2–12 characters, no
-    whitespace or ``|``) are added with a high frequency and tag ``nz``, which is what keyword derivation
-    of imported official texts was tuned with.
-
-    Args:
-        terms: domain terms, e.g. the names, keywords and synonyms of the bundled reference editions.
-    Returns:
-        A ``jieba.analyse.TFIDF`` with ``tokenizer`` and ``postokenizer`` set.
-    """
+@lru_cache(maxsize=1)
+def _tfidf() -> Any:
     _jieba()
     import jieba.analyse
-    import jieba.posseg
 
-    tokenizer = jieba.Tokenizer()
-    for term in sorted(set(terms)):
-        if 2 <= len(term) <= 12 and not re.search(r"[\s|]", term):
-            tokenizer.add_word(term, freq=20000, tag="nz")
-    extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = tokenizer
-    extractor.postokenizer = jieba.posseg.POSTokenizer(tokenizer)
-    return extractor
+    return jieba.analyse.TFIDF()
 
 
-_SPLIT_LOCK = threading.Lock()
+def keyword_extractor() -> Any:
+    """A jieba TF-IDF keyword extractor (``extract_tags``) over the domain tokenizer.
+
+    Part-of-speech tags are jieba's, the domain dictionary's categories (:func:`domain_tags`) and
+    :data:`EDITION_TERM_TAG` for edition terms.
+
+    Returns:
+        A ``jieba.analyse.TFIDF`` with ``tokenizer`` and ``postokenizer`` set to the tokenizer in use.
+    """
+    tok = domain_tokenizer()
+    with _DICT.lock:
+        if _DICT.pos is None or _DICT.pos.tokenizer is not tok:
+            import jieba.posseg
+
+            _DICT.pos = jieba.posseg.POSTokenizer(tok)
+        pos = _DICT.pos
+        extractor = _tfidf()
+        extractor.tokenizer, extractor.postokenizer = tok, pos
+        return extractor
 
 
-def split_word(tokenizer: Any, word: str) -> list[str]:
-    """Segment ``word`` into its parts even when the whole word is in ``tokenizer``'s dictionary (HMM off)."""
-    with _SPLIT_LOCK:
-        tokenizer.check_initialized()
-        freq = tokenizer.FREQ.get(word, 0)
-        if freq:
-            tokenizer.del_word(word)
-        try:
-            return tokenizer.lcut(word, HMM=False)
-        finally:
-            if freq:
-                tokenizer.add_word(word, freq)
+def split_word(word: str) -> list[str]:
+    """Segment ``word`` into its parts even when the whole word is in the dictionary (HMM off).
+
+    The tokenizer is not changed: the whole-word arc is left out of jieba's word graph for this one cut.
+    """
+    tok = domain_tokenizer()
+    jieba = _jieba()
+    if len(word) < 2 or not jieba.re_han_default.fullmatch(word):
+        return tok.lcut(word, HMM=False)
+    n = len(word)
+    dag = tok.get_DAG(word)
+    dag[0] = [x for x in dag[0] if x != n - 1] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    tok.calc(word, dag, route)
+    out: list[str] = []
+    buf = ""
+    x = 0
+    while (
+        x < n
+    ):  # jieba's own walk (Tokenizer.__cut_DAG_NO_HMM): single ASCII letters and digits run together
+        y = route[x][1] + 1
+        piece = word[x:y]
+        if len(piece) == 1 and jieba.re_eng.match(piece):
+            buf += piece
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(piece)
+        x = y
+    if buf:
+        out.append(buf)
+    return out

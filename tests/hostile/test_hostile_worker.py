@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kb.errors import LimitExceededError
 from kb.ingest.worker import run_bounded
+from kb.service.bounded import run_checks
 
 
 def _slow_pdf(path: Path, chars: int) -> Path:
@@ -52,9 +53,11 @@ def test_memory_past_the_worker_limit_is_a_clear_error(reps: int):
     process is untouched and the next request is served."""
     with pytest.raises(LimitExceededError, match="内存超过上限"):
         run_bounded(
-            "checks", "企业概况。效率提升30%，成本降低5%。" * reps, 120, memory_mb=450, kind="scenario"
+            run_checks, "企业概况。效率提升30%，成本降低5%。" * reps, 120, memory_mb=450, kind="scenario"
         )
-    assert run_bounded("checks", "企业概况。效率提升30%。", 120, memory_mb=450, kind="scenario")["zishu"] > 0
+    assert (
+        run_bounded(run_checks, "企业概况。效率提升30%。", 120, memory_mb=450, kind="scenario")["zishu"] > 0
+    )
 
 
 def test_cpu_time_limit_ends_the_worker_with_a_clear_error(tmp_path: Path):
