@@ -156,28 +156,36 @@ def top_of(drv: Any, text: str) -> float:
 def open_inbox_row(drv: Any, row: int) -> int:
     """Click the 详情 link of inbox row ``row`` (0-based, on the grid's canvas) and switch to the tab it opens;
     returns the submission number shown in that row."""
-    grid = drv.find_element(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
-    sid = int(
-        grid.find_element(By.CSS_SELECTOR, f'[data-testid="glide-cell-2-{row}"]').get_attribute("textContent")
+    cell = WebDriverWait(drv, 60).until(  # the grid draws its rows after the rest of the page
+        lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, f'[data-testid="glide-cell-2-{row}"]')), None)
     )
-    canvas = grid.find_element(By.CSS_SELECTOR, 'canvas[data-testid="data-grid-canvas"]')
+    sid = int(cell.get_attribute("textContent"))
+    canvas = drv.find_element(
+        By.CSS_SELECTOR, '[data-testid="stDataFrame"] canvas[data-testid="data-grid-canvas"]'
+    )
     drv.execute_script("arguments[0].scrollIntoView({block: 'start'});", canvas)
     time.sleep(0.5)
     rect = canvas.rect
     y = 36 + 35 * row + 17 - rect["height"] / 2  # header 36 px, rows 35 px; offsets from the canvas centre
-    runs: list[list[int]] = []  # the grid shows a pointer over the 选择 checkbox, then over the link text
-    for x in range(4, 300, 4):
-        ActionChains(drv).move_to_element_with_offset(canvas, x - rect["width"] / 2, y).perform()
-        if drv.execute_script("return arguments[0].style.cursor", canvas) == "pointer":
-            if runs and runs[-1][-1] == x - 4:
-                runs[-1].append(x)
-            else:
-                runs.append([x])
+    runs: list[list[int]] = []
+    for _attempt in range(3):  # a loaded machine may draw the pointer late: look again
+        runs = []  # the grid shows a pointer over the 选择 checkbox, then over the link text
+        for x in range(4, 300, 4):
+            ActionChains(drv).move_to_element_with_offset(canvas, x - rect["width"] / 2, y).perform()
+            time.sleep(0.02)
+            if drv.execute_script("return arguments[0].style.cursor", canvas) == "pointer":
+                if runs and runs[-1][-1] == x - 4:
+                    runs[-1].append(x)
+                else:
+                    runs.append([x])
+        if len(runs) >= 2:
+            break
+        time.sleep(2)
     assert len(runs) >= 2, f"the 详情 column has no link in this row (pointer at {runs})"
     link_x = (runs[1][0] + runs[1][-1]) // 2
     tabs = set(drv.window_handles)
     ActionChains(drv).move_to_element_with_offset(canvas, link_x - rect["width"] / 2, y).click().perform()
-    WebDriverWait(drv, 20).until(lambda d: len(d.window_handles) > len(tabs))
+    WebDriverWait(drv, 60).until(lambda d: len(d.window_handles) > len(tabs))
     drv.switch_to.window(next(iter(set(drv.window_handles) - tabs)))
     return sid
 
