@@ -43,10 +43,11 @@ def get_kb() -> KB:
 
 
 def warm_up(kb: KB) -> None:
-    """Load once per server what the first requests need: the checks, the classifier, the reference index, the
-    similarity index, and the inbox summaries (an optimisation only: failures are logged)."""
+    """Load once per server what the first requests need: the self-check workers, the classifier, the reference
+    index, the similarity index, and the inbox summaries (an optimisation only: failures are logged)."""
     steps = (
-        ("self-check", lambda: kb.analysis.self_check(WARM_TEXT)),
+        ("self-check", lambda: kb.analysis.self_check(WARM_TEXT)),  # warms the self-check worker processes
+        ("classifier", kb.analysis.classifier),  # this process's own, for the stored analyses
         ("similarity index", kb.similarity.engine),
         ("inbox summaries", lambda: kb.analysis.row_summaries(kb.storage.submission_ids())),
     )

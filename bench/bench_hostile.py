@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/bench_hostile.py            # every class
     .venv/bin/python bench/bench_hostile.py --case pdf_bomb_1g
+    .venv/bin/python bench/bench_hostile.py --case selfcheck_parallel --code ../other-checkout   # before/after
 
 Each case runs in a fresh child process; the figure is its wall time and its peak RSS, the larger of the
 child's own and that of the worker processes it started (``ru_maxrss`` of self and of reaped children).
@@ -24,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "hostile"))
+if "--code" in sys.argv:  # measure another checkout's kb/nlp (e.g. before a change)
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
 
 
 def _regex_repeat() -> str:
@@ -163,6 +166,110 @@ def _similarity() -> str:
     )
 
 
+NORMAL_DRAFT = (
+    "一、企业概况\n某公司主要生产汽车零部件，年产值12亿元。\n二、场景概述\n针对多品种小批量订单，建设智能排产与质量追溯场景。\n"
+    "三、实施内容\n部署制造执行系统和机器视觉检测设备，为每个批次生成追溯码，排产由人工改为算法优化。\n"
+    "四、实施成效\n不良品率由2.1%降至0.8%，追溯时间由48小时缩短到10分钟，生产效率提升25%。\n"
+    "五、推广价值\n方案可复制到同行业的离散制造企业。\n"
+) * 4
+
+
+def _hostile_drafts(tmp: Path) -> dict[str, tuple[object, str | None]]:
+    from hostile_util import pdf_with_content
+
+    unit = "企业概况：某公司实施智能排产，生产效率提升{n}%，不良品率由2.{n}%降至0.8%，交付周期缩短{n}天。\n"
+    slow = pdf_with_content(tmp / "slow.pdf", b"BT /F1 1 Tf 10 10 Td (" + b"a" * 400_000 + b") Tj ET")
+    return {
+        "paste 200k chars": ("".join(unit.format(n=i % 97) for i in range(4_000))[:200_000], None),
+        "paste repeated phrase": ("提升" + "幅度达" * 60_000 + "30%", None),
+        "upload slow PDF": (slow.read_bytes(), "slow.pdf"),
+    }
+
+
+def _selfcheck_parallel() -> str:
+    """A normal user's self-check latency, and the longest stall of this (server) process, alone and while a
+    hostile self-check (paste or upload) runs in parallel, the way Streamlit serves sessions: threads of one
+    process. The hostile thread also renders its result as the page does (highlighted text)."""
+    import statistics
+    import threading
+
+    from kb.ingest import worker
+    from kb.service import open_kb
+
+    try:
+        from app_pages.render import highlighted_text
+    except ImportError:  # rendering is part of the page, not of every checkout
+        highlighted_text = None
+
+    def heartbeat(stop: threading.Event, gaps: list[float]) -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            time.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last - 0.005)
+            last = now
+
+    def normals(k, n: int) -> list[float]:
+        out = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            k.analysis.self_check(NORMAL_DRAFT)
+            out.append(time.perf_counter() - t0)
+        return out
+
+    def fmt(lat: list[float], gaps: list[float]) -> str:
+        q = sorted(lat)
+        p95 = q[min(len(q) - 1, int(0.95 * len(q)))]
+        return (
+            f"normal p50 {1000 * statistics.median(q):.0f} ms, p95 {1000 * p95:.0f}, max {1000 * q[-1]:.0f}; "
+            f"server stall max {1000 * max(gaps, default=0):.0f} ms"
+        )
+
+    lines = []
+    with tempfile.TemporaryDirectory() as d:
+        k = open_kb(str(Path(d) / "kb.sqlite"))
+        k.init()
+        k.analysis.self_check(NORMAL_DRAFT)  # warm (the models load once)
+        idle = getattr(worker, "idle_workers", None)
+        for _ in range(240):  # the pool is topped up in the background
+            if idle is None or idle(int(getattr(k.config, "selfcheck_memory_mb", 2048))) >= 2:
+                break
+            time.sleep(0.5)
+        stop, gaps = threading.Event(), []
+        hb = threading.Thread(target=heartbeat, args=(stop, gaps), daemon=True)
+        hb.start()
+        lat = normals(k, 15)
+        stop.set()
+        hb.join()
+        lines.append(f"alone: {fmt(lat, gaps)}")
+        for name, (payload, filename) in _hostile_drafts(Path(d)).items():
+            stop, gaps, outcomes = threading.Event(), [], []
+
+            def hostile(payload=payload, filename=filename, stop=stop, outcomes=outcomes) -> None:
+                while not stop.is_set():
+                    t0 = time.perf_counter()
+                    try:
+                        res = k.analysis.self_check(payload, filename)
+                        if highlighted_text is not None:
+                            highlighted_text(res["text"], res["marks"])
+                        outcomes.append(f"ok {time.perf_counter() - t0:.1f} s")
+                    except Exception as exc:  # noqa: BLE001 - the hostile draft may fail; that is the point
+                        outcomes.append(f"{type(exc).__name__} {time.perf_counter() - t0:.1f} s")
+
+            ht = threading.Thread(target=hostile, daemon=True)
+            hb = threading.Thread(target=heartbeat, args=(stop, gaps), daemon=True)
+            ht.start()
+            hb.start()
+            time.sleep(0.5)  # the hostile request is under way
+            lat = normals(k, 15)
+            stop.set()
+            ht.join()
+            hb.join()
+            lines.append(f"{name} ({', '.join(dict.fromkeys(outcomes))}): {fmt(lat, gaps)}")
+        k.storage.close()
+    return " | ".join(lines)
+
+
 CASES = {
     "regex_repeat": _regex_repeat,
     "regex_digits": _regex_digits,
@@ -174,6 +281,7 @@ CASES = {
     "pdf_bomb_1g": lambda: _pdf_bomb(1024),
     "auth_timing": _auth,
     "similarity_paste": _similarity,
+    "selfcheck_parallel": _selfcheck_parallel,
 }
 
 
@@ -192,6 +300,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", choices=sorted(CASES))
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--code", default=str(ROOT), help="checkout whose kb/nlp are measured (default: this one)"
+    )
     args = ap.parse_args()
     if args.child:
         _child(args.case)
@@ -199,9 +310,12 @@ def main() -> None:
     names = [args.case] if args.case else list(CASES)
     print(f"{'case':<18} {'time s':>7} {'peak MB':>8}  note")
     for name in names:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, PYTHONPATH=args.code)
         r = subprocess.run(
-            [sys.executable, __file__, "--case", name, "--child"], capture_output=True, text=True, env=env
+            [sys.executable, __file__, "--case", name, "--child", "--code", args.code],
+            capture_output=True,
+            text=True,
+            env=env,
         )
         line = (r.stdout.strip().splitlines() or [""])[-1]
         try:

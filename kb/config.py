@@ -69,6 +69,17 @@ SETTINGS: tuple[Setting, ...] = (
     _s("max_docx_uncompressed_mb", 200,
        "Largest total uncompressed size of a .docx/.xlsx archive (zip-bomb guard), in MB"),
     _s("parse_timeout_s", 60, "Longest time spent parsing one file, in seconds"),
+    _s("max_table_cells", 2_000_000,
+       "Largest number of cells read from one .csv/.xlsx batch or quota list (more: the file is refused)"),
+    _s("selfcheck_timeout_s", 30,
+       "Longest time one self-check (parse, checks, classification) may take in its worker process, in seconds"),
+    _s("selfcheck_memory_mb", 2048,
+       "Memory (address space) one self-check's worker process may use, in MB (the models take ~0.9 GB of it)"),
+    _s("selfcheck_workers", 2, "Self-check worker processes kept warm (models loaded) for the next requests"),
+    _s("selfcheck_demote_s", 2.0, "A self-check still running after this many seconds drops to low CPU priority, so "
+       "that it cannot slow the other users' self-checks (0: never)"),
+    _s("selfcheck_large_kb", 256, "A self-check draft larger than this (pasted text as UTF-8, or the uploaded file), in "
+       "KB, runs in a low-priority worker so that it cannot slow the other users' self-checks"),
     _s("session_ttl_min", 480, "Minutes after which a UI login expires"),
     _s("session_secret", "", "Key signing the UI login tokens (empty: generated once and kept in the database)"),
     _s("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
@@ -130,12 +141,22 @@ SETTINGS: tuple[Setting, ...] = (
     _s("boilerplate_weight", 0.2, "Classifier weight of a sentence that is boilerplate (0 would hide copied scopes)",
        "classify"),
     _s("top_sentences", 3, "Best sentences behind the classifier's top-sentence feature and evidence", "classify"),
+    _s("classify_max_chars", 60_000, "The classifier reads the first this many characters of a text (LIM001 past it)",
+       "classify"),
+    _s("classify_max_units", 3_000, "The classifier scores at most this many sentences/windows (LIM001 past it)",
+       "classify"),
     _s("same_project", True, "Link texts about the same project (shared names, figures, neighbour margin) in the "
        "duplicate sweep, model fitted on the real corpus"),
     _s("judgment", True, "Rank scenarios/环节 with the model learned from the labelled real corpus (data/labeled/real) "
        "and decide 'is this a scenario description' with it (CLS003)"),
     # ---- the checks
     _s("rules_file", "", "TOML rules of the checks (codes, severities, thresholds); empty = the shipped rules",
+       "checks"),
+    _s("check_max_chars", 60_000, "The checks read the first this many characters of a text (LIM001 past it; "
+       "字数 is always of the whole text)", "checks"),
+    _s("check_max_sentences", 3_000, "Sentence-level checks read at most this many sentences (LIM001 past it)",
+       "checks"),
+    _s("check_max_figures", 1_000, "Figure checks read at most this many extracted figures (LIM001 past it)",
        "checks"),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -191,6 +212,10 @@ class Config:
     def classifier_options(self) -> dict[str, Any]:
         """Keyword arguments of ``nlp.classify.Classifier``."""
         return self.scope("classify")
+
+    def check_options(self) -> dict[str, Any]:
+        """The size budgets of ``nlp.checks.check_text`` (keyword arguments of the same names)."""
+        return {k: v for k, v in self.scope("checks").items() if k != "rules_file"}
 
     @property
     def rules_path(self) -> str | None:

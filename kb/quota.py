@@ -337,7 +337,14 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[int, str]]:
     )
 
 
-def _table_rows(data: bytes, filename: str, max_uncompressed_mb: int) -> list[list[Any]]:
+def _too_many_cells(filename: str, max_cells: int) -> QuotaListError:
+    return QuotaListError(
+        f"{filename} 超过 {max_cells:,} 个单元格（上限为设置项 max_table_cells）：请删去多余的空行空列或拆分名单；"
+        "确需一次检查可请管理员调大 max_table_cells。"
+    )
+
+
+def _table_rows(data: bytes, filename: str, max_uncompressed_mb: int, max_cells: int) -> list[list[Any]]:
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
@@ -358,7 +365,14 @@ def _table_rows(data: bytes, filename: str, max_uncompressed_mb: int) -> list[li
                 f"无法读取 {filename}（{type(exc).__name__}）：请用 Excel/WPS 另存为 .xlsx。"
             ) from exc
         try:
-            return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            out: list[list[Any]] = []
+            cells = 0
+            for r in wb.worksheets[0].iter_rows(values_only=True):
+                cells += len(r)
+                if 0 < max_cells < cells:
+                    raise _too_many_cells(filename, max_cells)
+                out.append(list(r))
+            return out
         finally:
             wb.close()
     if name.endswith(".csv"):
@@ -369,7 +383,10 @@ def _table_rows(data: bytes, filename: str, max_uncompressed_mb: int) -> list[li
             text, _ = decode_bytes(data, filename)
         except IngestError as exc:
             raise QuotaListError(f"无法读取 {filename}：{exc.reason}；{exc.fix}") from exc
-        return [list(r) for r in csv.reader(io.StringIO(text))]
+        rows = [list(r) for r in csv.reader(io.StringIO(text))]
+        if 0 < max_cells < sum(len(r) for r in rows):
+            raise _too_many_cells(filename, max_cells)
+        return rows
     raise QuotaListError(f"不支持的名单格式 {filename!r}：请提供 .xlsx 或 .csv 文件。")
 
 
@@ -398,6 +415,7 @@ def read_list(
     default_kind: str | None = None,
     infer_region_type: Callable[[str], str] | None = _infer_region_type,
     max_uncompressed_mb: int = 200,
+    max_cells: int = 2_000_000,
 ) -> list[ListItem]:
     """Read a recommendation list from .xlsx or .csv bytes.
 
@@ -407,11 +425,12 @@ def read_list(
         default_kind: ``scenario``/``factory`` (or 优秀场景/示范工厂) for lists without a 类型 column (附件6 / 附件7).
         infer_region_type: maps a recommender to its 地区类型 when the column is empty (None: never infer).
         max_uncompressed_mb: zip-bomb guard for .xlsx.
+        max_cells: a list with more cells is refused (the ``max_table_cells`` setting).
 
     Returns:
         The rows, each with the problems found while reading (empty fields, unknown values).
     """
-    rows = _table_rows(data, filename, max_uncompressed_mb)
+    rows = _table_rows(data, filename, max_uncompressed_mb, max_cells)
     if not any(any(_cell(c) for c in r) for r in rows):
         raise QuotaListError(f"{filename} 是空表：请按模板填写（第一行为表头）。")
     hidx, mapping = _find_header(rows)

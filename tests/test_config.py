@@ -72,7 +72,8 @@ def test_environment_and_file_override_and_bad_values_are_refused(tmp_path):
     cfg = load_config(f, env={"SCENARIO_KB_TOP_SENTENCES": "5"})
     assert cfg.dup_threshold == 0.4 and SimilarityConfig(**cfg.similarity_options()).dup_threshold == 0.4
     assert cfg.classifier_options() == {"claim_top_n": 3, "max_window": 80, "boilerplate_weight": 0.2,
-                                        "top_sentences": 5}  # fmt: skip
+                                        "top_sentences": 5, "classify_max_chars": 60_000,
+                                        "classify_max_units": 3_000}  # fmt: skip
     with pytest.raises(ConfigError):
         load_config(env={"SCENARIO_KB_NUM_PERM": "many"})
     with pytest.raises(ConfigError):

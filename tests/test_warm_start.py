@@ -5,11 +5,14 @@ from __future__ import annotations
 
 def test_warm_up_loads_the_models_the_first_self_check_needs(kb):
     from app_pages.resources import warm_up
+    from kb.ingest.worker import idle_workers
 
     assert kb.analysis._classifier is None
     warm_up(kb)
     assert kb.analysis._classifier is not None  # the classifier of the active editions, built once
     assert kb.similarity._engine is not None  # the similarity index
+    # the self-check runs in worker processes; one that already ran a self-check waits in the pool
+    assert idle_workers(int(kb.config.selfcheck_memory_mb)) >= 1
     clf = kb.analysis._classifier
     res = kb.analysis.self_check("一、企业概况\n某公司生产齿轮。\n二、实施内容\n部署制造执行系统。\n")
     assert res["zishu"] > 0 and kb.analysis._classifier is clf  # reused, not rebuilt

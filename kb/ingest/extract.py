@@ -34,6 +34,7 @@ def extract(
     column_map: dict[str, str] | None = None,
     max_uncompressed_mb: int = 200,
     parse_timeout_s: float = 60,
+    max_table_cells: int = 2_000_000,
 ) -> Extracted:
     """Read the raw content of a file of a supported format (see :func:`kb.ingest.collect.check_file`).
 
@@ -42,6 +43,7 @@ def extract(
         column_map: extra header → field mapping for tables.
         max_uncompressed_mb: zip-bomb guard for .docx/.xlsx.
         parse_timeout_s: parse time limit of the worker (``<= 0``: no limit, parse in this process).
+        max_table_cells: a .csv/.xlsx with more cells is refused.
     """
     # imported here: the worker process runs `python -m kb.ingest.worker`, which imports this package first
     from kb.ingest.worker import run_bounded
@@ -52,10 +54,16 @@ def extract(
     if fmt == "csv":
         from kb.ingest.table import iter_table_rows
 
-        return Extracted(path, fmt, rows=list(iter_table_rows(path, column_map, max_uncompressed_mb)))
+        rows = list(iter_table_rows(path, column_map, max_uncompressed_mb, max_table_cells))
+        return Extracted(path, fmt, rows=rows)
     if fmt == "xlsx":
         rows = run_bounded(
-            "xlsx", path, parse_timeout_s, column_map=column_map, max_uncompressed_mb=max_uncompressed_mb
+            "xlsx",
+            path,
+            parse_timeout_s,
+            column_map=column_map,
+            max_uncompressed_mb=max_uncompressed_mb,
+            max_cells=max_table_cells,
         )
         return Extracted(path, fmt, rows=rows)
     if fmt == "docx":

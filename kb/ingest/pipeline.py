@@ -29,6 +29,7 @@ def read_path(
     max_text_chars: int = 200_000,
     max_uncompressed_mb: int = 200,
     parse_timeout_s: float = 60,
+    max_table_cells: int = 2_000_000,
 ) -> Iterator[IngestedDoc | IngestError]:
     """Read one input file into documents. Table files yield one item per row.
 
@@ -39,7 +40,11 @@ def read_path(
     path = Path(path)
     check_file(path, max_upload_mb)
     extracted = extract(
-        path, column_map=column_map, max_uncompressed_mb=max_uncompressed_mb, parse_timeout_s=parse_timeout_s
+        path,
+        column_map=column_map,
+        max_uncompressed_mb=max_uncompressed_mb,
+        parse_timeout_s=parse_timeout_s,
+        max_table_cells=max_table_cells,
     )
     for unit in decode(extracted):
         if isinstance(unit, IngestError):

@@ -7,15 +7,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kb.errors import IngestError, MetadataError
+from kb.errors import IngestError, LimitExceededError, MetadataError
 from kb.ingest.docx import check_zip
 from kb.ingest.metadata import map_headers
+
+MAX_TABLE_CELLS = 2_000_000
+"""Default of the ``max_table_cells`` setting: cells read from one table file at most."""
 
 ROW_ERROR = "__row_error__"
 """Key of the one-entry mapping :func:`iter_table_rows` yields for a row that cannot be read."""
 
 
-def _rows_xlsx(path: Path, max_uncompressed_mb: int) -> list[list[Any]]:
+def too_many_cells(label: str, max_cells: int) -> LimitExceededError:
+    """The error of a table with more than ``max_cells`` cells (the ``max_table_cells`` budget)."""
+    return LimitExceededError(
+        label,
+        f"表格超过 {max_cells:,} 个单元格（上限为设置项 max_table_cells），未导入",
+        "请把表格拆成几个文件分批提交，或删去多余的空行空列；确需一次处理可请管理员调大 max_table_cells",
+    )
+
+
+def _rows_xlsx(path: Path, max_uncompressed_mb: int, max_cells: int = MAX_TABLE_CELLS) -> list[list[Any]]:
     check_zip(path, max_uncompressed_mb)
     try:
         import openpyxl
@@ -27,12 +39,19 @@ def _rows_xlsx(path: Path, max_uncompressed_mb: int) -> list[list[Any]]:
         ) from exc
     try:
         ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        out: list[list[Any]] = []
+        cells = 0
+        for r in ws.iter_rows(values_only=True):
+            cells += len(r)
+            if 0 < max_cells < cells:
+                raise too_many_cells(str(path), max_cells)
+            out.append(list(r))
+        return out
     finally:
         wb.close()
 
 
-def _rows_csv(path: Path) -> list[list[Any] | str]:
+def _rows_csv(path: Path, max_cells: int = MAX_TABLE_CELLS) -> list[list[Any] | str]:
     """Records of a .csv file; a record that cannot be read is its rejection reason (a ``str``) instead.
 
     A field may be as long as the file (the csv module's default limit, 128 KiB, rejected long 正文 cells).
@@ -47,6 +66,7 @@ def _rows_csv(path: Path) -> list[list[Any] | str]:
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, len(text) + 1))
     out: list[list[Any] | str] = []
+    cells = 0
     ncols = 0
     start = 0  # index in ``lines`` where the current reader starts
     try:
@@ -65,6 +85,9 @@ def _rows_csv(path: Path) -> list[list[Any] | str]:
                         out.append(f"第 {first_line + 1} 行的引号没有闭合，吞并了后续各行")
                         start = first_line + 1
                         break
+                    cells += len(rec)
+                    if 0 < max_cells < cells:
+                        raise too_many_cells(str(path), max_cells)
                     out.append(rec)
                 else:
                     return out
@@ -89,14 +112,19 @@ def _bad_chars(value: Any) -> bool:
 
 
 def iter_table_rows(
-    path: Path, column_map: dict[str, str] | None = None, max_uncompressed_mb: int = 200
+    path: Path,
+    column_map: dict[str, str] | None = None,
+    max_uncompressed_mb: int = 200,
+    max_cells: int = MAX_TABLE_CELLS,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(row_number, {field: value})`` for each data row (row numbers as the spreadsheet shows them).
 
     A row that cannot be read (an unclosed quote, characters that cannot be stored) is yielded as
-    ``(row_number, {ROW_ERROR: reason})`` so that the rows after it still go in.
+    ``(row_number, {ROW_ERROR: reason})`` so that the rows after it still go in. A table of more than
+    ``max_cells`` cells is refused whole (``LimitExceededError`` naming ``max_table_cells``; 0 = no limit).
     """
-    rows = _rows_xlsx(path, max_uncompressed_mb) if path.suffix.lower() == ".xlsx" else _rows_csv(path)
+    xlsx = path.suffix.lower() == ".xlsx"
+    rows = _rows_xlsx(path, max_uncompressed_mb, max_cells) if xlsx else _rows_csv(path, max_cells)
     header_idx = next(
         (i for i, r in enumerate(rows) if not isinstance(r, str) and any(c not in (None, "") for c in r)),
         None,

@@ -11,7 +11,10 @@ own request. Up to :data:`MAX_PARALLEL` requests run at once (a semaphore, not a
   limit): past it the kernel ends the worker (SIGXCPU) and the request gets a ``LimitExceededError``;
 - wall time per request is capped by the caller (``timeout_s``): past it the worker is killed (SIGKILL).
 
-A worker that failed or hit a limit is discarded; a healthy one goes back to the pool. The worker is a plain
+A worker that failed or hit a limit is discarded; a healthy one goes back to the pool (one pool per memory
+limit). :func:`keep_warm` tops a pool up in the background with workers that have already run one request (the
+self-check's models loaded), so that a request that follows a killed one does not pay for a cold start. The
+worker is a plain
 subprocess (not ``multiprocessing`` spawn), so it never re-imports the caller's ``__main__`` script; it exits by
 itself when its parent goes away.
 """
@@ -19,6 +22,7 @@ itself when its parent goes away.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import resource
 import signal
@@ -58,17 +62,19 @@ def _read_pdf(path: str) -> Any:
     return read_pdf_pages(Path(path))
 
 
-def _read_xlsx(path: str, column_map: Any = None, max_uncompressed_mb: int = 200) -> Any:
+def _read_xlsx(
+    path: str, column_map: Any = None, max_uncompressed_mb: int = 200, max_cells: int = 2_000_000
+) -> Any:
     from kb.ingest.table import iter_table_rows
 
-    return list(iter_table_rows(Path(path), column_map, int(max_uncompressed_mb)))
+    return list(iter_table_rows(Path(path), column_map, int(max_uncompressed_mb), int(max_cells)))
 
 
 PARSERS: dict[str, Callable[..., Any]] = {"docx": _read_docx, "pdf": _read_pdf, "xlsx": _read_xlsx}
 """The parse tasks of ingest, by name; any other task is a function its caller hands to :func:`run_bounded`."""
 
 
-def _run_task(task: str | Callable[..., Any], arg: str, opts: dict[str, Any]) -> Any:
+def _run_task(task: str | Callable[..., Any], arg: Any, opts: dict[str, Any]) -> Any:
     fn = PARSERS[task] if isinstance(task, str) else task
     return fn(arg, **opts)
 
@@ -95,13 +101,47 @@ def _limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
+def _out_of_memory(exc: BaseException) -> bool:
+    """An error that an allocation failure under the memory limit causes (besides ``MemoryError``)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.ENOMEM):
+            return True
+        text = str(e).lower()
+        if "cannot allocate memory" in text or "failed to map segment" in text or "bad_alloc" in text:
+            return True
+        e = e.__cause__ or e.__context__
+    return _near_memory_cap()
+
+
+def _near_memory_cap() -> bool:
+    """This process's address space came within 10 % of its cap (then any odd failure of a native library,
+    e.g. ``SystemError`` from a failed allocation, is taken for what it most likely is)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) * 1024 >= 0.9 * soft
+    return False
+
+
+def _serve(inbox: Connection, conn: Connection, memory_mb: int, nice: int = 0) -> None:
     """Worker loop: import the parsers, cap memory, say ready, then answer requests until EOF."""
     import kb.ingest.docx  # noqa: F401  (imports happen before "ready" so they do not count as parse time)
     import kb.ingest.pdf  # noqa: F401
     import kb.ingest.table  # noqa: F401
 
     _limit_memory(memory_mb)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker ended by a limit writes no core file
+    if nice > 0:  # a low-priority worker: the server process and the other workers get the CPU first
+        os.nice(nice)
     conn.send(("ready", None))
     while True:
         try:
@@ -119,7 +159,10 @@ def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
         except IngestError as exc:
             reply = ("ingest_error", (type(exc).__name__, exc.path, exc.reason, exc.fix))
         except Exception as exc:  # noqa: BLE001 - any parser failure is reported for this file only
-            reply = ("error", f"{type(exc).__name__}: {exc}")
+            if _out_of_memory(exc):  # e.g. a library that could not be mapped under the address-space cap
+                reply, fatal = ("memory", None), True
+            else:
+                reply = ("error", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -131,13 +174,18 @@ def _serve(inbox: Connection, conn: Connection, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, nice: int = 0) -> None:
         self.memory_mb = memory_mb
+        self.nice = nice
+        self.key = (memory_mb, nice)
+        self.prepared: set[str] = set()  # keys of the preparations (e.g. models loaded) this worker has run
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # so that `kb` imports even when not installed
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")  # one request, one core: a worker never crowds out the others
         try:
             self.proc = subprocess.Popen(
                 [
@@ -147,6 +195,7 @@ class _Worker:
                     str(to_child_r),
                     str(from_child_w),
                     str(memory_mb),
+                    str(nice),
                 ],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
@@ -183,14 +232,17 @@ class _Worker:
             c.close()
 
 
-_pool_lock = threading.Lock()  # guards the idle list only; never held while a worker works
-_idle: list[_Worker] = []
+_pool_lock = threading.Lock()  # guards the idle lists only; never held while a worker works
+_idle: dict[tuple[int, int], list[_Worker]] = {}  # idle workers by (memory limit, niceness)
+_idle_cap: dict[tuple[int, int], int] = {}  # idle workers kept per pool (default POOL_IDLE)
+_warming: set[tuple[int, int]] = set()  # pools a keep_warm thread is topping up
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
 def _shutdown() -> None:
     with _pool_lock:
-        workers, _idle[:] = list(_idle), []
+        workers = [w for ws in _idle.values() for w in ws]
+        _idle.clear()
     for w in workers:
         w.kill()
 
@@ -198,35 +250,136 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 
-def _take(memory_mb: int) -> _Worker:
+def _take(memory_mb: int, nice: int = 0) -> _Worker:
     with _pool_lock:
-        while _idle:
-            w = _idle.pop()
-            if w.alive() and w.memory_mb == memory_mb:
+        idle = _idle.get((memory_mb, nice), [])
+        while idle:
+            w = idle.pop()
+            if w.alive():
                 return w
             w.kill()
-    return _Worker(memory_mb)
+    return _Worker(memory_mb, nice)
 
 
 def _give_back(w: _Worker) -> None:
     with _pool_lock:
-        if len(_idle) < POOL_IDLE and w.alive():
-            _idle.append(w)
+        idle = _idle.setdefault(w.key, [])
+        if len(idle) < _idle_cap.get(w.key, POOL_IDLE) and w.alive():
+            idle.append(w)
             return
     w.kill()
+
+
+def idle_workers(memory_mb: int, nice: int = 0) -> int:
+    """How many idle workers with this memory limit (and niceness) are waiting for a request."""
+    with _pool_lock:
+        return sum(w.alive() for w in _idle.get((memory_mb, nice), []))
+
+
+Task = str | Callable[..., Any]
+Preparation = tuple[Any, dict[str, Any]]
+"""``(arg, opts)`` of a preparation run of a task; ``opts["key"]`` names it (see :func:`run_bounded`)."""
+
+
+def _prepare(w: _Worker, task: Task, prepare: Preparation) -> str:
+    """Run ``task(arg, **opts)`` of ``prepare`` once on this worker (not counted in any request's limits).
+
+    Returns:
+        ``ok``, ``memory`` (it ran out of memory) or ``failed``.
+    """
+    arg, opts = prepare
+    key = str(opts.get("key", ""))
+    if key in w.prepared:
+        return "ok"
+    try:
+        w.send((task, arg, {**opts, "cpu_s": 0}))
+        status = w.conn.recv()[0] if w.conn.poll(STARTUP_TIMEOUT_S) else "failed"
+    except (EOFError, OSError):
+        try:
+            w.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+        status = "memory" if w.proc.returncode == -signal.SIGABRT else "failed"
+    if status == "ok":
+        w.prepared.add(key)
+    return status if status in ("ok", "memory") else "failed"
+
+
+def keep_warm(task: Task, n: int, *, memory_mb: int, nice: int = 0, prepare: Preparation) -> None:
+    """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each prepared
+    with ``task`` and the ``prepare`` options (e.g. a self-check's models loaded; see :func:`run_bounded`).
+
+    Returns at once; at most one such thread runs per pool. Failures only end the top-up.
+    """
+    if n <= 0:
+        return
+    key = (memory_mb, nice)
+    with _pool_lock:
+        _idle_cap[key] = max(n, _idle_cap.get(key, POOL_IDLE))
+        if key in _warming:
+            return
+        _warming.add(key)
+
+    def top_up() -> None:
+        try:
+            while idle_workers(memory_mb, nice) < n:
+                w = _Worker(memory_mb, nice)
+                if _prepare(w, task, prepare) != "ok":
+                    w.kill()
+                    return
+                _give_back(w)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the next request starts its own worker
+            return
+        finally:
+            with _pool_lock:
+                _warming.discard(key)
+
+    threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}-{nice}").start()
+
+
+DEMOTED_NICE = 10
+"""Niceness of a worker whose request ran past ``demote_after_s``."""
+
+
+def _answered(w: _Worker, timeout_s: float, demote_after_s: float) -> bool:
+    """Wait up to ``timeout_s`` for the worker's answer, lowering its CPU priority after ``demote_after_s``."""
+    if 0 < demote_after_s < timeout_s and w.nice < DEMOTED_NICE:
+        if w.conn.poll(demote_after_s):
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, w.proc.pid, DEMOTED_NICE)
+            w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE)
+        except OSError:
+            pass
+        return bool(w.conn.poll(timeout_s - demote_after_s))
+    return bool(w.conn.poll(timeout_s))
 
 
 def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:
     return LimitExceededError(label, reason, fix)
 
 
+def _memory_error(label: str, verb: str, what: str, mem: int, memory_setting: str) -> LimitExceededError:
+    more = f"；确属正常{what}可请管理员调大 {memory_setting}" if memory_setting else ""
+    return _limit_error(
+        label,
+        f"{verb}所需内存超过上限（{mem} MB），已中止",
+        f"{what}可能过大或含异常大的压缩内容：请删减、拆分或另存后重试{more}",
+    )
+
+
 def run_bounded(
-    task: str | Callable[..., Any],
-    path: Path | str,
+    task: Task,
+    path: Any,
     timeout_s: float,
     *,
     memory_mb: int | None = None,
     label: str | None = None,
+    nice: int = 0,
+    demote_after_s: float = 0,
+    prepare: Preparation | None = None,
+    time_setting: str = "parse_timeout_s",
+    memory_setting: str = "",
     **opts: Any,
 ) -> Any:
     """Run one parser, or a function of the caller's, in a worker process of its own, within time and memory limits.
@@ -236,13 +389,22 @@ def run_bounded(
             ``(text, page_count)``), ``xlsx`` (returns the ``(row_number, {field: value})`` list of
             :func:`kb.ingest.table.iter_table_rows`); or a module-level function ``task(path, **opts)`` that the
             caller hands over (it reaches the worker by reference, so its module is imported there, not here:
-            the service runs the text checks this way, see :mod:`kb.service.bounded`).
-        path: the file, or the text a function of the caller's works on.
+            the service runs the text checks and the self-check this way, see :mod:`kb.service.bounded`).
+        path: the file, or what a function of the caller's works on (a text, a draft's bytes).
         timeout_s: the wall-time limit; the CPU-time limit is ``CPU_FACTOR`` times it. ``<= 0`` runs the task in
             this process without limits.
         memory_mb: the worker's address-space limit (default :data:`MEMORY_MB`).
         label: how errors name the input (default the path).
-        **opts: keyword arguments of the task, e.g. ``max_uncompressed_mb``, ``column_map``.
+        nice: run it in a worker of this niceness (> 0: lower CPU priority than this process and the other
+            workers; such workers form a pool of their own).
+        demote_after_s: a request still running after this many seconds drops to low CPU priority (niceness
+            :data:`DEMOTED_NICE`; its worker then joins the low-priority pool), so that a slow request yields the
+            CPU to quick ones; 0: never.
+        prepare: ``(arg, opts)`` of a preparation run of the same task (``opts["key"]`` names it), done once per
+            worker before its first request and outside the request's limits (e.g. loading a self-check's models).
+        time_setting: the setting named in the error when the time limit is hit.
+        memory_setting: the setting named in the error when the memory limit is hit (none when empty).
+        **opts: the task's options.
 
     Returns:
         What the task returns.
@@ -253,35 +415,49 @@ def run_bounded(
     """
     if isinstance(task, str) and task not in PARSERS:
         raise ValueError(f"unknown parse task {task!r}")
+    text_task = not isinstance(task, str)
+    arg = str(path) if isinstance(path, Path) or not text_task else path
     label = str(path) if label is None else label
-    verb = "解析" if isinstance(task, str) else "处理"
+    verb = "处理" if text_task else "解析"
+    what = "材料" if text_task else "文件"
     if timeout_s <= 0:
-        return _run_task(task, str(path), opts)
+        return _run_task(task, arg, opts)
     mem = MEMORY_MB if memory_mb is None else int(memory_mb)
     with _slots:
-        w = _take(mem)
+        w = _take(mem, max(0, int(nice)))
+        ready = "ok" if prepare is None else _prepare(w, task, prepare)
+        if ready != "ok":
+            w.kill()
+            if ready == "memory":
+                raise _memory_error(label, verb, what, mem, memory_setting)
+            raise IngestError(label, f"{verb}进程无法启动", "请稍后重试；如持续出现请检查机器负载与内存")
         ok = False
         try:
-            w.send((task, str(path), {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
-            if not w.conn.poll(timeout_s):
+            w.send((task, arg, {**opts, "cpu_s": timeout_s * CPU_FACTOR}))
+            if not _answered(w, timeout_s, demote_after_s):
                 raise _limit_error(
                     label,
                     f"{verb}超过 {timeout_s:g} 秒时限，已中止",
-                    "文件可能过大或结构异常：请拆分或另存后重试；确属正常文件可调大 parse_timeout_s",
+                    f"{what}可能过大或结构异常：请删减、拆分或另存后重试；确属正常{what}可请管理员调大 {time_setting}",
                 )
             status, value = w.conn.recv()
             ok = status in ("ok", "ingest_error", "error")
         except (EOFError, OSError, BrokenPipeError) as exc:
+            try:  # the worker is ending (e.g. SIGXCPU): let it, so that its exit status says why
+                w.proc.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
             w.kill()
             if w.proc.returncode == -signal.SIGXCPU:
                 raise _limit_error(
                     label,
                     f"{verb}超过 CPU 时间上限（{timeout_s * CPU_FACTOR:g} 秒），已中止",
-                    "文件可能结构异常：请拆分或另存后重试",
+                    f"{what}可能过大或结构异常：请删减、拆分或另存后重试；确属正常{what}可请管理员调大 {time_setting}",
                 ) from exc
-            raise IngestError(
-                label, "解析进程意外退出（文件可能损坏或占用内存过大）", "请用 Word/WPS 打开后另存再试"
-            ) from exc
+            if w.proc.returncode == -signal.SIGABRT:  # a native allocation failed under the memory cap
+                raise _memory_error(label, verb, what, mem, memory_setting) from exc
+            fix = "请删减或拆分后重试" if text_task else "请用 Word/WPS 打开后另存再试"
+            raise IngestError(label, f"{verb}进程意外退出（{what}可能损坏或占用内存过大）", fix) from exc
         finally:
             if ok:
                 _give_back(w)
@@ -290,11 +466,7 @@ def run_bounded(
     if status == "ok":
         return value
     if status == "memory":
-        raise _limit_error(
-            label,
-            f"{verb}所需内存超过上限（{mem} MB），已中止",
-            "文件可能含异常大的压缩内容：请拆分或另存后重试",
-        )
+        raise _memory_error(label, verb, what, mem, memory_setting)
     if status == "ingest_error":
         cls_name, epath, reason, fix = value
         cls = getattr(errors, cls_name, IngestError)
@@ -304,9 +476,12 @@ def run_bounded(
     raise IngestError(label, f"读取失败（{value}）", "请检查文件是否完好，或另存后重试")
 
 
-if __name__ == "__main__":  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD
+if (
+    __name__ == "__main__"
+):  # the worker process: python -m kb.ingest.worker READ_FD WRITE_FD [MEMORY_MB [NICE]]
     _serve(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),
         int(sys.argv[3]) if len(sys.argv) > 3 else MEMORY_MB,
+        int(sys.argv[4]) if len(sys.argv) > 4 else 0,
     )

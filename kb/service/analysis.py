@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
+WARM_DRAFT = "一、企业概况\n某公司生产汽车零部件。\n二、实施成效\n不良品率由2.1%降至0.8%。\n"
+"""What a self-check worker is warmed with (its checks and classifier loaded)."""
+LARGE_DRAFT_NICE = 10  # = kb.ingest.worker.DEMOTED_NICE: large and demoted drafts share one low-priority pool
+"""Niceness of the worker that checks a draft over ``selfcheck_large_kb``."""
+
 
 class Analysis:
     """Checks, classification and their stored results."""
@@ -31,6 +36,7 @@ class Analysis:
         self.kb = kb
         self._classifier: Any = None
         self._classifiers: dict[str, Any] = {}
+        self._specs: dict[str, dict[str, Any]] = {}
         self._summaries: dict[int, tuple[tuple[str, str], dict[str, Any]]] = {}
         self._summaries_lock = threading.Lock()
         self.supervised_report: Any = None
@@ -39,6 +45,7 @@ class Analysis:
         with self.kb.lock:
             self._classifier = None
             self._classifiers.clear()
+            self._specs.clear()
 
     def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
         """Run the length/structure/quality checks on a text (nothing stored)."""
@@ -46,7 +53,11 @@ class Analysis:
 
         rules = load_rules(self.kb.config.rules_path)
         return check_text(
-            text, kind=kind, boilerplate=self.kb.reference.boilerplate_texts(), rules=rules
+            text,
+            kind=kind,
+            boilerplate=self.kb.reference.boilerplate_texts(),
+            rules=rules,
+            **self.kb.config.check_options(),
         ).to_dict()
 
     def confirmed_examples(self, codes: set[str]) -> dict[str, list[str]]:
@@ -62,35 +73,43 @@ class Analysis:
                     continue
         return out
 
+    def classifier_spec(self, edition: str | None = None) -> dict[str, Any]:
+        """What the classifier of the active editions (or of another guide edition) is built from
+        (:func:`kb.service.bounded.classifier_spec`): a self-check worker builds the same classifier from it."""
+        from kb.service.bounded import classifier_spec
+
+        with self.kb.lock:
+            key = edition or "active"
+            if key not in self._specs:
+                entries, label = self.kb.reference.guide_entries(edition)
+                self._specs[key] = classifier_spec(
+                    entries,
+                    self.kb.reference.active_edition("tasks").entries,
+                    self.confirmed_examples({e.code for e in entries}),
+                    self.kb.config.classifier_options(),
+                    bool(self.kb.config.judgment),
+                    label,
+                    sorted(self.kb.reference.dictionary_terms()),
+                )
+            return self._specs[key]
+
     def classifier(self, edition: str | None = None) -> Any:
         """The classifier of the active editions (or of another guide edition), built once per process.
 
         Reviewer-confirmed labels feed it as examples; with at least 30 of them a supervised layer is trained and
         used only if its cross-validated top-1 beats the unsupervised ranking (report in ``supervised_report``).
         """
+        from kb.service.bounded import build_classifier
+
         with self.kb.lock:
             key = edition or "active"
             cache = self._classifiers
             if self._classifier is None:
                 cache.clear()
             if key not in cache:
-                from nlp.classify import Classifier
-
-                entries, _ = self.kb.reference.guide_entries(edition)
-                codes = {e.code for e in entries}
-                examples = self.confirmed_examples(codes)
-                clf = Classifier(
-                    entries,
-                    self.kb.reference.active_edition("tasks").entries,
-                    examples=examples,
-                    judgment=self.judgment(entries),
-                    **self.kb.config.classifier_options(),
-                )
-                n_labels = sum(len(v) for v in examples.values())
-                if n_labels >= 30:
-                    texts = [t for code in examples for t in examples[code]]
-                    labels = [code for code in examples for _ in examples[code]]
-                    self.supervised_report = clf.fit_supervised(texts, labels)
+                clf, report = build_classifier(self.classifier_spec(edition))
+                if report is not None:
+                    self.supervised_report = report
                 cache[key] = clf
                 if key == "active":
                     self._classifier = clf
@@ -103,17 +122,9 @@ class Analysis:
         """
         if not self.kb.config.judgment:
             return None
-        from nlp.evaluate import load_labeled
-        from nlp.judgment.model import default_cache_dir, extra_sets, load_model
+        from kb.service.bounded import load_judgment
 
-        extra, extra_judged = extra_sets(load_labeled(DATA_DIR / "labeled" / "dev_2021.jsonl"), entries)
-        return load_model(
-            DATA_DIR / "labeled" / "real" / "corpus.jsonl",
-            entries,
-            extra,
-            extra_judged,
-            cache_dir=default_cache_dir(),
-        )
+        return load_judgment(entries)
 
     def classify_text(
         self, text: str, kind: str = "scenario", claimed: str | None = None, edition: str | None = None
@@ -325,34 +336,9 @@ class Analysis:
             ``missing`` (canonical parts absent), ``marks``, ``sections``, ``metrics``, ``fit`` (ranked scenarios
             with evidence), ``tasks``, ``off_topic``, ``reference`` (similar reference entries only).
         """
-        from nlp.normalize import normalize_display
-
-        if isinstance(text_or_bytes, bytes | bytearray):
-            text = self.kb.store.read_upload(bytes(text_or_bytes), filename or "draft.txt")
-        else:
-            text = normalize_display(str(text_or_bytes))
-        if not text.strip():
-            raise KBError("没有正文：请粘贴申报材料正文或上传 .docx/.txt 文件。")
-        limit = int(self.kb.config.max_text_chars)
-        if len(text) > limit:
-            text = text[:limit]
         kind = "factory" if kind in ("factory", "示范工厂") else "scenario"
-        # untrusted text: the checks run in a worker process with time and memory limits (kb.ingest.worker)
-        from kb.ingest.worker import run_bounded
-        from kb.service.bounded import CHECKS_MEMORY_MB, run_checks
-
-        check = run_bounded(
-            run_checks,
-            text,
-            float(self.kb.config.parse_timeout_s),
-            memory_mb=CHECKS_MEMORY_MB,
-            label="（粘贴的正文）",
-            kind=kind,
-            boilerplate=self.kb.reference.boilerplate_texts(),
-            rules_path=self.kb.config.rules_path,
-            terms=sorted(self.kb.reference.dictionary_terms()),
-        )
-        classify = self.classify_text(text, kind, claimed)
+        res = self._bounded_self_check(text_or_bytes, filename, kind, claimed)
+        text, check, classify = res["text"], res["check"], res["classify"]
         findings = list(check.get("findings", [])) + list(classify.get("findings", []))
         by_sev: dict[str, list[dict[str, Any]]] = {"error": [], "warning": [], "info": []}
         for f in findings:
@@ -362,7 +348,8 @@ class Analysis:
             for f in findings
             if f.get("code") == "STR001"
         ]
-        reference_hits = self.kb.similarity.reference_hits(text)
+        # the reference look-up runs here (it needs the similarity index), on a bounded prefix of the text
+        reference_hits = self.kb.similarity.reference_hits(text[: int(self.kb.config.classify_max_chars)])
         if not reference_hits:
             reference_hits = self._reference_fallback(classify)
         return {
@@ -385,6 +372,80 @@ class Analysis:
             "off_topic": classify.get("off_topic", False),
             "reference": reference_hits,
         }
+
+    def _selfcheck_opts(self, filename: str | None, kind: str, claimed: str | None) -> dict[str, Any]:
+        """Keyword arguments of :func:`kb.service.bounded.run_selfcheck` (all but the draft itself)."""
+        cfg = self.kb.config
+        return {
+            "filename": filename,
+            "kind": kind,
+            "claimed": claimed,
+            "spec": self.classifier_spec(),
+            "boilerplate": self.kb.reference.boilerplate_texts(),
+            "rules_path": cfg.rules_path,
+            "check_options": cfg.check_options(),
+            "max_text_chars": int(cfg.max_text_chars),
+            "max_uncompressed_mb": int(cfg.max_docx_uncompressed_mb),
+        }
+
+    def _bounded_self_check(
+        self, text_or_bytes: str | bytes, filename: str | None, kind: str, claimed: str | None
+    ) -> dict[str, Any]:
+        """Parse, check and classify an untrusted draft in a worker process (kb.ingest.worker) within the
+        self-check's time and memory budget: this server process does no analysis of it, so one huge or hostile
+        draft delays only itself. The pool is kept warm (models loaded) for the next requests."""
+        from kb.errors import IngestError, LimitExceededError, UnsupportedFormatError
+        from kb.ingest.worker import keep_warm, run_bounded
+        from kb.service.bounded import run_selfcheck
+        from kb.service.store import SELF_CHECK_SUFFIXES
+
+        cfg = self.kb.config
+        if isinstance(text_or_bytes, bytes | bytearray):
+            payload: str | bytes = bytes(text_or_bytes)
+            name = filename or "draft.txt"
+            suffix = Path(name).suffix.lower()
+            if suffix not in SELF_CHECK_SUFFIXES:
+                raise UnsupportedFormatError(
+                    name, f"不支持的文件格式 {suffix or '（无扩展名）'}", "请上传 .docx、.txt 或 .pdf 文件"
+                )
+            label = name
+        else:
+            payload, name, label = str(text_or_bytes), None, "（粘贴的正文）"
+        limit = int(cfg.max_upload_mb)
+        if len(payload) > limit * 1024 * 1024:
+            what = "文件" if name else "粘贴的正文"
+            raise LimitExceededError(label, f"{what}超过 {limit} MB", "请删减后再提交")
+        timeout = float(cfg.selfcheck_timeout_s)
+        memory = int(cfg.selfcheck_memory_mb)
+        size = len(payload) if isinstance(payload, bytes) else len(payload.encode("utf-8", "replace"))
+        # a large draft runs at low CPU priority (a pool of its own): the others' self-checks go first
+        nice = LARGE_DRAFT_NICE if size > int(cfg.selfcheck_large_kb) * 1024 else 0
+        # a worker loads the models once, outside the request's budget (its "preparation")
+        warm_opts = self._selfcheck_opts(None, "scenario", None)
+        prepare = (WARM_DRAFT, {**warm_opts, "key": warm_opts["spec"]["key"]})
+        res = run_bounded(
+            run_selfcheck,
+            payload,
+            timeout,
+            memory_mb=memory,
+            label=label,
+            nice=nice,
+            demote_after_s=float(cfg.selfcheck_demote_s),
+            prepare=prepare,
+            time_setting="selfcheck_timeout_s",
+            memory_setting="selfcheck_memory_mb",
+            **self._selfcheck_opts(name, kind, claimed),
+        )
+        if timeout > 0:  # the next requests find a warm worker even after a slow or ended one
+            warm = int(cfg.selfcheck_workers)
+            keep_warm(run_selfcheck, warm, memory_mb=memory, prepare=prepare)
+            if nice:
+                keep_warm(run_selfcheck, 1, memory_mb=memory, nice=nice, prepare=prepare)
+        if not res["text"].strip():
+            if name:
+                raise IngestError(name, "文件中没有可用正文", "请检查文件，或直接粘贴正文")
+            raise KBError("没有正文：请粘贴申报材料正文或上传 .docx/.txt 文件。")
+        return res
 
     def _reference_fallback(self, classify: dict[str, Any]) -> list[dict[str, Any]]:
         """Reference entries of the top classified scenarios (used when no reference index exists)."""

@@ -1,15 +1,25 @@
-"""Analysis that runs in a bounded worker process: the text checks of an untrusted text.
+"""Analysis that runs in a bounded worker process (:mod:`kb.ingest.worker`): the text checks of an untrusted text,
+and the whole applicant self-check (parse, checks, classification).
 
-:func:`run_checks` is handed to :func:`kb.ingest.worker.run_bounded` as the task; the worker receives it by
-reference and imports this module itself, so ingest never imports the service layer.
+:func:`run_checks` and :func:`run_selfcheck` are handed to :func:`kb.ingest.worker.run_bounded` as the task; the
+worker receives them by reference and imports this module itself, so ingest never imports the service layer.
+
+The functions here are also what the server process uses to build its own classifier, so a self-check in a
+worker ranks exactly as a stored analysis does. A worker keeps the classifiers it built (by their spec's key), so
+only its first self-check pays for the build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+from pathlib import Path
 from typing import Any
 
-CHECKS_MEMORY_MB = 2048
-"""Address-space limit of a worker running the text checks (their libraries reserve ~0.9 GB of address space)."""
+from kb.config import DATA_DIR
+
+_CLASSIFIERS: dict[str, Any] = {}  # in a worker process: classifier by spec key
+_KEEP_CLASSIFIERS = 2
 
 
 def run_checks(
@@ -18,8 +28,10 @@ def run_checks(
     boilerplate: list[str] | None = None,
     rules_path: str | None = None,
     terms: list[str] | None = None,
+    **budgets: int,
 ) -> dict[str, Any]:
-    """:func:`nlp.checks.check_text` as a plain dict (what the worker sends back).
+    """:func:`nlp.checks.check_text` as a plain dict (what the worker sends back); ``budgets`` are its
+    ``check_max_*`` size budgets.
 
     ``terms``: the word-segmentation terms of the editions in use (``KB.reference.dictionary_terms()``), so that
     the worker segments as the knowledge base's own process does (none: the shipped domain dictionary alone).
@@ -29,4 +41,149 @@ def run_checks(
 
     use_domain_terms(terms or ())
 
-    return check_text(text, kind=kind, boilerplate=boilerplate or (), rules=load_rules(rules_path)).to_dict()
+    return check_text(
+        text, kind=kind, boilerplate=boilerplate or (), rules=load_rules(rules_path), **budgets
+    ).to_dict()
+
+
+def load_judgment(entries: list[Any]) -> Any:
+    """The judgment model learned from the real corpus for these guide entries (fitted once, then read from the
+    user cache folder)."""
+    from nlp.evaluate import load_labeled
+    from nlp.judgment.model import default_cache_dir, extra_sets, load_model
+
+    extra, extra_judged = extra_sets(load_labeled(DATA_DIR / "labeled" / "dev_2021.jsonl"), entries)
+    return load_model(
+        DATA_DIR / "labeled" / "real" / "corpus.jsonl",
+        entries,
+        extra,
+        extra_judged,
+        cache_dir=default_cache_dir(),
+    )
+
+
+def classifier_spec(
+    entries: list[Any],
+    tasks: list[Any],
+    examples: dict[str, list[str]],
+    options: dict[str, Any],
+    judgment: bool,
+    edition: str,
+    terms: list[str] | None = None,
+) -> dict[str, Any]:
+    """Everything a classifier is built from, with ``key`` (a digest of it): what a worker needs to build the
+    same classifier as the server (``terms``: the segmentation terms of the editions in use)."""
+    spec = {
+        "terms": sorted(terms or ()),
+        "entries": list(entries),
+        "tasks": list(tasks),
+        "examples": {k: list(v) for k, v in sorted(examples.items())},
+        "options": dict(sorted(options.items())),
+        "judgment": bool(judgment),
+        "edition": edition,
+    }
+    spec["key"] = hashlib.sha256(pickle.dumps(spec, protocol=4)).hexdigest()[:24]
+    return spec
+
+
+def build_classifier(spec: dict[str, Any]) -> tuple[Any, Any]:
+    """``(classifier, supervised report or None)`` from a :func:`classifier_spec`.
+
+    Reviewer-confirmed examples feed the classifier; with at least 30 of them a supervised layer is trained (used
+    only if its cross-validated top-1 beats the unsupervised ranking).
+    """
+    from nlp.classify import Classifier
+
+    examples = spec["examples"]
+    clf = Classifier(
+        spec["entries"],
+        spec["tasks"],
+        examples=examples,
+        judgment=load_judgment(spec["entries"]) if spec["judgment"] else None,
+        **spec["options"],
+    )
+    report = None
+    if sum(len(v) for v in examples.values()) >= 30:
+        texts = [t for code in examples for t in examples[code]]
+        labels = [code for code in examples for _ in examples[code]]
+        report = clf.fit_supervised(texts, labels)
+    return clf, report
+
+
+def _classifier(spec: dict[str, Any]) -> Any:
+    clf = _CLASSIFIERS.get(spec["key"])
+    if clf is None:
+        clf, _ = build_classifier(spec)
+        while len(_CLASSIFIERS) >= _KEEP_CLASSIFIERS:
+            _CLASSIFIERS.pop(next(iter(_CLASSIFIERS)))
+        _CLASSIFIERS[spec["key"]] = clf
+    return clf
+
+
+def _draft_text(payload: str | bytes, filename: str | None, max_uncompressed_mb: int) -> str:
+    """The text of a pasted draft or an uploaded file (parsed here: this already is the bounded worker)."""
+    from kb.errors import IngestError
+
+    if isinstance(payload, str):
+        return payload
+    name = filename or "draft.txt"
+    suffix = Path(name).suffix.lower()
+    if suffix in (".txt", ".md"):
+        from kb.ingest.text import decode_bytes
+
+        return decode_bytes(payload, name)[0]
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kb-selfcheck-") as tmp:
+        path = Path(tmp) / ("draft" + suffix)
+        path.write_bytes(payload)
+        try:
+            if suffix == ".docx":
+                from kb.ingest.docx import read_docx
+
+                return read_docx(path, max_uncompressed_mb)[0]
+            from kb.ingest.pdf import read_pdf_pages
+
+            return read_pdf_pages(path)[0]
+        except IngestError as exc:
+            raise IngestError(name, exc.reason, exc.fix) from exc
+
+
+def run_selfcheck(
+    payload: str | bytes,
+    filename: str | None,
+    kind: str,
+    claimed: str | None,
+    spec: dict[str, Any],
+    boilerplate: list[str],
+    rules_path: str | None,
+    check_options: dict[str, int],
+    max_text_chars: int,
+    max_uncompressed_mb: int,
+    key: str = "",
+) -> dict[str, Any] | None:
+    """The work of one self-check, in a worker: extract and normalise the text, run the checks and classify it.
+
+    With a ``key`` it is the worker's preparation instead (``kb.ingest.worker.run_bounded``'s ``prepare``): the
+    classifier of ``spec`` is built and the checks run once on ``payload``; nothing is returned.
+
+    Returns:
+        ``{"text", "truncated", "check", "classify"}``; ``text`` is empty when the draft has no text.
+    """
+    from nlp.normalize import normalize_display
+
+    if key:
+        run_checks(str(payload), kind, boilerplate, rules_path, spec["terms"], **check_options)
+        _classifier(spec)
+        return None
+
+    text = normalize_display(_draft_text(payload, filename, max_uncompressed_mb))
+    if not text.strip():
+        return {"text": "", "truncated": False, "check": {}, "classify": {}}
+    truncated = 0 < max_text_chars < len(text)
+    if truncated:
+        text = text[:max_text_chars]
+    check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
+    classify = _classifier(spec).classify(text, kind=kind, claimed=claimed or None).to_dict()
+    classify["edition"] = spec["edition"]
+    return {"text": text, "truncated": truncated, "check": check, "classify": classify}

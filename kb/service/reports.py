@@ -484,6 +484,7 @@ class Reports:
             filename,
             default_kind=default_kind,
             max_uncompressed_mb=int(self.kb.config.max_docx_uncompressed_mb),
+            max_cells=int(self.kb.config.max_table_cells),
         )
         catalog = self.quota_catalog(items) if with_kb else None
         report = quota_rules.check_list(items, catalog, source=filename)

@@ -6,13 +6,12 @@ Reading files is :mod:`kb.ingest`'s job; this component stores what it yields, i
 from __future__ import annotations
 
 import logging
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.errors import IngestError, LimitExceededError, UnsupportedFormatError
+from kb.errors import IngestError
 from kb.ingest.collect import collect_inputs
 from kb.ingest.metadata import FolderMetadata, build_metadata
 from kb.ingest.pipeline import read_path
@@ -30,6 +29,7 @@ READ_LIMITS = {  # argument of kb.ingest.pipeline.read_path: the setting that gi
     "max_text_chars": "max_text_chars",
     "max_uncompressed_mb": "max_docx_uncompressed_mb",
     "parse_timeout_s": "parse_timeout_s",
+    "max_table_cells": "max_table_cells",
 }
 
 
@@ -219,42 +219,3 @@ class Submissions:
         return read_path(path, folder_meta=folder_meta, column_map=column_map, **limits)
 
     # ------------------------------------------------------------------ uploads (never stored)
-    def read_upload(self, data: bytes, filename: str) -> str:
-        """Extract the text of an uploaded draft without storing it (temp file removed at once).
-
-        Args:
-            data: the file bytes.
-            filename: the original file name (its suffix chooses the reader).
-
-        Returns:
-            The display-normalised text.
-        """
-        from nlp.normalize import normalize_display
-
-        suffix = Path(filename).suffix.lower()
-        if suffix not in SELF_CHECK_SUFFIXES:
-            raise UnsupportedFormatError(
-                filename, f"不支持的文件格式 {suffix or '（无扩展名）'}", "请上传 .docx、.txt 或 .pdf 文件"
-            )
-        limit = int(self.kb.config.max_upload_mb)
-        if len(data) > limit * 1024 * 1024:
-            raise LimitExceededError(filename, f"文件超过 {limit} MB", "请删减后再上传")
-        if suffix in (".txt", ".md"):
-            from kb.ingest.text import decode_bytes
-
-            text, _enc = decode_bytes(data, filename)
-        else:
-            from kb.ingest.extract import read_document
-
-            with tempfile.TemporaryDirectory(prefix="kb-selfcheck-") as tmp:
-                path = Path(tmp) / ("draft" + suffix)
-                path.write_bytes(data)
-                text, _title, _warnings = read_document(
-                    path,
-                    max_uncompressed_mb=int(self.kb.config.max_docx_uncompressed_mb),
-                    parse_timeout_s=float(self.kb.config.parse_timeout_s),
-                )
-        text = normalize_display(text)
-        if not text.strip():
-            raise IngestError(filename, "文件中没有可用正文", "请检查文件，或直接粘贴正文")
-        return text

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from nlp import budget
 from nlp.count import count_chars, count_zishu
 from nlp.metrics import Metric, extract_metrics
 from nlp.normalize import Normalized, normalize_for_match
@@ -149,23 +150,49 @@ def _term_tags() -> dict[str, str]:
 class Context:
     """Everything the checks read about one text, computed once and on demand."""
 
-    def __init__(self, text: str, kind: str, boilerplate: Any, rules: Rules) -> None:
-        self.text = text
+    def __init__(
+        self,
+        text: str,
+        kind: str,
+        boilerplate: Any,
+        rules: Rules,
+        *,
+        max_chars: int = budget.CHECK_MAX_CHARS,
+        max_sentences: int = budget.CHECK_MAX_SENTENCES,
+        max_figures: int = budget.CHECK_MAX_FIGURES,
+    ) -> None:
+        self.full_text = text
+        #: what the checks read: the first ``max_chars`` characters (spans stay valid for the full text)
+        self.text = text[:max_chars] if max_chars > 0 else text
         self.kind = kind
         self.boilerplate = boilerplate
         self.rules = rules
+        self.max_sentences = max_sentences
+        self.max_figures = max_figures
+        #: ``LIM001`` findings of the stages that went over their budget
+        self.over_budget: list[Finding] = []
+        if len(self.text) < len(text):
+            self.over_budget.append(
+                budget.over_budget("结构与质量检查", "check_max_chars", max_chars, len(text), "个字符")
+            )
 
     @cached_property
-    def zishu(self) -> int:
-        return count_zishu(self.text)
+    def zishu(self) -> int:  # counted on the whole text (linear): LEN001 sees the real length
+        return count_zishu(self.full_text)
 
     @cached_property
     def chars(self) -> int:
-        return count_chars(self.text)
+        return count_chars(self.full_text)
 
     @cached_property
     def sentences(self) -> list[Piece]:
-        return sentences(self.text)
+        got = sentences(self.text)
+        if 0 < self.max_sentences < len(got):
+            self.over_budget.append(
+                budget.over_budget("逐句检查", "check_max_sentences", self.max_sentences, len(got), "句")
+            )
+            got = got[: self.max_sentences]
+        return got
 
     @cached_property
     def tokens(self) -> list[Token]:
@@ -177,7 +204,13 @@ class Context:
 
     @cached_property
     def metrics(self) -> list[Metric]:
-        return extract_metrics(self.text)
+        got = extract_metrics(self.text)
+        if 0 < self.max_figures < len(got):
+            self.over_budget.append(
+                budget.over_budget("数据检查", "check_max_figures", self.max_figures, len(got), "个数字")
+            )
+            got = got[: self.max_figures]
+        return got
 
     @cached_property
     def normalized(self) -> Normalized:

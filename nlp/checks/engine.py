@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp import budget
 from nlp.boilerplate import ReferenceMatcher
 from nlp.checks import boilerplate as _boi  # noqa: F401  (registers BOI001)
 from nlp.checks import compliance, evasion, length, quantity, structure  # noqa: F401  (registers their checks)
@@ -64,6 +65,9 @@ def check_text(
     kind: str = "scenario",
     boilerplate: Sequence[str] | ReferenceMatcher = (),
     rules: Rules | None = None,
+    check_max_chars: int = budget.CHECK_MAX_CHARS,
+    check_max_sentences: int = budget.CHECK_MAX_SENTENCES,
+    check_max_figures: int = budget.CHECK_MAX_FIGURES,
 ) -> CheckReport:
     """Check one submission text against the rules.
 
@@ -73,6 +77,11 @@ def check_text(
         boilerplate: reference texts whose verbatim copies count as boilerplate (BOI001), or a
             prepared ``ReferenceMatcher``.
         rules: loaded rules; the shipped ``nlp/checks/rules.toml`` when None.
+        check_max_chars: the checks read the first this many characters (the counts 字数/chars are of the whole
+            text); 0 = no limit.
+        check_max_sentences: sentence-level checks read the first this many sentences; 0 = no limit.
+        check_max_figures: figure checks read the first this many extracted figures; 0 = no limit.
+            A stage over its budget adds a ``LIM001`` warning naming the limit (:mod:`nlp.budget`).
     Returns:
         A ``CheckReport``; findings ordered by severity, then position.
     Raises:
@@ -81,7 +90,15 @@ def check_text(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     rules = rules or load_rules()
-    ctx = Context(text, kind, boilerplate, rules)
+    ctx = Context(
+        text,
+        kind,
+        boilerplate,
+        rules,
+        max_chars=check_max_chars,
+        max_sentences=check_max_sentences,
+        max_figures=check_max_figures,
+    )
     findings: list[Finding] = []
     contributions: dict[str, float] = {}
     blank = not text.strip()
@@ -100,6 +117,7 @@ def check_text(
         if got:
             contributions[code] = used
         findings.extend(got)
+    findings.extend(ctx.over_budget)
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.spans[0] if f.spans else (-1, -1), f.code))
     weakness = round(min(rules.max_weakness, sum(contributions.values())), 1)
     return CheckReport(

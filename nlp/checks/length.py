@@ -13,7 +13,7 @@ def too_long(ctx: Context, rule: Rule) -> list[Finding]:
     limit = int(rule.params.get("max_zishu", 3000))
     if ctx.zishu <= limit:
         return []
-    span = overflow_span(ctx.text, limit)
+    span = overflow_span(ctx.full_text, limit)
     return [
         rule.finding(
             [span] if span else [],

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from nlp import budget
 from nlp.classify.calibration import (
     _FALLBACK,
     BASE_FEATURES,
@@ -53,6 +54,10 @@ class Classifier:
         max_window: longest scoring unit in characters; longer sentences are cut into windows at commas.
         boilerplate_weight: weight of a sentence the boilerplate predicate flags (0 would hide copied scopes).
         top_sentences: how many best sentences the top-sentence feature and the evidence use.
+        judgment: the learned judgment model (``nlp.judgment.model.JudgmentModel``), optional.
+        classify_max_chars: a text is classified on its first this many characters (0 = no limit).
+        classify_max_units: at most this many scoring units (sentences, windows) are scored (0 = no limit).
+            A text over either budget gets a ``LIM001`` warning naming the limit (:mod:`nlp.budget`).
     """
 
     def __init__(
@@ -69,6 +74,8 @@ class Classifier:
         boilerplate_weight: float = BOILERPLATE_WEIGHT,
         top_sentences: int = TOP_SENTENCES,
         judgment: Any | None = None,
+        classify_max_chars: int = budget.CLASSIFY_MAX_CHARS,
+        classify_max_units: int = budget.CLASSIFY_MAX_UNITS,
     ) -> None:
         self.scenarios = list(scenarios)
         self.tasks = list(tasks)
@@ -79,6 +86,8 @@ class Classifier:
         self.max_window = max_window
         self.boilerplate_weight = boilerplate_weight
         self.top_sentences = top_sentences
+        self.max_chars = classify_max_chars
+        self.max_units = classify_max_units
         self.profile = "lexical"
         if encoder is not None:
             self.profile = f"lexical+{getattr(encoder, 'name', 'dense')}"
@@ -253,8 +262,19 @@ class Classifier:
         Returns:
             A ``Classification``.
         """
+        over: list[Finding] = []
+        if 0 < self.max_chars < len(text):
+            over.append(
+                budget.over_budget("场景匹配", "classify_max_chars", self.max_chars, len(text), "个字符")
+            )
+            text = text[: self.max_chars]  # spans into the prefix stay valid for the whole text
         folded = fold_width(text)
         spans, weights = self._units(text, boilerplate)
+        if 0 < self.max_units < len(spans):
+            over.append(
+                budget.over_budget("场景匹配", "classify_max_units", self.max_units, len(spans), "个评分单元")
+            )
+            spans, weights = spans[: self.max_units], weights[: self.max_units]
         dense_units = self._encode_units(text, spans)
         toks = _unit_tokens(folded, spans)
         sc = self._score(self._scen, text, folded, spans, weights, dense_units, toks)
@@ -323,6 +343,7 @@ class Classifier:
                 claimed, kind, text, p, order, sc, spans, off_topic, weights, toks
             )
             findings += f
+        findings += over
         if off_topic:
             findings.append(_not_a_scenario(verdict, off_score, cal.off_topic_threshold, best, self.edition))
         method = (

@@ -108,3 +108,21 @@ def test_huge_priority_is_an_invalid_priority_not_a_traceback(tmp_path_factory, 
     lst.write_text(f"推荐顺序,申报单位,标题,类型\n{'9' * digits},甲公司,场景甲,优秀场景\n", encoding="utf-8")
     r = _run(db, "quota", str(lst), "--no-kb")
     assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(n=st.integers(1, 3))
+def test_a_fragment_of_the_guide_is_not_imported_as_the_official_edition(tmp_path_factory, n: int):
+    d = tmp_path_factory.mktemp("ref")
+    db = d / "kb.sqlite"
+    assert _run(db, "init").exit_code == 0
+    items = "".join(
+        f"{i + 1}. 场景{i + 1}数字化。利用数字化工具开展第{i + 1}类规划，提高设计效率、缩短建设周期。\n"
+        for i in range(n)
+    )
+    frag = d / "fragment.txt"
+    frag.write_text("智能制造典型场景参考指引\n一、工厂设计\n" + items, encoding="utf-8")
+    before = _run(db, "reference", "list").output
+    r = _run(db, "reference", "import", str(frag), "--kind", "guide", "--edition", "2099", "--yes")
+    assert r.exit_code == 1 and "不到当前版本" in r.output and "--allow-partial" in r.output
+    assert _run(db, "reference", "list").output == before  # nothing stored, the edition in use unchanged
