@@ -29,6 +29,19 @@ LARGE_DRAFT_NICE = 10  # = kb.ingest.worker.DEMOTED_NICE: large and demoted draf
 """Niceness of the worker that checks a draft over ``selfcheck_large_kb``."""
 
 
+def _budget_tag(values: dict[str, Any]) -> str:
+    """``""`` for the default size budgets, else a short digest of them (part of an analysis version)."""
+    from kb.config import SETTINGS
+
+    defaults = {st.name: st.default for st in SETTINGS}
+    changed = {k: v for k, v in sorted(values.items()) if defaults.get(k) != v}
+    if not changed:
+        return ""
+    import hashlib
+
+    return ":b" + hashlib.sha256(repr(changed).encode()).hexdigest()[:8]
+
+
 class Analysis:
     """Checks, classification and their stored results."""
 
@@ -177,7 +190,13 @@ class Analysis:
                 str(e["id"]) for e in self.kb.storage.list_editions() if e["list_kind"] == "guide"
             )
             classify = f"year:{','.join(guides)}:{tasks}"
-        return {"check": str(rules.version), "classify": classify}
+        # size budgets other than the defaults change what is analysed: stored analyses are then recomputed
+        cfg = self.kb.config
+        check_b = _budget_tag(cfg.check_options())
+        classify_b = _budget_tag(
+            {k: v for k, v in cfg.classifier_options().items() if k.startswith("classify_max")}
+        )
+        return {"check": str(rules.version) + check_b, "classify": classify + classify_b}
 
     def analyze(self, sid: int, force: bool = False) -> dict[str, Any]:
         """Checks + classification of a stored submission, recomputed when rules or editions changed."""

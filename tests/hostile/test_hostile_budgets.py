@@ -153,3 +153,18 @@ def test_xlsx_and_quota_lists_over_the_cell_budget_are_refused(tmp_path: Path):
         read_list(p.read_bytes(), "list.xlsx", max_cells=500)
     with pytest.raises(QuotaListError, match="max_table_cells"):
         read_list(_wide_csv(300, 5).encode("utf-8"), "list.csv", max_cells=500)
+
+
+def test_changing_a_budget_recomputes_the_stored_analyses(tmp_path: Path):
+    from kb.service import open_kb
+
+    db = str(tmp_path / "kb.sqlite")
+    k = open_kb(db)
+    k.init()
+    default = k.analysis.versions()
+    k.storage.close()
+    small = open_kb(db, check_max_chars=5_000, classify_max_units=100)
+    got = small.analysis.versions()
+    small.storage.close()
+    assert got["check"] != default["check"] and got["classify"] != default["classify"]
+    assert got["check"].startswith(default["check"])  # the rules' version, plus the budgets
