@@ -53,8 +53,12 @@ findings = sorted(
         SEVERITY_ORDER.index(f.get("severity", "info")) if f.get("severity") in SEVERITY_ORDER else 3
     ),
 )
-n_err = sum(f["severity"] == "error" for f in findings)
-n_warn = sum(f["severity"] == "warning" for f in findings)
+sim_review = rep.get("similarity_review") or {}
+sim_findings = list(
+    sim_review.get("findings", [])
+)  # SIM001–SIM003 against the collection (not stored checks)
+n_err = sum(f["severity"] == "error" for f in findings + sim_findings)
+n_warn = sum(f["severity"] == "warning" for f in findings + sim_findings)
 top = max(rep["similar"], key=lambda x: x.get("similarity") or 0, default=None)
 top_sim = (top or {}).get("similarity")
 threshold = float(kb.config.dup_threshold)
@@ -81,6 +85,9 @@ with st.container(border=True):
         verdict.append("文本与智能制造典型场景关联度低，疑似偏题")
     if scen:
         verdict.append(f"归类为 {md(scen['code'])} {md(scen.get('name', ''))}（{md(scen.get('link', ''))}）")
+    same_project = [f for f in sim_findings if f.get("detail", {}).get("level") == "同一项目"]
+    for f in same_project:
+        verdict.append(f"可能与 #{f['detail'].get('other')} 为同一项目，需复核")
     if n_err or (top_sim is not None and top_sim >= threshold) or cls.get("off_topic"):
         st.error("；".join(verdict) + "。", icon=":material/report:")
     elif n_warn:
@@ -94,6 +101,26 @@ with st.container(border=True):
             page_path("dupes"), label=f"并排对照 #{sid} 与 #{top['id']}", icon=":material/difference:",
             query_params={"pair": f"{sid}-{top['id']}", "match": "1"},
         )  # fmt: skip
+
+# ------------------------------------------------------------------ similarity report (CNKI 报告单 style)
+sim_rep = sim_review.get("report")
+if sim_rep or sim_findings:
+    with st.container(border=True):
+        st.markdown("**相似度检测**")
+        if sim_rep:
+            m = st.columns(3)
+            m[0].metric("总文字复制比", f"{sim_rep['总文字复制比']:.1%}")
+            m[1].metric("去除套话复制比", f"{sim_rep['去除套话复制比']:.1%}")
+            m[2].metric("单篇最大文字复制比", f"{(sim_rep['单篇最大文字复制比'] or 0):.1%}")
+        for f in sim_findings:
+            box = st.error if f["severity"] == "error" else st.warning
+            box(f"{code_label(f['code'])}：{md(f.get('message', ''))}")
+            other = f.get("detail", {}).get("other")
+            if other:
+                st.page_link(
+                    page_path("dupes"), label=f"并排对照 #{sid} 与 #{other}", icon=":material/difference:",
+                    query_params={"pair": f"{sid}-{other}", "match": "1"},
+                )  # fmt: skip
 
 # ------------------------------------------------------------------ decision and downloads
 left, right = st.columns([3, 2])
@@ -118,16 +145,17 @@ with right.container(border=True):
     st.download_button(
         "评审档案（PDF）", data=lambda: kb.reports.dossier_pdf(sid), file_name=f"评审档案_{sid}.pdf",
         mime="application/pdf", key="dl_pdf", icon=":material/picture_as_pdf:", width="stretch",
+        on_click="ignore",  # a download needs no rerun of the page (its similarity review is not free)
     )  # fmt: skip
     st.download_button(
         "评审档案（网页版）", data=lambda: kb.reports.dossier_html(sid).encode("utf-8"),
         file_name=f"评审档案_{sid}.html", mime="text/html", key="dl_html", icon=":material/description:",
-        width="stretch",
+        width="stretch", on_click="ignore",
     )  # fmt: skip
     st.download_button(
         "评审表（Excel）", data=lambda: kb.reports.export_inbox("xlsx", {"ids": [sid]}),
         file_name=f"评审表_{sid}.xlsx", key="dl_sheet", icon=":material/table:", width="stretch",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
     )  # fmt: skip
 
 # ------------------------------------------------------------------ findings linked to the text

@@ -79,6 +79,16 @@ df = pd.DataFrame(
             "薄弱分": r["weakness"],
             "最高相似度": r["similarity"],
             "相似来源": f"#{r['similar_to']}" if r["similar_to"] else "",
+            "相似问题": "；".join(
+                x
+                for x in (
+                    codes_label(r["sim_codes"]),
+                    ("同一项目：" + "、".join(f"#{i}" for i in r["same_project"]))
+                    if r["same_project"]
+                    else "",
+                )
+                if x
+            ),
             "问题": codes_label(r["flags"]) + ("（未分析）" if not r["analysed"] else ""),
             "状态": r["status"],
             "备注": r["note"],
@@ -109,6 +119,11 @@ edited = st.data_editor(
         "状态": st.column_config.SelectboxColumn("状态", options=list(REVIEW_STATUSES), required=True),
         "备注": st.column_config.TextColumn("备注", max_chars=500),
         "问题": st.column_config.TextColumn("问题", width="large", help="问题代码及其含义"),
+        "相似问题": st.column_config.TextColumn(
+            "相似问题",
+            width="medium",
+            help="全库查重的 SIM 问题代码，以及判为同一项目的其他材料（无共享段落也可能）",
+        ),
         "详情": st.column_config.LinkColumn(
             "详情", display_text="打开", width="small", help="点击“打开”在新标签页打开这份材料的申报详情"
         ),

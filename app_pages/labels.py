@@ -10,6 +10,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The short Chinese meaning of each finding code (the full message says what to fix; see docs/checks.md).
 CODE_TITLES = {
     "LEN001": "字数超过上限",
+    "SIM001": "与其他材料大量文字相同",
+    "SIM002": "疑似同一项目或改写",
+    "SIM003": "套话占比过高",
+    "EVA001": "疑似规避查重的字符处理",
     "LEN002": "字数过少",
     "SEN001": "句子过长",
     "STR001": "缺少必需部分",

@@ -88,6 +88,14 @@ def _cli(db: str, *args: str, env: dict[str, str]) -> str:
     return res.stdout
 
 
+def _version(index: Path) -> int:
+    """The number of the live index version (``CURRENT``), 0 before the first."""
+    try:
+        return int((index / "snapshots" / "CURRENT").read_text(encoding="utf-8").strip()[1:])
+    except (OSError, ValueError):
+        return 0
+
+
 def _key(out: str) -> str:
     return out.strip().split("：")[-1].strip()
 
@@ -191,12 +199,25 @@ async def _ingest(
     return got
 
 
+async def _loadavg(samples: list[float], stop: Any) -> None:
+    while not stop.is_set():
+        samples.append(os.getloadavg()[0])
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=5)
+        except TimeoutError:
+            pass
+
+
 async def _load(
     base: str, keys: dict[str, Any], ids: list[int], texts: list[dict[str, Any]], drafts: list[str]
 ):
     stats = Stats()
     stop = asyncio.Event()
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+    load: list[float] = []
+    sampler = asyncio.create_task(_loadavg(load, stop))
+    # idle connections are dropped before uvicorn's 5 s keep-alive ends: a request sent on a connection the
+    # server is closing reads a reset (ReadError), a client artefact, not a server error
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         reviewers = [
             asyncio.create_task(_reviewer(client, k, keys["applicant"], stats, ids, drafts, stop))
@@ -206,8 +227,8 @@ async def _load(
         got = await _ingest(client, keys["admin"], stats, texts)
         wall = time.perf_counter() - t0
         stop.set()
-        await asyncio.gather(*reviewers)
-    return stats, got, wall
+        await asyncio.gather(*reviewers, sampler)
+    return stats, got, wall, load
 
 
 def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[str, Any]:
@@ -222,6 +243,7 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
         (folder / rec["meta"]["source"]).write_text(rec["text"], encoding="utf-8")
     _cli(db, "init", env=env)
     _cli(db, "ingest", str(folder), env=env)
+    _cli(db, "dupes", "--json", env=env)  # an office's knowledge base has its duplicate sweep stored
     keys = {
         "admin": _key(_cli(db, "apikey", "add", "filing", "--role", "admin", env=env)),
         "applicant": _key(_cli(db, "apikey", "add", "portal", "--role", "applicant", env=env)),
@@ -233,7 +255,7 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kb", "--db", db, "api", "--port", str(port), "--workers", str(workers)]
-        + ["--rate-limit", "0"],
+        + ["--rate-limit", str(args.rate_limit)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -250,10 +272,12 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
             time.sleep(0.2)
         ids = [int(x["id"]) for x in json.loads(_cli(db, "list", "--json", env=env))]
         drafts = [r["text"] for r in seed_texts[:10]]
-        stats, got, wall = asyncio.run(_load(base, keys, ids, new_texts, drafts))
+        first = _version(tmp / "index")
+        stats, got, wall, load = asyncio.run(_load(base, keys, ids, new_texts, drafts))
+        during = _version(tmp / "index")
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        server.wait(timeout=120)
     # nothing lost: every ingested text is stored, and indexed in the live snapshot (a fresh process looks)
     from kb.service import open_kb
     from nlp.normalize import content_hash, normalize_display
@@ -272,6 +296,12 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
         "seed": args.seed,
         "ingested": len(set(got)),
         "ingest_wall_s": round(wall, 1),
+        "versions_published": during - first,
+        "loadavg_1min": {
+            "min": round(min(load), 1) if load else None,
+            "mean": round(statistics.fmean(load), 1) if load else None,
+            "max": round(max(load), 1) if load else None,
+        },
         "texts_lost": len(lost),
         "not_indexed": len(verify.get("missing", [])),
         "index_ok": verify["ok"],
@@ -288,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seed", type=int, default=200, help="texts in the knowledge base before the run")
     ap.add_argument("--only", action="append", help="BACKEND:WORKERS, e.g. sqlite:1 (repeatable)")
+    ap.add_argument(
+        "--rate-limit",
+        type=int,
+        default=600,
+        help="the server's requests a minute per key (counted in the database; 0 = off)",
+    )
     ap.add_argument("--pg-url", help="an existing, empty PostgreSQL database instead of a throwaway server")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)
@@ -305,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.json:
                 print(
                     f"\n== {backend}, {workers} API worker(s): {res['seed']} texts + {res['ingested']} ingested in "
-                    f"{res['ingest_wall_s']} s; texts lost {res['texts_lost']}, not indexed {res['not_indexed']}"
+                    f"{res['ingest_wall_s']} s; texts lost {res['texts_lost']}, not indexed {res['not_indexed']}; "
+                    f"{res['versions_published']} index versions published; load average (1 min) "
+                    f"{res['loadavg_1min']}"
                 )
                 print(f"{'endpoint':<10} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
                 for r in res["endpoints"]:

@@ -83,6 +83,15 @@ SETTINGS: tuple[Setting, ...] = (
     _s("session_ttl_min", 480, "Minutes after which a UI login expires"),
     _s("session_secret", "", "Key signing the UI login tokens (empty: generated once and kept in the database)"),
     _s("users_file", "", "Optional TOML file of users (name, role, bcrypt hash) in addition to the DB users"),
+    _s("index_publish_s", 5.0, "A stream of single submissions (the API's ingest) publishes a new index version at "
+       "most this often, in seconds (0 = after every text); a folder ingest publishes once per batch",
+       type_=float),
+    _s("index_publish_texts", 100, "…or as soon as this many submitted texts wait for the index, whichever comes first"),
+    _s("sweep_interval_s", 120.0, "The duplicate sweep behind the inbox and the API's dupes is redone in a background "
+       "process at most this often while texts arrive, in seconds (readers get the newest stored sweep)",
+       type_=float),
+    _s("render_workers", 1, "Dossier PDFs rendered at once per process, each in a bounded worker process (the "
+       "rest queue)"),
     _s("cjk_font", "", "Font with Chinese glyphs for PDFs and charts (PATH or PATH:INDEX); empty = Noto Sans CJK SC "
        "found by fc-match or the usual install paths"),
     # ---- encoders (the similarity engine is built with them)

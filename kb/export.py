@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import os
 import shutil
@@ -365,21 +366,79 @@ def find_cjk_font(bold: bool = False, override: str = "") -> CJKFont:
     raise FontNotFoundError()
 
 
-def pdf_font_file(font: CJKFont, text: str, out_dir: str | Path) -> CJKFont:
+COMMON_CHARSET_VERSION = 1
+"""Version of :func:`_common_codepoints` (a change converts the kept font again)."""
+
+
+def _common_codepoints() -> set[int]:
+    """ASCII, every character of GB2312 (its 6,763 hanzi, punctuation and symbols), general punctuation, CJK
+    punctuation and full-width forms: what nearly every dossier uses."""
+    cps = set(range(0x20, 0x7F)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040))
+    cps |= set(range(0xFF00, 0xFFF0))
+    for b1 in range(0xA1, 0xF8):
+        for b2 in range(0xA1, 0xFF):
+            try:
+                cps.add(ord(bytes([b1, b2]).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return cps
+
+
+def font_cache_dir() -> Path:
+    """Where converted fonts are kept between processes: ``$XDG_CACHE_HOME/scenario-kb/fonts``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scenario-kb" / "fonts"
+
+
+def pdf_font_file(
+    font: CJKFont, text: str, out_dir: str | Path, cache_dir: str | Path | None = None
+) -> CJKFont:
     """A copy of ``font`` that fpdf2 embeds as a TrueType CID font (readable back by every PDF text extractor).
 
     CFF-flavoured OpenType faces (Noto CJK) are subset to the characters of ``text`` and their outlines converted
     to TrueType quadratics: fpdf2 embeds CFF faces with a custom encoding CMap that pypdf and pdfminer cannot map
     back to text. TrueType faces are returned unchanged (fpdf2 subsets them itself).
 
+    With ``cache_dir``, a text whose characters are all common ones (:func:`_common_codepoints`) gets one kept
+    conversion of the common characters (made once, seconds; then fpdf2 subsets it per document), instead of a
+    conversion per document: the conversion is most of a dossier's rendering time.
+
     Args:
         font: the font found by :func:`find_cjk_font`.
         text: every character the document will use.
         out_dir: folder for the converted file (e.g. a temporary directory).
+        cache_dir: folder of kept conversions (e.g. :func:`font_cache_dir`); ``None``: convert per text.
 
     Returns:
         The font to pass to ``FPDF.add_font`` (``path``, ``index``).
     """
+    need = {ord(ch) for ch in text if ord(ch) >= 0x20}
+    if cache_dir is not None and font.path.lower().endswith((".otf", ".ttc", ".otc")):
+        common = _common_codepoints()
+        if need <= common:
+            try:
+                st = Path(font.path).stat()
+                key = hashlib.sha1(
+                    f"{font.path}:{font.index}:{st.st_size}:{st.st_mtime_ns}:{COMMON_CHARSET_VERSION}".encode()
+                ).hexdigest()[:16]
+                kept = Path(cache_dir) / f"{Path(font.path).stem}-{font.index}-{key}.ttf"
+                if not kept.exists():
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+                    made = _truetype_subset(font, common, tmp)
+                    if made is None:
+                        return font
+                    tmp.replace(kept)
+                return CJKFont(str(kept), 0, font.family)
+            except OSError:  # an unwritable cache: convert for this text only
+                pass
+    out = Path(out_dir) / f"{Path(font.path).stem}-{font.index}.ttf"
+    return _truetype_subset(font, need, out) or font
+
+
+def _truetype_subset(font: CJKFont, unicodes: set[int], out: Path) -> CJKFont | None:
+    """Subset ``font`` to ``unicodes`` (and ASCII) with TrueType outlines, saved as ``out``; ``None`` when the
+    face already has TrueType outlines."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -387,7 +446,7 @@ def pdf_font_file(font: CJKFont, text: str, out_dir: str | Path) -> CJKFont:
 
     tt = TTFont(font.path, fontNumber=font.index, lazy=False)
     if "CFF " not in tt:
-        return font
+        return None
     opts = subset.Options()
     opts.layout_features = []
     opts.name_IDs = ["*"]
@@ -395,7 +454,7 @@ def pdf_font_file(font: CJKFont, text: str, out_dir: str | Path) -> CJKFont:
     opts.desubroutinize = True
     opts.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "JSTF", "MATH"]
     sub = subset.Subsetter(opts)
-    sub.populate(unicodes={ord(ch) for ch in text} | set(range(0x20, 0x7F)))
+    sub.populate(unicodes=set(unicodes) | set(range(0x20, 0x7F)))
     sub.subset(tt)
     order = tt.getGlyphOrder()
     glyph_set = tt.getGlyphSet()
@@ -427,7 +486,6 @@ def pdf_font_file(font: CJKFont, text: str, out_dir: str | Path) -> CJKFont:
     post.mapping = {}
     post.glyphOrder = order
     tt.sfntVersion = "\x00\x01\x00\x00"
-    out = Path(out_dir) / f"{Path(font.path).stem}-{font.index}.ttf"
     tt.save(str(out))
     return CJKFont(str(out), 0, font.family)
 

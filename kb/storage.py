@@ -25,7 +25,7 @@ from kb.dbfiles import create_private_db_file
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 md = sa.MetaData()
 
@@ -203,7 +203,11 @@ def _migrate_5(conn: Connection) -> None:
                     conn.execute(sa.text(f'ALTER TABLE "{t.name}" ALTER COLUMN "{c.name}" TYPE TEXT'))
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5}
+def _migrate_6(conn: Connection) -> None:
+    storage_keys.create_rate_table(conn)  # rate limits shared by every API worker
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5, 6: _migrate_6}
 """version -> function bringing the schema from version-1 to version."""
 
 
@@ -281,6 +285,7 @@ class Storage:
         except Exception as exc:  # invalid URL, missing driver
             raise StorageError(f"无法打开数据库 {url}：{exc}") from exc
         self._lock = threading.Lock()
+        self._ready = False
 
     # ----- schema --------------------------------------------------------------------------------
     @contextmanager
@@ -327,9 +332,13 @@ class Storage:
         return SCHEMA_VERSION
 
     def ensure_ready(self) -> None:
-        """Raise a clear error when the DB has not been initialised."""
+        """Create or migrate the schema when it is behind (asked once per process once it is current: every
+        request calls this)."""
+        if self._ready:
+            return
         if self.schema_version() < SCHEMA_VERSION:
             self.init()
+        self._ready = True
 
     @staticmethod
     def _set_meta(conn: Connection, key: str, value: str) -> None:

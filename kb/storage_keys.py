@@ -1,4 +1,5 @@
-"""Storage of API keys (the ``api_keys`` table): the SQL beside :mod:`kb.storage`, kept apart to keep that file small.
+"""Storage of API keys (the ``api_keys`` table) and of their request counts (``api_rate``): the SQL beside
+:mod:`kb.storage`, kept apart to keep that file small.
 
 Only the SHA-256 digest of a key is stored; the key itself is shown once, when it is made.
 """
@@ -29,6 +30,16 @@ api_keys_t = sa.Table(
 )
 
 
+rate_md = sa.MetaData()  # apart from ``md``: migration 5 (VARCHAR to TEXT) ran before this table existed
+api_rate_t = sa.Table(  # requests per key and minute, shared by every API worker of the database
+    "api_rate",
+    rate_md,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("minute", sa.BigInteger, primary_key=True),  # whole minutes since the epoch
+    sa.Column("hits", sa.Integer, nullable=False, default=0),
+)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -36,6 +47,11 @@ def _now() -> str:
 def create_table(conn: Any) -> None:
     """Migration 4: the API key table."""
     api_keys_t.create(conn, checkfirst=True)
+
+
+def create_rate_table(conn: Any) -> None:
+    """Migration 6: the request counts of the rate limit."""
+    api_rate_t.create(conn, checkfirst=True)
 
 
 class ApiKeyStore:
@@ -71,3 +87,26 @@ class ApiKeyStore:
                 .values(active=False, revoked_at=_now())
             )
         return bool(res.rowcount)
+
+    def hit(self, name: str, minute: int) -> tuple[int, int]:
+        """Count one request of key ``name`` in ``minute``; returns the counts of that minute and the one before
+        (one short write transaction; rows older than the minute before are removed)."""
+        if self.storage.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(api_rate_t).values(name=name, minute=minute, hits=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[api_rate_t.c.name, api_rate_t.c.minute], set_={"hits": api_rate_t.c.hits + 1}
+        )
+        with self.storage._tx() as conn:
+            conn.execute(stmt)
+            rows = conn.execute(
+                sa.select(api_rate_t.c.minute, api_rate_t.c.hits).where(
+                    api_rate_t.c.name == name, api_rate_t.c.minute >= minute - 1
+                )
+            ).all()
+            if minute % 5 == 0:
+                conn.execute(sa.delete(api_rate_t).where(api_rate_t.c.minute < minute - 1))
+        got = {int(m): int(h) for m, h in rows}
+        return got.get(minute, 0), got.get(minute - 1, 0)

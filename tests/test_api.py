@@ -175,6 +175,23 @@ def test_request_size_and_rate_limits(kb):
     assert limited.headers["retry-after"]
 
 
+def test_the_rate_limit_is_shared_by_the_workers_of_one_database(kb, db_target):
+    from kb.service import open_kb
+
+    key = kb.apikeys.add("busy", "reviewer")
+    h = {"X-API-Key": key}
+    # two workers: two apps, each with its own KB object (as two uvicorn processes have), one database
+    one = TestClient(create_app(kb, rate_per_min=4))
+    two = TestClient(create_app(open_kb(db_target), rate_per_min=4))
+    got = [c.get("/api/v1/submissions", headers=h).status_code for c in (one, two, one, two)]
+    assert got == [200, 200, 200, 200]
+    refused = two.get("/api/v1/submissions", headers=h)  # the 5th in a minute, whichever worker answers
+    _err(refused, 429, "KB032")
+    assert int(refused.headers["retry-after"]) >= 1
+    other = kb.apikeys.add("quiet", "reviewer")  # per key: another key is not affected
+    assert one.get("/api/v1/submissions", headers={"X-API-Key": other}).status_code == 200
+
+
 def test_docs_and_unknown_routes(api):
     assert api.get("/docs").status_code == 200
     spec = api.get("/openapi.json").json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -128,6 +129,22 @@ def test_pdf_font_file_is_truetype_covering_the_text(cjk_font, tmp_path) -> None
     assert "glyf" in tt and "CFF " not in tt
     cmap = tt.getBestCmap()
     assert all(ord(ch) in cmap for ch in text)
+
+
+def test_common_text_shares_one_kept_conversion_and_rare_text_gets_its_own(cjk_font, tmp_path) -> None:
+    from fontTools.ttLib import TTFont
+
+    kept = tmp_path / "fonts"
+    a = pdf_font_file(cjk_font, "评审档案：不良品率由2.1%降至0.8%。", tmp_path / "a", cache_dir=kept)
+    if a == cjk_font:
+        pytest.skip("a TrueType CJK font: fpdf2 subsets it itself, nothing is converted")
+    b = pdf_font_file(cjk_font, "设备预测性维护——追溯码", tmp_path / "b", cache_dir=kept)
+    assert a.path == b.path and Path(a.path).parent == kept and len(list(kept.iterdir())) == 1
+    cmap = TTFont(a.path).getBestCmap()
+    assert all(ord(ch) in cmap for ch in "评审档案设备预测性维护追溯码")
+    (tmp_path / "c").mkdir()
+    rare = pdf_font_file(cjk_font, "评审\u9fa5\u3400", tmp_path / "c", cache_dir=kept)  # outside GB2312
+    assert Path(rare.path).parent == tmp_path / "c"
 
 
 def test_font_override_that_is_not_a_font_fails_with_install_hint(tmp_path) -> None:

@@ -147,3 +147,101 @@ def test_threads_sweeping_at_once_all_get_the_families(kb):
         json.dumps(results[0]["families"], sort_keys=True)
     }
     assert ids
+
+
+# ------------------------------------------------------------------------------------------------ serving under load
+def test_a_stream_of_single_texts_publishes_one_version_per_batch_and_readers_never_build(kb, db_target):
+    writer = open_kb(db_target, index_publish_s=3600.0, index_publish_texts=4)
+    first = writer.store.add_text(BASE.format(co="甲公司"), {"title": "甲"})  # publishes at once (pages, CLI)
+    snaps = writer.similarity._snapshots()
+    before = snaps.current_name()
+    waiting = [
+        writer.store.add_text_created(t, {"title": f"t{i}"}, index_now=False)[0]
+        for i, t in enumerate(_texts(3))
+    ]
+    assert snaps.current_name() == before and writer.similarity.pending() == 3
+    # a stored text that the live version does not hold yet is compared by its text
+    rep = writer.similarity.similar(waiting[0], k=5)
+    assert rep["pending_index"] and first in [m["id"] for m in rep["matches"]]
+    # readers only read: a reader in another process neither indexes the waiting texts nor publishes a version
+    reader = open_kb(db_target)
+    assert not set(waiting) & set(reader.similarity.engine().ids())
+    assert snaps.current_name() == before
+    # the 4th text fills the batch: one version for the four
+    fourth = writer.store.add_text_created(FACTORY.format(co="丁公司"), {"title": "丁"}, index_now=False)[0]
+    assert writer.similarity.flush(timeout=120)
+    assert int(snaps.current_name()[1:]) == int(before[1:]) + 1
+    assert set(waiting + [fourth]) <= set(reader.similarity.engine().ids())
+    # fewer than a batch wait for index_publish_s, or for flush (the API flushes when it stops)
+    last = writer.store.add_text_created(FACTORY.format(co="戊公司"), {"title": "戊"}, index_now=False)[0]
+    assert writer.similarity.flush(timeout=120)
+    assert int(snaps.current_name()[1:]) == int(before[1:]) + 2 and last in reader.similarity.engine()
+    # a published version carries its learned boilerplate: a reader loading it does not learn it again
+    saved = json.loads((snaps.current() / "config.json").read_text(encoding="utf-8"))
+    assert saved["boilerplate_version_current"] is True
+
+
+def test_the_api_ingest_batches_and_publishes_what_waits_when_it_stops(db_target):
+    from fastapi.testclient import TestClient
+
+    from kb.api import create_app
+
+    k = open_kb(db_target, index_publish_s=3600.0, index_publish_texts=1000)
+    k.init()
+    k.store.add_text(BASE.format(co="甲公司"), {"title": "甲"})
+    snaps = k.similarity._snapshots()
+    before = snaps.current_name()
+    key = k.apikeys.add("filing", "admin")
+    with TestClient(create_app(k, rate_per_min=0)) as client:
+        ids = []
+        for i, text in enumerate(_texts(5)):
+            r = client.post(
+                "/api/v1/submissions",
+                json={"text": text, "meta": {"title": f"t{i}"}},
+                headers={"X-API-Key": key},
+            )
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        assert snaps.current_name() == before  # stored and analysed, not published one by one
+        detail = client.get(f"/api/v1/submissions/{ids[0]}", headers={"X-API-Key": key}).json()
+        assert detail["classify"] and detail["similar"] and not detail["similar_error"]
+    # leaving the client ran the app's shutdown: one version holds all five
+    assert int(snaps.current_name()[1:]) == int(before[1:]) + 1
+    assert set(ids) <= set(open_kb(db_target).similarity.engine().ids())
+    k.storage.close()
+
+
+def test_requests_serve_the_stored_sweep_while_a_background_process_sweeps_the_new_version(kb):
+    a = kb.store.add_text(BASE.format(co="甲公司"), {"title": "甲"})
+    b = kb.store.add_text(BASE.format(co="乙公司"), {"title": "乙"})
+    kb.store.add_text(FACTORY.format(co="丙公司"), {"title": "丙"})
+    first = kb.similarity.dupes()
+    assert not first["stats"]["cached"] and {a, b} <= {
+        m["id"] for f in first["families"] for m in f["members"]
+    }
+    c = kb.store.add_text(BASE.format(co="丁公司"), {"title": "丁"})  # a new version; its sweep is not stored
+    served = kb.similarity.dupes_served()
+    assert served["stats"]["stale"] and c not in {m["id"] for f in served["families"] for m in f["members"]}
+    _wait_for(lambda: not kb.similarity.dupes_served()["stats"]["stale"], timeout=300)
+    fresh = kb.similarity.dupes_served()
+    assert fresh["stats"]["cached"] and c in {m["id"] for f in fresh["families"] for m in f["members"]}
+
+
+def test_a_dossier_pdf_is_rendered_once_per_content(kb):
+    import pytest
+
+    from kb.export import find_cjk_font
+
+    try:
+        find_cjk_font()
+    except Exception as exc:
+        pytest.skip(f"no CJK font: {exc}")
+    a = kb.store.add_text(BASE.format(co="甲公司"), {"title": "甲"})
+    kb.store.add_text(BASE.format(co="乙公司"), {"title": "乙"})
+    folder = kb.config.index_path / "dossiers"
+    pdf = kb.reports.dossier_pdf(a)
+    assert pdf.startswith(b"%PDF") and len(list(folder.glob("*.pdf"))) == 1
+    assert kb.reports.dossier_pdf(a) == pdf and len(list(folder.glob("*.pdf"))) == 1
+    kb.reviews.set_decision(a, "审核员", "通过", "材料完整")  # the content changed: rendered anew
+    again = kb.reports.dossier_pdf(a)
+    assert again != pdf and len(list(folder.glob("*.pdf"))) == 2

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -54,24 +57,31 @@ def create_app(kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = 
 
     Args:
         kb: a :class:`kb.service.KB`.
-        rate_per_min: requests a minute per key in this process (``<= 0``: no limit).
+        rate_per_min: requests a minute per key, shared by every API worker of the database (``<= 0``: no limit).
         max_body_mb: largest request body; default the KB's ``max_upload_mb`` plus room for form fields.
     """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        kb.similarity.flush()  # texts stored since the last published version join the index before exit
+
     app = FastAPI(
+        lifespan=lifespan,
         title="scenario-kb API",
         version="1",
         description='智能制造场景知识库与辅助评审的 HTTP 接口。认证：请求头 `X-API-Key`。错误：`{"error": {"code": "KBxxx"}}`。',
         default_response_class=KBJSONResponse,
     )
     app.state.kb = kb
-    app.state.limiter = RateLimiter(rate_per_min)
+    app.state.limiter = RateLimiter(rate_per_min, kb)
     limit_mb = float(max_body_mb) if max_body_mb is not None else float(kb.config.max_upload_mb) + 1
     app.add_middleware(BodyLimit, max_bytes=int(limit_mb * 1024 * 1024))
 
     @app.exception_handler(KBError)
     async def kb_error(_request: Request, exc: KBError) -> JSONResponse:
         status = next(s for cls, s in STATUS if isinstance(exc, cls))
-        headers = {"Retry-After": "1"} if status == 429 else None
+        headers = {"Retry-After": str(math.ceil(getattr(exc, "retry_after", 1)))} if status == 429 else None
         if status == 401:
             headers = {"WWW-Authenticate": "ApiKey"}
         return _error(status, exc.code, exc.args[0], headers)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from typing import Any
 
 from kb.errors import RateLimitError, RequestTooLargeError
@@ -66,28 +64,23 @@ class BodyLimit:
 
 
 class RateLimiter:
-    """Token bucket per key: ``per_min`` requests a minute on average, bursts up to ``per_min``.
+    """Requests a minute per key, counted in the database (``api_rate``): every API worker of a knowledge base
+    shares the same counts, so N workers still give a key ``per_min`` requests a minute, not N times that.
 
-    Kept in the memory of one API worker: with N workers a key gets up to N times the rate (see docs/DEPLOYMENT.md).
-    ``per_min <= 0`` turns the limit off.
+    A sliding window over the counts of this minute and the previous one (see
+    :meth:`kb.service.apikeys.ApiKeys.count_request`); one small write per request. ``per_min <= 0`` turns the
+    limit off (nothing is counted).
     """
 
-    def __init__(self, per_min: int) -> None:
+    def __init__(self, per_min: int, kb: Any = None) -> None:
         self.per_min = per_min
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self.kb = kb
 
     def take(self, key: str) -> None:
-        if self.per_min <= 0:
+        if self.per_min <= 0 or self.kb is None:
             return
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.per_min), now))
-            tokens = min(float(self.per_min), tokens + (now - last) * self.per_min / 60.0)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                wait = (1.0 - tokens) * 60.0 / self.per_min
-                raise RateLimitError(
-                    f"请求过于频繁（每分钟最多 {self.per_min} 次）：请 {wait:.1f} 秒后再试。"
-                )
-            self._buckets[key] = (tokens - 1.0, now)
+        wait = self.kb.apikeys.count_request(key, self.per_min)
+        if wait is not None:
+            exc = RateLimitError(f"请求过于频繁（每分钟最多 {self.per_min} 次）：请 {wait:.0f} 秒后再试。")
+            exc.retry_after = wait  # type: ignore[attr-defined]
+            raise exc

@@ -118,13 +118,14 @@ def _safe_name(name: str) -> str:
 @router.post("/submissions", tags=["submissions"], openapi_extra=_BOTH, status_code=201)
 async def add_submission(request: Request, who: Ingester) -> Any:
     """Store a submission (JSON text with metadata, or a file with metadata fields); idempotent by content:
-    the same text again answers 200 with the id it already has."""
+    the same text again answers 200 with the id it already has. Stored and analysed at once; it joins the
+    similarity index with the next published version (within ``index_publish_s`` seconds)."""
     model, form = await _body(request, SubmissionIn)
     kb = _kb(request)
     if model is not None:
         m: Any = model
         sid, created = await run_in_threadpool(
-            kb.store.add_text_created, m.text, m.meta.to_dict(), m.source[:200]
+            lambda: kb.store.add_text_created(m.text, m.meta.to_dict(), m.source[:200], index_now=False)
         )
         return KBJSONResponse({"id": sid, "created": created}, status_code=201 if created else 200)
     name, data = form["file"]
@@ -133,7 +134,9 @@ async def add_submission(request: Request, who: Ingester) -> Any:
         path = Path(tmp) / _safe_name(name)
         path.write_bytes(data)
         rep = await run_in_threadpool(
-            lambda: kb.store.ingest([path], defaults={k: v for k, v in meta.to_dict().items() if v})
+            lambda: kb.store.ingest(
+                [path], defaults={k: v for k, v in meta.to_dict().items() if v}, index_now=False
+            )
         )
     outcomes = [o.to_dict() if hasattr(o, "to_dict") else dict(o.__dict__) for o in rep.outcomes]
     ids = [o["submission_id"] for o in outcomes if o.get("submission_id")]
@@ -195,8 +198,9 @@ def dupes(
     who: Reviewer,
     threshold: Annotated[float | None, Query(gt=0, le=1)] = None,
 ) -> Any:
-    """Duplicate families across the knowledge base and the pairs that link them."""
-    return _kb(request).similarity.dupes(threshold)
+    """Duplicate families across the knowledge base and the pairs that link them: the stored sweep of the live
+    index, or while texts arrive the newest stored one (``stats.stale``) until a background sweep replaces it."""
+    return _kb(request).similarity.dupes_served(threshold)
 
 
 @router.get("/search", tags=["similarity"])

@@ -22,7 +22,7 @@ from kb.service.apikeys import API_ROLES
     type=int,
     default=600,
     show_default=True,
-    help="Requests a minute per API key and worker (0 = no limit).",
+    help="Requests a minute per API key, counted in the database across all workers (0 = no limit).",
 )
 @pass_ctx
 @handle_errors

@@ -60,3 +60,21 @@ class ApiKeys:
         if row is None or not row["active"]:
             raise AuthError("API 密钥无效或已吊销：请在请求头 X-API-Key 中提供有效密钥。")
         return {"name": row["name"], "role": row["role"]}
+
+    def count_request(self, name: str, per_min: int, now: float | None = None) -> float | None:
+        """Count a request of key ``name`` against ``per_min`` requests a minute, across every API worker of this
+        database (the counts are in the ``api_rate`` table). Returns ``None`` within the rate, else the seconds
+        to wait. The rate is the count of this minute plus the previous minute's weighted by the part of it still
+        inside the last 60 seconds (a sliding window)."""
+        import time
+
+        now = time.time() if now is None else now
+        minute = int(now // 60)
+        cur, prev = ApiKeyStore(self.kb.storage).hit(name, minute)
+        into = (now % 60) / 60.0
+        used = cur + prev * (1.0 - into)
+        if used <= per_min:
+            return None
+        if cur >= per_min or not prev:  # only the next minute helps
+            return max(1.0, (1.0 - into) * 60.0)
+        return max(1.0, ((1.0 - (per_min - cur) / prev) - into) * 60.0)

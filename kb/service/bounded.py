@@ -1,5 +1,6 @@
 """Analysis that runs in a bounded worker process (:mod:`kb.ingest.worker`): the text checks of an untrusted text,
-and the whole applicant self-check (parse, checks, classification).
+and the whole applicant self-check (parse, checks, classification), and the rendering of a dossier PDF (CPU-heavy:
+kept out of the processes that answer requests).
 
 :func:`run_checks` and :func:`run_selfcheck` are handed to :func:`kb.ingest.worker.run_bounded` as the task; the
 worker receives them by reference and imports this module itself, so ingest never imports the service layer.
@@ -187,3 +188,13 @@ def run_selfcheck(
     classify = _classifier(spec).classify(text, kind=kind, claimed=claimed or None).to_dict()
     classify["edition"] = spec["edition"]
     return {"text": text, "truncated": truncated, "check": check, "classify": classify}
+
+
+def render_pdf(data_json: str, font: dict[str, Any] | None = None) -> bytes:
+    """:func:`kb.service.dossier_render.render_dossier_pdf` of a dossier given as JSON (what the worker gets)."""
+    import json
+
+    from kb.export import CJKFont
+    from kb.service.dossier_render import render_dossier_pdf
+
+    return render_dossier_pdf(json.loads(data_json), CJKFont(**font) if font else None)

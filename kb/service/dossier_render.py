@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from kb.export import find_cjk_font, pdf_font_file
+from kb.export import find_cjk_font, font_cache_dir, pdf_font_file
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -76,7 +76,7 @@ def render_dossier_pdf(data: dict[str, Any], font: Any = None) -> bytes:
     # every character the PDF can contain: the data and the labels written in this module
     chars = json.dumps(data, ensure_ascii=False) + Path(__file__).read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="scenario-kb-pdf-") as tmp:
-        return _render_pdf(data, pdf_font_file(regular, chars, tmp))
+        return _render_pdf(data, pdf_font_file(regular, chars, tmp, cache_dir=font_cache_dir()))
 
 
 def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
@@ -266,6 +266,18 @@ def _render_pdf(data: dict[str, Any], regular: Any) -> bytes:
         para("未识别到量化指标。", 9, color=(110, 110, 110))
 
     heading("五、相似材料")
+    review = data.get("similarity_review") or {}
+    rep = review.get("report")
+    if rep:
+        para(
+            f"总文字复制比 {rep['总文字复制比'] * 100:.1f}%｜去除套话复制比 {rep['去除套话复制比'] * 100:.1f}%｜"
+            f"单篇最大文字复制比 {(rep['单篇最大文字复制比'] or 0) * 100:.1f}%",
+            9,
+            "B",
+        )
+    for f in review.get("findings", []):
+        sev = {"error": "错误", "warning": "警告"}.get(f.get("severity", ""), "提示")
+        para(f"{f['code']}（{sev}）：{f.get('message', '')}", 9, fill=(255, 236, 236))
     if data.get("similar_error"):
         para(data["similar_error"], 9, color=(110, 110, 110))
     elif not data["similar"]:

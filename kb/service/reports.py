@@ -6,8 +6,13 @@ clauses carry how sure we are of their wording (verbatim from a named re-issue, 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import threading
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +21,39 @@ from kb.errors import KBError, NotFoundError
 from kb.export import Sheet, csv_bytes, find_cjk_font, table_from_dicts, xlsx_bytes
 from kb.models import KIND_LABELS
 from kb.service.clauses import NoticeClauses, load_clauses
-from kb.service.dossier_render import fmt_num, render_dossier_html, render_dossier_pdf
+from kb.service.dossier_render import fmt_num, render_dossier_html
 from kb.service.summaries import SEVERITY_ORDER
 
 if TYPE_CHECKING:
     from kb.service import KB
+
+DOSSIER_CACHE_FILES = 1000
+"""Rendered dossier PDFs kept beside the index; past it the older half is removed."""
+
+
+@lru_cache(maxsize=1)
+def _renderer_version() -> str:
+    """The release and a digest of the renderer's code and templates (a changed renderer renders anew)."""
+    from kb import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for f in [here / "dossier_render.py", *sorted((here.parent / "templates").glob("*"))]:
+        if f.is_file():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _prune(folder: Path, keep: int) -> None:
+    def age(f: Path) -> float:
+        try:
+            return f.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    for f in sorted(folder.glob("*.pdf"), key=age, reverse=True)[keep:]:
+        f.unlink(missing_ok=True)
+
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +142,7 @@ class Reports:
 
     def __init__(self, kb: KB) -> None:
         self.kb = kb
+        self._render_slots: threading.BoundedSemaphore | None = None
 
     # ------------------------------------------------------------------ clauses
     def notice_clauses(self) -> NoticeClauses:
@@ -244,6 +278,7 @@ class Reports:
             "classification": self._dossier_classification(classify, text),
             "similar": similar,
             "similar_error": similar_error,
+            "similarity_review": self.kb.reviews._similarity_review(sub.id),
             "analysis_error": analysis_error,
             "decision": {k2: decision.get(k2, "") for k2 in ("status", "reviewer", "note", "created_at")},
             "history": [
@@ -354,8 +389,52 @@ class Reports:
 
     def dossier_pdf(self, sid: int, data: dict[str, Any] | None = None) -> bytes:
         """The dossier (``data`` as for :meth:`dossier_html`) as a PDF with embedded CJK fonts (fpdf2; needs
-        ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``)."""
-        return render_dossier_pdf(data or self.dossier(sid), find_cjk_font(override=self.kb.config.cjk_font))
+        ``fonts-noto-cjk`` or ``SCENARIO_KB_CJK_FONT``).
+
+        Rendered PDFs are kept beside the index (``<index_dir>/dossiers``, shared by every process), keyed by a
+        digest of the dossier's content (all but ``generated_at``), the font and the renderer's code: the same
+        content is rendered once, and any change (a decision, a new similar text, a new release) renders anew.
+        """
+        data = data or self.dossier(sid)
+        font = find_cjk_font(override=self.kb.config.cjk_font)
+        content = {k: v for k, v in data.items() if k != "generated_at"}
+        key = hashlib.sha256(
+            json.dumps([content, repr(font), _renderer_version()], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        folder = Path(self.kb.config.index_path) / "dossiers"
+        path = folder / f"{key}.pdf"
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+        pdf = self._render(data, font)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{key}.{os.getpid()}-{threading.get_ident()}.tmp"
+            tmp.write_bytes(pdf)
+            tmp.replace(path)
+            if sum(1 for _ in folder.glob("*.pdf")) > DOSSIER_CACHE_FILES:
+                _prune(folder, DOSSIER_CACHE_FILES // 2)
+        except OSError:  # a read-only or full disk: serve the PDF uncached
+            log.warning("could not keep the dossier PDF in %s", folder)
+        return pdf
+
+    def _render(self, data: dict[str, Any], font: Any) -> bytes:
+        """Render in a bounded worker process (:mod:`kb.ingest.worker`), ``render_workers`` at a time per process:
+        subsetting the CJK font takes seconds of CPU that would otherwise stall every request of this process."""
+        from dataclasses import asdict
+
+        from kb.ingest.worker import run_bounded
+        from kb.service.bounded import render_pdf
+
+        if self._render_slots is None:
+            self._render_slots = threading.BoundedSemaphore(max(1, int(self.kb.config.render_workers)))
+        timeout = float(self.kb.config.parse_timeout_s)
+        with self._render_slots:  # parse_timeout_s <= 0 renders in this process (as it parses files there)
+            payload = json.dumps(data, ensure_ascii=False, default=str)
+            return run_bounded(
+                render_pdf, payload, timeout, memory_mb=2048, label="（评审材料 PDF）", font=asdict(font)
+            )
 
     # ------------------------------------------------------------------ exports
     def inbox_export_rows(

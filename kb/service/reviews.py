@@ -116,7 +116,7 @@ class Reviews:
                 rows = [r for r in rows if r["status"] in status]
             if flagged_only:
                 thr = float(self.kb.config.dup_threshold)
-                rows = [r for r in rows if r["flags"] or (r["similarity"] or 0) >= thr]
+                rows = [r for r in rows if r["flags"] or r["sim_codes"] or (r["similarity"] or 0) >= thr]
             key = {
                 "zishu": lambda r: r["zishu"] if r["zishu"] is not None else -1,
                 "weakness": lambda r: r["weakness"] if r["weakness"] is not None else -1,
@@ -155,6 +155,8 @@ class Reviews:
             "similarity": (sim or {}).get("similarity"),
             "similar_to": (sim or {}).get("other"),
             "level": (sim or {}).get("level", ""),
+            "same_project": (sim or {}).get("same_project", []),
+            "sim_codes": (sim or {}).get("codes", []),
             "status": (dec or {}).get("status", "待审"),
             "note": (dec or {}).get("note", ""),
             "reviewer": (dec or {}).get("reviewer", ""),
@@ -190,9 +192,27 @@ class Reviews:
         out["decision"] = hist[-1] if hist else {"status": "待审", "note": "", "reviewer": ""}
         out["labels"] = [lab for lab in self.kb.storage.labels() if lab["submission_id"] == sub.id]
         out["similar"], out["similar_error"] = [], ""
+        similar = None
         try:
-            out["similar"] = self.kb.similarity.similar(sub.id, k=10).get("matches", [])
+            similar = self.kb.similarity.similar(sub.id, k=10)
+            out["similar"] = similar.get("matches", [])
         except Exception as exc:
             out["similar_error"] = f"相似材料暂不可用：{exc}"
         out["similar_reference"] = self.kb.similarity.reference_hits(sub.text)
+        out["similarity_review"] = self._similarity_review(sub.id, similar)
         return out
+
+    def _similarity_review(self, sid: int, similar: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The similarity report (总文字复制比 …) and SIM findings (``kb.service.sim_findings``); empty when the
+        index is unavailable.
+
+        Args:
+            similar: ``kb.similarity.similar(sid, k=10)`` when the caller has it (not computed twice).
+        """
+        from kb.service.sim_findings import similarity_review
+
+        try:
+            return similarity_review(self.kb, sid, similar)
+        except Exception as exc:
+            log.info("no similarity review for #%s: %s", sid, exc)
+            return {"report": None, "findings": []}

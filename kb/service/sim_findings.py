@@ -15,8 +15,11 @@ LEVEL_ZH = {"identical": "完全相同", "minor_edits": "少量改动", "paraphr
             "partial": "部分重合", "unrelated": "不相关"}  # fmt: skip
 
 
-def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
+def similarity_review(kb: Any, sid: int, similar: dict[str, Any] | None = None) -> dict[str, Any]:
     """The similarity block and SIM findings of a stored submission.
+
+    Args:
+        similar: ``kb.similarity.similar(sid, k=10)`` when the caller has it already (not computed twice).
 
     Returns:
         ``{"report": {总文字复制比 …}, "findings": [...]}``; ``report`` is None when the index lacks the text.
@@ -26,7 +29,7 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
     rules = load_rules(kb.config.rules_path).rules
     sub = kb.store.get(sid)
     try:
-        rep = kb.similarity.similar(sid, k=10)
+        rep = similar if similar is not None else kb.similarity.similar(sid, k=10)
     except KBError:
         return {"report": None, "findings": []}
     sources = []
@@ -68,6 +71,10 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
         other = p["b"] if p["a"] == sid else p["a"]
         ev = p.get("evidence", {})
         bits = []
+        if ev.get("applicant") == "same":
+            bits.append("申报单位相同")
+        elif ev.get("applicant") == "different":
+            bits.append("申报单位不同：" + " / ".join(x for x in ev.get("applicants", []) if x))
         if ev.get("orgs"):
             bits.append("共同的单位名称：" + "、".join(ev["orgs"][:4]))
         if ev.get("figures"):
@@ -94,3 +101,34 @@ def similarity_review(kb: Any, sid: int) -> dict[str, Any]:
         "formula": "复制比 = 与其他材料共享段落的规范化字符数 ÷ 本文规范化字符数（套话段落另计）",
     }
     return {"report": report, "findings": findings}
+
+
+def sweep_codes(kb: Any, sweep: dict[str, Any]) -> dict[int, list[str]]:
+    """SIM001 / SIM002 per submission from a duplicate sweep's pairs, by the rules' thresholds (the inbox column).
+
+    The sweep's similarity is symmetric (boilerplate excluded); ``check`` measures each text's own share, so the two
+    may differ near a threshold. Never sweeps: the caller passes the sweep it has.
+    """
+    from nlp.checks import load_rules
+
+    rules = load_rules(kb.config.rules_path).rules
+    r1, r2 = rules.get("SIM001"), rules.get("SIM002")
+    out: dict[int, set[str]] = {}
+    for p in sweep.get("pairs", []):
+        level, share = p.get("level"), float(p.get("similarity") or 0.0)
+        code = None
+        if level != "same_project" and r1 and r1.enabled and share >= float(r1.params.get("min_share", 0.4)):
+            code = "SIM001"
+        elif (
+            r2
+            and r2.enabled
+            and (
+                level == "same_project"
+                or (level == "paraphrase" and share >= float(r2.params.get("min_share", 0.15)))
+            )
+        ):
+            code = "SIM002"
+        if code:
+            for x in (int(p["a"]), int(p["b"])):
+                out.setdefault(x, set()).add(code)
+    return {x: sorted(c) for x, c in out.items()}

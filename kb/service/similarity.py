@@ -3,13 +3,12 @@
 The database is the source of truth; the engine is derived data, kept as versioned snapshots
 (``<index_dir>/snapshots``, :mod:`kb.service.snapshots`). Updates take an exclusive file lock, reload the live
 version, bring it in line with the database, and publish a new version (written aside, fsynced, then ``CURRENT``
-switched atomically), so two processes or a killed build never leave a half-written or stale index behind; every
-process notices a newer ``CURRENT`` on its next use and loads it, without a restart.
-"""
+switched atomically); readers load the newest ``CURRENT`` on their next use (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 import hashlib
 import json
@@ -18,12 +17,14 @@ import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
 from kb.service.snapshots import Snapshots
+from kb.service.sweeps import PublishQueue, Sweeps
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -41,6 +42,17 @@ class Similarity:
         self._engine_version: str | None = None  # the snapshot the loaded engine came from (or was saved as)
         self._ref_engine: Any = None
         self._dupes_view: tuple[Any, dict[str, Any]] | None = None
+        self._load_lock = threading.Lock()  # one thread loads a newer version; the others keep serving theirs
+        # answers kept per engine (similar) or per text (reference hits)
+        self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._answers_lock = threading.Lock()
+        # texts waiting for the next published version (index_later), and the stored / background sweeps
+        self._queue = PublishQueue(
+            self.index_add,
+            lambda: float(self.kb.config.index_publish_s),
+            lambda: int(self.kb.config.index_publish_texts),
+        )
+        self._sweeps = Sweeps()
 
     def invalidate(self) -> None:
         """Forget the engines: the boilerplate comes from the active editions, so they reload and sync."""
@@ -48,6 +60,8 @@ class Similarity:
             self._engine = None
             self._ref_engine = None
             self._dupes_view = None
+        with self._answers_lock:
+            self._answers.clear()
 
     # ------------------------------------------------------------------ engine lifecycle
     def _snapshots(self) -> Snapshots:
@@ -135,24 +149,35 @@ class Similarity:
         for i in extra:
             eng.remove(i)
         if missing:
-            classes = self.kb.storage.analyses("classify")
+            if len(missing) > 200:
+                classes = self.kb.storage.analyses("classify")
+            else:  # a batch of new texts: their own classifications, not every stored one
+                classes = {
+                    sid: got for sid in missing if (got := self.kb.storage.get_analysis(sid, "classify"))
+                }
             for sid in missing:
                 sub = self.kb.storage.get_submission(sid)
                 eng.add(sid, sub.text, self._doc_meta(sub, classes.get(sid, (None, None))[1]))
         return bool(extra or missing or ref_changed)
 
-    def _save_engine(self, eng: Any) -> None:
-        """Publish ``eng`` as a new snapshot version (call with the index lock held)."""
+    def _save_engine(self, eng: Any) -> str:
+        """Publish ``eng`` as a new snapshot version (call with the index lock held); returns its name.
+
+        The collection's boilerplate is learned here, once per version, so that readers loading it never do.
+        """
+        if eng.config.boilerplate_auto and len(eng):
+            eng.learn_boilerplate()
         fp = self._engine_fingerprint(eng)
 
         def write(folder: Path) -> None:
             eng.save(folder)
             (folder / "db.json").write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
 
-        self._engine_version = self._snapshots().publish(write)
+        version = self._snapshots().publish(write)
         legacy = self._legacy_dir()
         for d in (legacy, legacy.with_name(legacy.name + ".old"), legacy.with_name(legacy.name + ".new")):
             shutil.rmtree(d, ignore_errors=True)
+        return version
 
     def _load_engine(self) -> tuple[Any | None, str | None]:
         """The live version's engine and name; ``(None, None)`` when there is none or it does not fit."""
@@ -168,6 +193,11 @@ class Similarity:
         try:
             eng = SimilarityEngine.load(d, cache_dir=Path(self.kb.config.index_path) / "cache")
         except Exception:
+            if (
+                version is not None and not d.is_dir()
+            ):  # removed by a writer (KEEP) while read: read CURRENT again
+                log.info("index version %s was removed while loading it", version)
+                return None, version
             log.exception("similarity index at %s is unreadable; rebuilding", d)
             return None, None
         if eng.metadata()["encoder_backend"] != {"st": "sentence-transformers"}.get(
@@ -176,47 +206,107 @@ class Similarity:
             return None, None
         return eng, version
 
-    def engine(self) -> Any:
-        """The engine over all stored submissions: the live snapshot, reloaded when another process (or
-        component) published a newer one, kept in line with the DB."""
-        with self.kb.lock:
-            if self._engine is not None and self._engine_version != self._snapshots().current_name():
-                self._engine, self._dupes_view = None, None  # a newer version was published
-            if self._engine is None:
-                self.kb.storage.ensure_ready()
-                with self._index_lock():
-                    eng, version = self._load_engine()
-                    eng = eng or self._new_engine()
-                    self._engine_version = version
-                    if self._sync(eng) or version is None:
-                        if len(eng):
-                            eng.build()
-                            self._save_engine(eng)
-                self._engine = eng
-            return self._engine
+    def _refs_changed(self, eng: Any) -> bool:
+        return list(eng.reference_texts) != [t for t in self.kb.reference.boilerplate_texts() if t]
 
-    def index_add(self, ids: Sequence[int]) -> None:
-        """Bring the on-disk index up to date after new submissions were stored (publishes a new version when
-        the texts changed)."""
-        with self.kb.lock, self._index_lock():
+    def _adopt(self, eng: Any, version: str | None) -> None:
+        with self.kb.lock:
+            self._engine, self._engine_version, self._dupes_view = eng, version, None
+        with self._answers_lock:  # answers of the previous engine go (reference hits do not depend on it)
+            for key in [k for k in self._answers if k[0] == "similar"]:
+                del self._answers[key]
+
+    def _write_through(self) -> tuple[Any, str | None]:
+        """A reader as writer (no version yet, or new editions' boilerplate): sync and publish under the lock."""
+        self.kb.storage.ensure_ready()
+        with self._index_lock():
             eng, version = self._load_engine()
             eng = eng or self._new_engine()
-            self._engine_version = version
+            if self._sync(eng) or version is None:
+                if len(eng):
+                    eng.build()
+                    version = self._save_engine(eng)
+        return eng, version
+
+    def _read_live(self) -> tuple[Any | None, str | None]:
+        """Load the live version without a lock (versions never change); read ``CURRENT`` again if it vanished."""
+        snaps = self._snapshots()
+        for _ in range(10):
+            name = snaps.current_name()
+            if name is None:
+                return None, None
+            eng, version = self._load_engine()
+            if eng is not None and version == name:
+                return eng, version
+            if snaps.current_name() == name:  # not a race: the version is unreadable or does not fit
+                return None, None
+        return None, None
+
+    def engine(self) -> Any:
+        """The engine of the live snapshot; readers only read (a newer ``CURRENT`` is loaded by one thread while
+        the others serve the old one; never a sync or a build, but for a first version or new editions'
+        boilerplate). See docs/ARCHITECTURE.md, *One index, several processes*."""
+        name = self._snapshots().current_name()
+        eng = self._engine
+        if eng is not None and self._engine_version == name:
+            return eng
+        if eng is not None:
+            if not self._load_lock.acquire(blocking=False):
+                return eng  # another thread is loading the newer version
+        else:
+            self._load_lock.acquire()
+        try:
+            name = self._snapshots().current_name()
+            if self._engine is not None and self._engine_version == name:
+                return self._engine
+            self.kb.storage.ensure_ready()
+            loaded, version = self._read_live()
+            if loaded is None or version is None or self._refs_changed(loaded):
+                loaded, version = self._write_through()
+            self._adopt(loaded, version)
+            return loaded
+        finally:
+            self._load_lock.release()
+
+    def index_add(self, ids: Sequence[int] = ()) -> None:
+        """Bring the index up to date after new submissions were stored, now: publishes a new version when the
+        texts changed. Built aside (a fresh copy of the live version) without holding the KB lock, so the
+        readers of this process keep serving the live version meanwhile."""
+        self.kb.storage.ensure_ready()
+        with self._index_lock():
+            eng, version = self._load_engine()
+            eng = eng or self._new_engine()
             if (self._sync(eng) or version is None) and len(eng):
                 eng.build()
-                self._save_engine(eng)
-            self._engine = eng
+                version = self._save_engine(eng)
+        self._adopt(eng, version)
+
+    def index_later(self, ids: Sequence[int]) -> None:
+        """Index stored texts with the next batch (``index_publish_s`` / ``index_publish_texts``, a background
+        thread; 0 s: now). Meanwhile :meth:`similar` answers them by their text; :meth:`flush` publishes now."""
+        if float(self.kb.config.index_publish_s) <= 0:
+            self.index_add(ids)
+            return
+        self._queue.add(ids)
+
+    def pending(self) -> int:
+        """Stored texts waiting for the next published version (in this process)."""
+        return self._queue.pending()
+
+    def flush(self, timeout: float = 300.0) -> bool:
+        """Publish what :meth:`index_later` keeps waiting now, and wait for it. Returns False on timeout."""
+        return self._queue.flush(timeout)
 
     def index_rebuild(self, progress: Any = None) -> dict[str, Any]:
         """Rebuild the similarity index from the database."""
-        with self.kb.lock, self._index_lock():
-            self.kb.storage.ensure_ready()
+        self.kb.storage.ensure_ready()
+        with self._index_lock():
             eng = self._new_engine()
             self._sync(eng)
             if len(eng):
                 eng.build(progress=progress)
-            self._save_engine(eng)
-            self._engine = eng
+            version = self._save_engine(eng)
+        self._adopt(eng, version)
         return {"count": len(eng), "encoder": eng.encoder.name}
 
     @staticmethod
@@ -272,20 +362,48 @@ class Similarity:
     def similar(
         self, target: int | str, k: int = 10, filters: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Sources of a stored submission (id) or a new text: overall %, largest source, matches with spans."""
+        """Sources of a stored submission (id) or a new text: overall %, largest source, matches with spans.
+
+        A stored submission that the live version does not hold yet (stored since the last publish) is
+        compared by its text (``pending_index``: true). Answers for ids are kept per engine version.
+        """
         eng = self.engine()
+        key = ("similar", id(eng), target, k) if isinstance(target, int) and not filters else None
+        if key is not None:
+            with self._answers_lock:
+                hit = self._answers.get(key)
+                if hit is not None:
+                    self._answers.move_to_end(key)
+                    return copy.deepcopy(hit)
+        pending = False
         if isinstance(target, int) and target not in eng:
-            raise KBError(f"申报材料 #{target} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
+            try:
+                sub = self.kb.storage.get_submission(target)
+            except KBError:
+                sub = None
+            if sub is None:
+                raise KBError(f"申报材料 #{target} 不在相似度索引中：请运行 `scenario-kb index rebuild`。")
+            target, pending = sub.text, True
         if not len(eng):
             return {"overall": 0.0, "overall_excl_boilerplate": 0.0, "largest_source": None, "matches": []}
         rep = eng.report(target, k=k, filters=filters).to_dict()
+        if pending:
+            rep["pending_index"] = True
         for m in rep["matches"]:
             meta = m.get("meta", {})
             m["source"] = meta.get("source", "")
             m["title"] = meta.get("title", "")
             m["year"] = meta.get("year")
             m["shared"] = m.get("spans", [])
+        if key is not None:
+            self._remember(key, rep)
         return rep
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._answers_lock:
+            self._answers[key] = copy.deepcopy(value)
+            while len(self._answers) > 4096:
+                self._answers.popitem(last=False)
 
     def pair(self, a: int, b: int) -> dict[str, Any]:
         """Side-by-side comparison of two stored submissions: shared spans in both texts and the %s."""
@@ -304,14 +422,13 @@ class Similarity:
     def family_key(member_ids: Sequence[int]) -> str:
         return hashlib.sha1(",".join(str(i) for i in sorted(member_ids)).encode()).hexdigest()[:12]
 
-    def _sweep_path(self, eng: Any, threshold: float) -> Path:
-        """File of the stored sweep for the engine's texts, settings, reference texts, threshold and version."""
+    def _sweep_settings(self, eng: Any, threshold: float) -> str:
+        """Digest of what a sweep depends on besides the texts: settings, reference texts, threshold, versions."""
         from kb import __version__
         from nlp.similarity.engine import FORMAT_VERSION
 
         key = json.dumps(
             [
-                self._engine_fingerprint(eng),
                 eng.config.to_dict(),
                 eng.encoder.name,
                 hashlib.sha1("\x00".join(eng.reference_texts).encode()).hexdigest(),
@@ -323,16 +440,28 @@ class Similarity:
             sort_keys=True,
             default=str,
         )
-        return self.index_dir().with_name("sweeps") / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+        return hashlib.sha1(key.encode()).hexdigest()
+
+    def _sweep_path(self, eng: Any, threshold: float) -> Path:
+        """File of the stored sweep for the engine's texts, settings, reference texts, threshold and version."""
+        key = f"{self._engine_fingerprint(eng)}:{self._sweep_settings(eng, threshold)}"
+        return self._sweeps_dir() / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+    def _sweeps_dir(self) -> Path:
+        return self._snapshots().root / "sweeps"
 
     def _same_project_key(self) -> str:
-        """What the same-project links of a sweep depend on: the setting and the fitted model."""
+        """What the same-project links of a sweep depend on: the setting and the fitted model (read once)."""
         if not self.kb.config.same_project:
             return "off"
-        from kb.service.same_project import load_same_project_model
+        cached = getattr(self, "_sp_key", None)
+        if cached is None:
+            from kb.service.same_project import load_same_project_model
 
-        m = load_same_project_model()
-        return json.dumps(m.to_dict(), sort_keys=True) if m is not None else "none"
+            m = load_same_project_model()
+            cached = json.dumps(m.to_dict(), sort_keys=True) if m is not None else "none"
+            self._sp_key = cached
+        return cached
 
     def _sweep(self, eng: Any, threshold: float | None) -> dict[str, Any]:
         """``eng.dupes`` stored beside the index, keyed by the texts, settings and threshold.
@@ -355,8 +484,11 @@ class Similarity:
             from kb.service.same_project import add_same_project
 
             ids = set(eng.meta)
-            add_same_project(rep, [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids])
+            subs = [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids]
+            add_same_project(rep, subs, eng, Path(self.kb.config.index_path) / "same_project_facts.json")
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        rep["stats"]["settings_key"] = self._sweep_settings(eng, thr)
+        rep["stats"]["texts"] = len(eng)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two threads may sweep at once
         tmp.write_text(json.dumps(rep, ensure_ascii=False), encoding="utf-8")
@@ -372,6 +504,14 @@ class Similarity:
             f.unlink(missing_ok=True)
         rep["stats"]["cached"] = False
         return rep
+
+    def _newest_stored_sweep(self, eng: Any, threshold: float) -> dict[str, Any] | None:
+        """The newest stored sweep with the same settings and threshold, of any (earlier) version."""
+        return self._sweeps.newest(self._sweeps_dir(), self._sweep_settings(eng, threshold))
+
+    def _sweep_in_background(self, threshold: float) -> None:
+        """Start a sweep of the live version in a niced background process (:mod:`kb.service.sweeps`)."""
+        self._sweeps.start(dict(self.kb.config.values), threshold, float(self.kb.config.sweep_interval_s))
 
     def stored_sweep(self) -> dict[str, Any] | None:
         """The stored duplicate sweep at the default threshold, or None when none is stored (never sweeps)."""
@@ -389,7 +529,23 @@ class Similarity:
         change (``stats.cached``); review marks are read fresh every time.
         """
         eng = self.engine()
-        rep = self._sweep(eng, threshold)
+        return self._dupes_view_of(eng, self._sweep(eng, threshold))
+
+    def dupes_served(self, threshold: float | None = None) -> dict[str, Any]:
+        """:meth:`dupes` for requests: the live version's stored sweep, else the newest stored one (``stats.stale``)
+        while a background process sweeps; sweeps in the request only when none was ever stored."""
+        eng = self.engine()
+        thr = float(eng.config.dup_threshold if threshold is None else threshold)
+        if not self._sweep_path(eng, thr).exists():
+            older = self._newest_stored_sweep(eng, thr)
+            if older is not None:
+                self._sweep_in_background(thr)
+                older["stats"]["cached"] = True
+                older["stats"]["stale"] = True
+                return self._dupes_view_of(eng, older)
+        return self._dupes_view_of(eng, self._sweep(eng, thr))
+
+    def _dupes_view_of(self, eng: Any, rep: dict[str, Any]) -> dict[str, Any]:
         reviewed = self.kb.storage.family_reviews()
         for fam in rep["families"]:
             ids = [m["id"] for m in fam["members"]]
@@ -403,6 +559,7 @@ class Similarity:
         for p in rep["pairs"]:
             p["similarity_excl_boilerplate"] = p["similarity"]
             p.setdefault("similarity_all", p["similarity"])
+        rep["stats"].setdefault("stale", False)
         return rep
 
     def _reference_engine(self) -> Any:
@@ -500,18 +657,25 @@ class Similarity:
         key = (id(eng), len(eng), float(self.kb.config.dup_threshold))
         cached = self._dupes_view
         if cached is not None and cached[0] == key:
-            return cached[1]
-        res = self.dupes()
+            if not cached[1]["stats"].get("stale"):
+                return cached[1]
+            if not self._sweep_path(eng, key[2]).exists():  # the background sweep is not done yet
+                self._sweep_in_background(key[2])
+                return cached[1]
+        res = self.dupes_served()
         self._dupes_view = (key, res)
         return res
 
     def similarity_summaries(self) -> dict[int, dict[str, Any]]:
-        """Highest similarity per submission and its source, from the duplicate pairs (empty before indexing).
+        """Highest similarity per submission and its source, and its similarity codes, from the duplicate pairs
+        (empty before indexing).
 
-        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry.
+        Only pairs at or above the duplicate threshold are known; a submission without one gets no entry. Same-project
+        links share no text: they are listed under ``same_project`` and never count as a similarity.
 
         Returns:
-            ``{id: {"similarity": float, "other": id, "level": str}}``.
+            ``{id: {"similarity": float | None, "other": id | None, "level": str, "same_project": [ids],
+            "codes": [SIM001 / SIM002]}}`` (codes by the rules' thresholds, see ``kb.service.sim_findings``).
         """
         try:
             res = self._dupes_cached()
@@ -520,27 +684,40 @@ class Similarity:
             return {}
         if res is None:
             return {}
+        from kb.service.sim_findings import sweep_codes
+
         best: dict[int, dict[str, Any]] = {}
         for p in res.get("pairs", []):
             a, b = int(p["a"]), int(p["b"])
-            sim = float(p.get("similarity") or 0.0)
             for x, y in ((a, b), (b, a)):
-                if x not in best or sim > best[x]["similarity"]:
-                    best[x] = {
-                        "similarity": sim,
-                        "other": y,
-                        "level": p.get("level", ""),
-                    }
+                e = best.setdefault(x, {"similarity": None, "other": None, "level": "", "same_project": []})
+                if p.get("level") == "same_project":
+                    e["same_project"].append(y)
+                    continue
+                sim = float(p.get("similarity") or 0.0)
+                if e["similarity"] is None or sim > e["similarity"]:
+                    e.update(similarity=sim, other=y, level=p.get("level", ""))
+        codes = sweep_codes(self.kb, res)
+        for x, e in best.items():
+            e["same_project"].sort()
+            e["codes"] = codes.get(x, [])
         return best
 
     def reference_hits(self, text: str, k: int = 5) -> list[dict[str, Any]]:
-        """:meth:`similar_reference`, or nothing when the reference index is unavailable."""
+        """:meth:`similar_reference`, or nothing when the reference index is unavailable (kept per text)."""
+        key = ("reference", hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest(), k)
+        with self._answers_lock:
+            hit = self._answers.get(key)
+        if hit is not None:
+            return copy.deepcopy(hit)
         try:
             res = self.similar_reference(text, k=k)
         except Exception as exc:
             log.info("similar_reference unavailable: %s", exc)
             return []
-        return list(res.get("matches", res) if isinstance(res, dict) else res)
+        out = list(res.get("matches", res) if isinstance(res, dict) else res)
+        self._remember(key, out)
+        return out
 
     # ------------------------------------------------------------------ duplicates
     def duplicate_families(self) -> dict[str, Any]:

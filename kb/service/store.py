@@ -49,6 +49,7 @@ class Submissions:
         defaults: dict[str, Any] | None = None,
         progress: Progress | None = None,
         analyze: bool = True,
+        index_now: bool = True,
     ) -> IngestReport:
         """Ingest files and folders. Idempotent by normalised content hash; a bad file is reported and skipped.
 
@@ -59,6 +60,8 @@ class Submissions:
             defaults: metadata applied where a document has none (e.g. ``{"year": 2022}``).
             progress: callback ``(done, total, path)``.
             analyze: run checks and classification for new submissions and add them to the indexes.
+            index_now: publish the new index version before returning (``False``: with the next batch of
+                :meth:`kb.service.similarity.Similarity.index_later`, as the API's ingest does).
         """
         from nlp.normalize import content_hash, normalize_display, normalize_for_match
 
@@ -149,7 +152,10 @@ class Submissions:
             if todo:
                 self.kb.analysis.analyze_many(todo)
             if new_ids or todo or self.kb.similarity.index_stale():
-                self.kb.similarity.index_add(new_ids)
+                if index_now:
+                    self.kb.similarity.index_add(new_ids)
+                else:
+                    self.kb.similarity.index_later(new_ids)
         return report
 
     def add_text(self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted") -> int:
@@ -157,9 +163,14 @@ class Submissions:
         return self.add_text_created(text, meta, source)[0]
 
     def add_text_created(
-        self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted"
+        self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted", *, index_now: bool = True
     ) -> tuple[int, bool]:
-        """:meth:`add_text`, also saying whether the text was new (``False``: already stored under that id)."""
+        """:meth:`add_text`, also saying whether the text was new (``False``: already stored under that id).
+
+        ``index_now=False``: the text joins the next published index version (``index_publish_s`` /
+        ``index_publish_texts``) instead of publishing one now: a stream of single texts (the API) publishes
+        once per batch.
+        """
         from nlp.normalize import content_hash, normalize_display, normalize_for_match
 
         self.kb.storage.ensure_ready()
@@ -181,7 +192,10 @@ class Submissions:
         )
         if created:
             self.kb.analysis.analyze_many([sid])
-            self.kb.similarity.index_add([sid])
+            if index_now:
+                self.kb.similarity.index_add([sid])
+            else:
+                self.kb.similarity.index_later([sid])
         return sid, created
 
     # ------------------------------------------------------------------ browse

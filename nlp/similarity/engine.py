@@ -123,6 +123,7 @@ class SimilarityEngine:
         )
         self._bp_version = -1
         self._version = 0
+        self._neighbours: tuple[tuple[int, int], sweep.Neighbours] | None = None  # see sweep.neighbours
         self._norm_cache: OrderedDict[int, NormText] = OrderedDict()
         self._mask_cache: dict[int, list[tuple[int, int]]] = {}
         # metadata key -> (version, {value key: (a value, sorted ids)}) for filters (see _allowed)
@@ -469,6 +470,10 @@ class SimilarityEngine:
         )
 
     # -- dupes ----------------------------------------------------------------------------------
+    def neighbours(self, k: int | None = None) -> sweep.Neighbours:
+        """Every text's ``k`` nearest neighbours in the vector index (:func:`nlp.similarity.sweep.neighbours`)."""
+        return sweep.neighbours(self, k)
+
     def candidate_pairs(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
         """Lexical and semantic candidate pairs of a sweep (:func:`nlp.similarity.sweep.candidate_pairs`)."""
         return sweep.candidate_pairs(self)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,12 +21,78 @@ if TYPE_CHECKING:
     from nlp.similarity.engine import SimilarityEngine
 
 
+@dataclass
+class Neighbours:
+    """Each text's nearest neighbours in the engine's vector index (the encoder's document vectors).
+
+    ``nb[r]`` are the ids of ``ids[r]``'s neighbours, best first (-1: none; the text itself excluded),
+    ``sc[r]`` their cosines, ``knn[r]`` the mean cosine of ``ids[r]`` to its neighbours.
+    """
+
+    ids: np.ndarray
+    nb: np.ndarray
+    sc: np.ndarray
+    knn: np.ndarray
+
+    def margin(self) -> np.ndarray:
+        """Ratio margin of every neighbour: ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` (0 where undefined)."""
+        valid = self.nb >= 0
+        a = np.broadcast_to(self.ids[:, None], self.nb.shape)
+        order = np.argsort(self.ids)
+        at = np.clip(
+            np.searchsorted(self.ids, np.where(valid, self.nb, a), sorter=order), 0, len(self.ids) - 1
+        )
+        denom = (self.knn[:, None] + self.knn[order[at]]) / 2
+        return np.divide(self.sc, denom, out=np.zeros_like(self.sc), where=valid & (denom > 0))
+
+
+def neighbours(eng: SimilarityEngine, k: int | None = None) -> Neighbours:
+    """The ``k`` (default ``semantic_k``) nearest neighbours of every text, from the engine's index.
+
+    Kept on the engine until a text is added or removed, so that a sweep and the same-project links
+    that follow it search the index once.
+    """
+    eng._ensure_vectors()
+    assert eng.index is not None
+    k = eng.config.semantic_k if k is None else k
+    cached = getattr(eng, "_neighbours", None)
+    if cached is not None and cached[0] == (eng._version, k):
+        return cached[1]
+    ids = np.array(eng.ids(), dtype=np.int64)
+    nbs: list[np.ndarray] = []
+    scs: list[np.ndarray] = []
+    step = 2048
+    for s in range(0, len(ids), step):
+        part = ids[s : s + step]
+        nb, sc = eng.index.batch_search(eng.index.get(part), k + 1)
+        nbs.append(nb.astype(np.int64, copy=False))
+        scs.append(sc.astype(np.float64, copy=False))
+    if nbs:
+        nb, sc = np.concatenate(nbs), np.concatenate(scs)
+    else:
+        nb, sc = np.zeros((0, k + 1), np.int64), np.zeros((0, k + 1))
+    # drop the text itself (wherever it ranks: ties may put another text first), keep k
+    self_hit = nb == ids[:, None]
+    out_nb = np.full((len(ids), k), -1, np.int64)
+    out_sc = np.zeros((len(ids), k))
+    for r in range(len(ids)):
+        keep = ~self_hit[r] & (nb[r] >= 0)
+        row_nb, row_sc = nb[r][keep][:k], sc[r][keep][:k]
+        out_nb[r, : len(row_nb)] = row_nb
+        out_sc[r, : len(row_sc)] = row_sc
+    valid = out_nb >= 0
+    knn = np.where(valid, out_sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
+    res = Neighbours(ids, out_nb, out_sc, knn)
+    eng._neighbours = ((eng._version, k), res)
+    return res
+
+
 def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Lexical and semantic candidate pairs of a sweep.
 
     Lexical: LSH buckets, MinHash Jaccard ≥ ``min_jaccard``. Semantic: each text's top
-    ``semantic_k`` neighbours with a document cosine ≥ ``semantic_candidate_cos`` (a floor) AND a
-    ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
+    ``semantic_k`` neighbours (:func:`neighbours`) with a document cosine ≥ ``semantic_candidate_cos``
+    (a floor) AND a ratio margin ≥ ``semantic_margin`` (:data:`SEMANTIC_MARGIN`):
     ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` where ``knn(x)``
     is x's mean cosine to its own neighbours. In a collection of same-genre texts every text has
     ten neighbours at a similar cosine; the margin keeps the pairs that stand out from both
@@ -36,36 +103,20 @@ def candidate_pairs(eng: SimilarityEngine) -> tuple[set[tuple[int, int]], set[tu
     assert eng.index is not None
     lex_arr = eng.neardup.candidate_pairs(eng.config.min_jaccard)
     lex = set(zip(lex_arr[:, 0].tolist(), lex_arr[:, 1].tolist(), strict=True))
-    ids = np.array(eng.ids(), dtype=np.int64)
-    if len(ids) < 2:
+    if len(eng.texts) < 2:
         return lex, set()
     thr = eng.config.semantic_candidate_cos
     if thr is None:
         thr = CANDIDATE_COS.get(backend_of(eng.encoder), 0.8)
-    k = eng.config.semantic_k + 1
-    step = 2048
-    nbs: list[np.ndarray] = []
-    scs: list[np.ndarray] = []
-    for s in range(0, len(ids), step):
-        part = ids[s : s + step]
-        nb, sc = eng.index.batch_search(eng.index.get(part), k)
-        nbs.append(nb.astype(np.int64, copy=False))
-        scs.append(sc.astype(np.float64, copy=False))
-    nb = np.concatenate(nbs)
-    sc = np.concatenate(scs)
-    a = np.broadcast_to(ids[:, None], nb.shape)
-    valid = (nb >= 0) & (nb != a)
-    ok = valid & (sc >= thr)
+    nbr = neighbours(eng)
+    nb, sc = nbr.nb, nbr.sc
+    a = np.broadcast_to(nbr.ids[:, None], nb.shape)
+    ok = (nb >= 0) & (sc >= thr)
     gate = eng.config.semantic_margin
     if gate is None:
         gate = SEMANTIC_MARGIN.get(backend_of(eng.encoder), 0.0)
     if gate > 0:
-        knn = np.where(valid, sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-        order = np.argsort(ids)
-        at = np.clip(np.searchsorted(ids, np.where(valid, nb, a), sorter=order), 0, len(ids) - 1)
-        denom = (knn[:, None] + knn[order[at]]) / 2
-        margin = np.divide(sc, denom, out=np.zeros_like(sc), where=denom > 0)
-        ok &= margin >= gate
+        ok &= nbr.margin() >= gate
     lo, hi = np.minimum(a[ok], nb[ok]), np.maximum(a[ok], nb[ok])
     sem = set(zip(lo.tolist(), hi.tolist(), strict=True))
     return lex, sem
