@@ -18,7 +18,7 @@ st.title("覆盖分析")
 opts = kb.reviews.inbox_options()
 bind_param("cov_year", "year", lambda v: [int(x) for x in v if int(x) in opts["year"]], default=[])
 bind_param("cov_kind", "kind", lambda v: {k: n for n, k in KINDS.items() if k}[v], default="全部")
-c1, c2, c3 = st.columns([2, 1, 1])
+c1, c2 = st.columns([2, 1])
 years = c1.multiselect("年度", opts["year"], placeholder="全部年度", key="cov_year")
 kind = c2.selectbox("类型", list(KINDS), key="cov_kind")
 write_param("cov_year", "year", list(years))
@@ -36,7 +36,8 @@ def workbook() -> bytes:
         return kb.coverage.export("xlsx", filters, charts=False)["xlsx"]
 
 
-with c3:
+# the downloads on a row of their own: beside the filters their labels were cut off at 1024 px
+with st.container(horizontal=True, key="cov_downloads"):
     st.download_button(
         "下载覆盖分析（Excel）", data=workbook, file_name="覆盖分析.xlsx", mime=XLSX, type="primary",
         key="cov_excel", icon=":material/download:", help="与命令行导出的覆盖分析相同：各矩阵、空白和热力图",
@@ -53,18 +54,24 @@ st.caption(
 )
 
 
+# a heatmap wider than the main column scrolls inside its own box instead of pushing the page sideways
+st.html("<style>.st-key-hm_box_rl, .st-key-hm_box_is { overflow-x: auto; }</style>")
+
+
 def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str, name: str) -> alt.Chart:
     """Every label shown (long ones shortened, the full text in the tooltip); a click selects the cell."""
     df = pd.DataFrame(rows)
     short = "length(datum.label) > 10 ? slice(datum.label, 0, 9) + '…' : datum.label"
+    # labelLimit: the theme's pixel limit cut the shortened labels again ("中国恒岳装备集团…")
+    axis = {"labelOverlap": False, "labelExpr": short, "labelLimit": 240, "labelFontSize": 11}
     return (
         alt.Chart(df)
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:N", title=xt, axis=alt.Axis(labelAngle=-60, labelOverlap=False, labelExpr=short,
-                                                       labelFontSize=11)),
-            y=alt.Y(f"{y}:N", title=yt, axis=alt.Axis(labelOverlap=False, labelExpr=short, labelFontSize=11)),
-            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="d", tickMinStep=1)),
+            x=alt.X(f"{x}:N", title=xt, axis=alt.Axis(labelAngle=-60, **axis)),
+            y=alt.Y(f"{y}:N", title=yt, axis=alt.Axis(**axis)),
+            color=alt.Color("count:Q", title="数量", scale=alt.Scale(scheme="blues"),
+                            legend=alt.Legend(format="d", tickMinStep=1, orient="top")),
             tooltip=[
                 alt.Tooltip(f"{y}:N", title=yt),
                 alt.Tooltip(f"{x}:N", title=xt),
@@ -76,34 +83,42 @@ def heatmap(rows: list[dict], x: str, y: str, xt: str, yt: str, name: str) -> al
     )  # fmt: skip
 
 
-def drill_from(event: object, x: str, y: str, keys: dict[str, str]) -> None:
-    """A clicked cell sets the drill-down filters below (before their widgets are drawn)."""
+def drill_from(event: object, chart: str, x: str, y: str, keys: dict[str, str]) -> None:
+    """A new click on a cell of ``chart`` sets the drill-down below to that cell: its two fields, and 全部 for the
+    others (before their widgets are drawn). A selection is applied once, so the filters stay editable after it."""
     try:
         points = next(iter(event.selection.values()))  # type: ignore[attr-defined]
     except (AttributeError, StopIteration):
         return
+    seen_key = f"_drill_seen_{chart}"
+    seen = repr(points) if points else None
+    if seen == st.session_state.get(seen_key):
+        return
+    st.session_state[seen_key] = seen
     if points:
-        for field in (x, y):
-            if field in keys and points[0].get(field) is not None:
-                st.session_state[keys[field]] = str(points[0][field])
+        for field, key in keys.items():
+            value = points[0].get(field) if field in (x, y) else None
+            st.session_state[key] = "全部" if value is None else str(value)
 
 
 DRILL = {"region": "dd_region", "link": "dd_link", "industry": "dd_industry", "scenario": "dd_scenario"}
 t1, t2, t3, t4, t5 = st.tabs(["地区 × 环节", "行业 × 场景", "年度", "空白", "推荐配额"])
 with t1:
     st.caption("点击格子查看该地区、该环节的材料（见页面下方“下钻到材料”）；悬停可看完整名称。")
-    ev = st.altair_chart(
-        heatmap(cov["region_link"], "link", "region", "环节", "地区", "cell_rl"), width="content",
-        on_select="rerun", key="hm_region_link",
-    )  # fmt: skip
-    drill_from(ev, "link", "region", DRILL)
+    with st.container(key="hm_box_rl"):
+        ev = st.altair_chart(
+            heatmap(cov["region_link"], "link", "region", "环节", "地区", "cell_rl"), width="content",
+            on_select="rerun", key="hm_region_link",
+        )  # fmt: skip
+    drill_from(ev, "region_link", "link", "region", DRILL)
 with t2:
     st.caption("点击格子查看该行业的材料；悬停可看完整的场景名称。")
-    ev = st.altair_chart(
-        heatmap(cov["industry_scenario"], "scenario", "industry", "典型场景", "行业", "cell_is"), width="content",
-        on_select="rerun", key="hm_industry_scenario",
-    )  # fmt: skip
-    drill_from(ev, "scenario", "industry", DRILL)
+    with st.container(key="hm_box_is"):
+        ev = st.altair_chart(
+            heatmap(cov["industry_scenario"], "scenario", "industry", "典型场景", "行业", "cell_is"),
+            width="content", on_select="rerun", key="hm_industry_scenario",
+        )  # fmt: skip
+    drill_from(ev, "industry_scenario", "scenario", "industry", DRILL)
 with t3:
     df = pd.DataFrame(cov["year_kind"])
     st.altair_chart(

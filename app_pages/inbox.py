@@ -26,9 +26,11 @@ with st.container(border=True):
     statuses = c1.multiselect("审核状态", list(REVIEW_STATUSES), key="f_status", placeholder="全部状态")
     q = c2.text_input("搜索标题 / 申报单位 / 文件名", key="f_q")
     sort_label = c3.selectbox("排序", list(SORTS), key="sort")
-    descending = c3.toggle("降序", key="desc", value=False)
-    flagged = c4.toggle("只看有问题的", key="f_flagged", help="有错误/警告，或相似度超过阈值")
     page_size = c4.selectbox("每页条数", [25, 50, 100, 200], index=1, key="page_size")
+    # the toggles on a row of their own: in a quarter column their labels were cut off at 1024 px
+    with st.container(horizontal=True, gap="medium"):
+        descending = st.toggle("降序", key="desc", value=False)
+        flagged = st.toggle("只看有问题的", key="f_flagged", help="有错误/警告，或相似度超过阈值")
 
 filters = {
     "kind": {"优秀场景": "scenario", "示范工厂": "factory"}.get(kind),
@@ -47,7 +49,7 @@ except Exception as exc:
     show_error(exc)
     st.stop()
 
-top = st.columns([3, 1, 1])
+top = st.columns([3, 2, 2], vertical_alignment="bottom")
 top[0].markdown(f"共 **{res['total']}** 份，第 {res['page']} / {res['pages']} 页")
 export_kw = {"status": statuses, "flagged_only": flagged, "sort": SORTS[sort_label], "descending": descending}
 top[2].download_button(
@@ -65,6 +67,7 @@ df = pd.DataFrame(
     [
         {
             "选择": False,
+            "详情": f"detail?id={r['id']}",
             "编号": r["id"],
             "标题": r["title"],
             "类型": KIND_LABELS.get(r["kind"], r["kind"]),
@@ -89,7 +92,6 @@ df = pd.DataFrame(
             "问题": codes_label(r["flags"]) + ("（未分析）" if not r["analysed"] else ""),
             "状态": r["status"],
             "备注": r["note"],
-            "详情": f"detail?id={r['id']}",
         }
         for r in res["rows"]
     ]
@@ -122,7 +124,9 @@ edited = st.data_editor(
             width="medium",
             help="全库查重的 SIM 问题代码，以及判为同一项目的其他材料（无共享段落也可能）",
         ),
-        "详情": st.column_config.LinkColumn("详情", display_text="打开详情", help="在新标签页打开申报详情"),
+        "详情": st.column_config.LinkColumn(
+            "详情", display_text="打开", width="small", help="点击“打开”在新标签页打开这份材料的申报详情"
+        ),
     },
 )
 
@@ -133,14 +137,13 @@ def _bump() -> None:
 
 changed = edited[(edited["状态"] != df["状态"]) | (edited["备注"].fillna("") != df["备注"].fillna(""))]
 selected = edited.loc[edited["选择"], "编号"].astype(int).tolist()
-c1, c2, c3 = st.columns([2, 3, 3])
-with c1:
-    if st.button(f"保存修改（{len(changed)} 条）", type="primary", disabled=changed.empty, key="save_edits"):
-        for _, row in changed.iterrows():
-            kb.reviews.set_decision(int(row["编号"]), sess.username, row["状态"], str(row["备注"] or ""))
-        _bump()
-        st.toast(f"已保存 {len(changed)} 条审核状态")
-        st.rerun()
+if st.button(f"保存修改（{len(changed)} 条）", type="primary", disabled=changed.empty, key="save_edits"):
+    for _, row in changed.iterrows():
+        kb.reviews.set_decision(int(row["编号"]), sess.username, row["状态"], str(row["备注"] or ""))
+    _bump()
+    st.toast(f"已保存 {len(changed)} 条审核状态")
+    st.rerun()
+c2, c3 = st.columns(2)
 with c2, st.container(border=True):
     st.markdown(f"**批量操作**：已选 {len(selected)} 条")
     b1, b2 = st.columns(2)

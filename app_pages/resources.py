@@ -51,11 +51,13 @@ def warm_up(kb: KB) -> None:
         ("similarity index", kb.similarity.engine),
         ("inbox summaries", lambda: kb.analysis.row_summaries(kb.storage.submission_ids())),
     )
+    start = time.perf_counter()
     for name, step in steps:
         try:
             step()
         except Exception:
             log.exception("warming %s failed", name)
+    log.info("warm-up finished in %.1f s", time.perf_counter() - start)
 
 
 def esc(text: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,8 @@ def demo_kb(tmp_path_factory: pytest.TempPathFactory):
 # scripts/test.sh (what CI runs) sets SCENARIO_KB_REQUIRE_ALL=1: there a browser or PDF-font test that skips (no
 # chromium, no selenium, no CJK font) is a FAILURE, so a CI machine without them cannot pass by skipping.
 REQUIRE_ALL = os.environ.get("SCENARIO_KB_REQUIRE_ALL", "") not in ("", "0")
-REQUIRED_FILES = frozenset({"test_browser_e2e.py", "test_export.py"})  # browser; CJK font for PDFs and charts
+# browser tests; CJK font for PDFs and charts
+REQUIRED_FILES = frozenset({"test_browser_e2e.py", "test_browser_journeys.py", "test_export.py"})
 
 
 def _required(path: str | os.PathLike, keywords: object = ()) -> bool:
@@ -136,6 +138,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if REQUIRE_ALL and report.skipped and _required(item.nodeid, item.keywords):
         _fail_required_skip(report)
+    if report.failed and report.when in ("setup", "call"):
+        _keep_browser_artifacts(item, report)
+
+
+def _keep_browser_artifacts(item: pytest.Item, report: pytest.TestReport) -> None:
+    """A failed browser test: a screenshot and the page source of each open tab of its browser (a fixture value
+    with ``save_screenshot`` and an ``artifacts`` folder) under that folder, the path printed with the failure."""
+    for value in getattr(item, "funcargs", {}).values():
+        folder = getattr(value, "artifacts", None)
+        if folder is None or not hasattr(value, "save_screenshot"):
+            continue
+        from browser_kit import save_artifacts  # only a browser test gets here: selenium is there
+
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.name)
+        try:
+            out = save_artifacts(value, Path(folder), name)
+        except Exception as exc:  # a crashed browser: say so, keep the test's own failure
+            report.sections.append(("browser artefacts", f"could not save the screenshot: {exc!r}"))
+            continue
+        report.sections.append(("browser artefacts", f"screenshot and page source: {out}"))
+        print(f"\nbrowser artefacts of {item.nodeid}: {out}", file=sys.__stderr__, flush=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

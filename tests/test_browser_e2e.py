@@ -8,23 +8,34 @@ opening a duplicate pair and jumping between matches, and downloading the Excel 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_kit import (
+    By,
+    Keys,
+    WebDriverWait,
+    choose,
+    chromium,
+    click_button,
+    idle,
+    nav,
+    nav_label,
+    open_tab,
+    selected,
+    set_viewport,
+    workbench_server,
+)
+from browser_kit import downloaded as _downloaded
+from browser_kit import wait_text as _wait_text
 from sample_texts import BASE, XSS
+from selenium.common.exceptions import NoAlertPresentException
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 PW = "e2e-pass"
 
 META = """文件,标题,申报单位,地区,行业,类型,年度
@@ -33,32 +44,10 @@ b.txt,齿轮批次追溯,北方齿轮有限公司,江苏省,汽车制造业,优�
 x.txt,<script>标题</script>,某某设备有限公司,宁波市,通用设备制造业,优秀场景,2021
 """
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip(
-        "需要 Debian 的 chromium 和 chromedriver（/usr/bin/chromium, /usr/bin/chromedriver）："
-        "运行 `bash scripts/install.sh --test` 或 `apt-get install chromium chromium-driver`",
-        allow_module_level=True,
-    )
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装：pip install -e '.[test]'")
-from selenium.common.exceptions import (  # noqa: E402
-    NoAlertPresentException,
-    StaleElementReferenceException,
-    TimeoutException,
-)
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    """A demo knowledge base and a Streamlit server on a free local port."""
+    """A demo knowledge base and a workbench server on a free local port."""
     from kb.service import open_kb
 
     d = tmp_path_factory.mktemp("e2e")
@@ -78,54 +67,13 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     kb.accounts.add_user("admin", PW, "admin")
     ids = {s.source: s.id for s in kb.store.list_submissions()}
     kb.storage.close()
-
-    port = _free_port()
-    env = dict(os.environ, SCENARIO_KB_DB=str(db), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    log = open(d / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app_streamlit.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("streamlit 未能启动：\n" + (d / "server.log").read_text(errors="replace")[-3000:])
-        time.sleep(0.5)
-    yield {"url": url, "ids": ids, "tmp": d}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with workbench_server(db, d / "server.log") as url:
+        yield {"url": url, "ids": ids, "tmp": d}
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    profile = server["tmp"] / "chromium-profile"
-    downloads = server["tmp"] / "downloads"
-    downloads.mkdir()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1280,800", "--lang=zh-CN"):  # fmt: skip
-        opts.add_argument(flag)
-    opts.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    drv = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=opts)
-    drv.set_page_load_timeout(60)
-    drv.downloads = downloads
+    drv = chromium(server["tmp"] / "downloads", server["tmp"] / "chromium-profile", (1280, 800))
     ARTIFACTS.mkdir(exist_ok=True)
     yield drv
     drv.quit()
@@ -133,104 +81,17 @@ def browser(server):
 
 # ---------------------------------------------------------------------------------------------- helpers
 def wait_text(drv, text: str, timeout: float = 60) -> None:
-    """Wait until ``text`` is visible on the page and the script has stopped running."""
     try:
-        WebDriverWait(drv, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
-    except TimeoutException:
+        _wait_text(drv, text, timeout)
+    except AssertionError:
         shot(drv, "timeout")
         raise
-    idle(drv)
-
-
-def idle(drv, timeout: float = 60) -> None:
-    """Wait for Streamlit's "running" indicator to go away."""
-    time.sleep(0.4)
-    WebDriverWait(drv, timeout).until(
-        lambda d: (
-            not d.find_elements(
-                By.CSS_SELECTOR, '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
-            )
-        )
-    )
-    time.sleep(0.3)
 
 
 def shot(drv, name: str) -> Path:
     path = ARTIFACTS / f"e2e-{name}.png"
     drv.save_screenshot(str(path))
     return path
-
-
-def click_button(drv, label: str) -> None:
-    """Click the visible button labelled ``label`` (its last text line: an icon may come first); a button
-    replaced while the page re-renders is looked up again."""
-    for attempt in range(3):
-        try:
-            btn = WebDriverWait(drv, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
-                lambda d: next(
-                    (
-                        b
-                        for b in d.find_elements(By.TAG_NAME, "button")
-                        if b.text.strip()
-                        and b.text.strip().splitlines()[-1].strip() == label
-                        and b.is_displayed()
-                    ),
-                    None,
-                )
-            )
-            drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", btn)
-            btn.click()
-            return
-        except StaleElementReferenceException:
-            if attempt == 2:
-                raise
-            time.sleep(1)
-
-
-def nav_label(link) -> str:
-    """The page title of a sidebar link (its text ends with the title, after the icon)."""
-    return link.text.strip().splitlines()[-1].strip()
-
-
-def nav(drv, title: str) -> None:
-    link = WebDriverWait(drv, 30).until(
-        lambda d: next(
-            (
-                a
-                for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')
-                if nav_label(a) == title
-            ),
-            None,
-        )
-    )
-    link.click()
-    wait_text(drv, title)
-
-
-def _combo(drv, label: str):
-    return WebDriverWait(drv, 30).until(
-        lambda d: next(
-            iter(d.find_elements(By.CSS_SELECTOR, f'input[role="combobox"][aria-label="{label}"]')), None
-        )
-    )
-
-
-def choose(drv, label: str, option: str) -> None:
-    """Pick the first option containing ``option`` in the selectbox labelled ``label``."""
-    box = _combo(drv, label)
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.find_element(By.XPATH, "following-sibling::button").click()
-    opt = WebDriverWait(drv, 20).until(
-        lambda d: next(
-            (o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if option in o.text), None
-        )
-    )
-    opt.click()
-    idle(drv)
-
-
-def selected(drv, label: str) -> str:
-    return _combo(drv, label).get_attribute("value") or ""
 
 
 def no_alert(drv) -> bool:
@@ -345,23 +206,19 @@ def test_excel_download(server, browser):
     assert "空白" in wb.sheetnames  # the workbook of `scenario-kb export coverage`
 
 
-def downloaded(drv, name: str, timeout: float = 60) -> Path:
-    """Wait for a finished download called ``name``; keep a copy with the test artefacts."""
-    deadline = time.time() + timeout
-    path = drv.downloads / name
-    while time.time() < deadline:
-        if path.exists() and not list(drv.downloads.glob("*.crdownload")):
-            shutil.copy(path, ARTIFACTS / f"e2e-{name}")
-            return path
-        time.sleep(0.5)
-    shot(drv, "download-timeout")
-    raise AssertionError(f"{name} 未下载：{[f.name for f in drv.downloads.iterdir()]}")
+def downloaded(drv, name: str) -> Path:
+    """Wait for a finished download; keep a copy with the test artefacts."""
+    try:
+        return _downloaded(drv, name, keep=ARTIFACTS)
+    except AssertionError:
+        shot(drv, "download-timeout")
+        raise
 
 
 def test_reload_keeps_login_and_detail_downloads(server, browser):
     drv = browser
     ids = server["ids"]
-    drv.set_window_size(1280, 800)
+    set_viewport(drv, (1280, 800))
     drv.get(f"{server['url']}/detail?id={ids['b.txt']}")
     wait_text(drv, "评审结论要点")
     assert "齿轮批次追溯" in drv.find_element(By.TAG_NAME, "body").text
@@ -385,7 +242,7 @@ def test_reload_keeps_login_and_detail_downloads(server, browser):
 def test_pair_link_scrolls_both_sides(server, browser):
     drv = browser
     ids = server["ids"]
-    drv.set_window_size(1024, 768)
+    set_viewport(drv, (1024, 768))
     drv.get(f"{server['url']}/dupes?pair={ids['a.txt']}-{ids['b.txt']}&match=2")
     wait_text(drv, "第 2 /")
     drv.execute_script(
@@ -408,7 +265,7 @@ def test_pair_link_scrolls_both_sides(server, browser):
 def test_logout_then_link_goes_through_login_and_back(server, browser):
     drv = browser
     ids = server["ids"]
-    drv.set_window_size(1280, 800)
+    set_viewport(drv, (1280, 800))
     drv.get(server["url"] + "/login")
     wait_text(drv, "退出登录")
     click_button(drv, "退出登录")
@@ -423,16 +280,6 @@ def test_logout_then_link_goes_through_login_and_back(server, browser):
     assert "齿轮质量追溯" in drv.find_element(By.TAG_NAME, "body").text
     assert f"id={ids['a.txt']}" in drv.current_url
     shot(drv, "11-link-through-login")
-
-
-def open_tab(drv, label: str) -> None:
-    tab = WebDriverWait(drv, 30).until(
-        lambda d: next(
-            (t for t in d.find_elements(By.XPATH, "//*[@role='tab']") if t.text.strip() == label), None
-        )
-    )
-    tab.click()
-    idle(drv)
 
 
 def test_admin_rebuilds_the_index_and_switches_the_edition(server, browser):

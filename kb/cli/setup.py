@@ -79,12 +79,11 @@ def serve(c: Ctx, port: int, host: str, with_demo: bool) -> None:
     env["SCENARIO_KB_DB"] = c.kb.config.values["db"]
     if c.config_file:
         env["SCENARIO_KB_CONFIG"] = c.config_file
+    # app_pages.server: the knowledge base is opened and warmed when the server starts (not at the first browser)
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(REPO_ROOT / "app_streamlit.py"),
+        "app_pages.server",
         "--server.port",
         str(port),
         "--server.address",
@@ -95,7 +94,7 @@ def serve(c: Ctx, port: int, host: str, with_demo: bool) -> None:
         "false",
     ]
     click.echo(f"打开 http://{host}:{port}")
-    raise SystemExit(subprocess.call(cmd, env=env))
+    raise SystemExit(subprocess.call(cmd, env=env, cwd=REPO_ROOT))
 
 
 # --------------------------------------------------------------------------------------------- users
