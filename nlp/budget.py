@@ -8,7 +8,12 @@ the same values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from nlp.types import Finding
+
+_Seq = TypeVar("_Seq", bound=Sequence)
 
 CODE = "LIM001"
 
@@ -41,3 +46,17 @@ def over_budget(stage: str, setting: str, limit: int, got: int, unit: str) -> Fi
         ),
         detail={"stage": stage, "setting": setting, "limit": int(limit), "size": int(got), "unit": unit},
     )
+
+
+def cap(items: _Seq, limit: int, out: list[Finding], stage: str, setting: str, unit: str) -> _Seq:
+    """``items`` cut to its first ``limit`` units (0 = no limit); when cut, a ``LIM001`` finding is added to ``out``.
+
+    Args:
+        items: a text or a list.
+        limit, stage, setting, unit: as in :func:`over_budget`.
+        out: where the finding goes.
+    """
+    if 0 < limit < len(items):
+        out.append(over_budget(stage, setting, limit, len(items), unit))
+        return items[:limit]
+    return items

@@ -186,13 +186,8 @@ class Context:
 
     @cached_property
     def sentences(self) -> list[Piece]:
-        got = sentences(self.text)
-        if 0 < self.max_sentences < len(got):
-            self.over_budget.append(
-                budget.over_budget("逐句检查", "check_max_sentences", self.max_sentences, len(got), "句")
-            )
-            got = got[: self.max_sentences]
-        return got
+        return budget.cap(sentences(self.text), self.max_sentences, self.over_budget, "逐句检查",
+                          "check_max_sentences", "句")  # fmt: skip
 
     @cached_property
     def tokens(self) -> list[Token]:
@@ -204,13 +199,8 @@ class Context:
 
     @cached_property
     def metrics(self) -> list[Metric]:
-        got = extract_metrics(self.text)
-        if 0 < self.max_figures < len(got):
-            self.over_budget.append(
-                budget.over_budget("数据检查", "check_max_figures", self.max_figures, len(got), "个数字")
-            )
-            got = got[: self.max_figures]
-        return got
+        return budget.cap(extract_metrics(self.text), self.max_figures, self.over_budget, "数据检查",
+                          "check_max_figures", "个数字")  # fmt: skip
 
     @cached_property
     def normalized(self) -> Normalized:

@@ -263,18 +263,12 @@ class Classifier:
             A ``Classification``.
         """
         over: list[Finding] = []
-        if 0 < self.max_chars < len(text):
-            over.append(
-                budget.over_budget("场景匹配", "classify_max_chars", self.max_chars, len(text), "个字符")
-            )
-            text = text[: self.max_chars]  # spans into the prefix stay valid for the whole text
+        # spans into the prefix stay valid for the whole text
+        text = budget.cap(text, self.max_chars, over, "场景匹配", "classify_max_chars", "个字符")
         folded = fold_width(text)
         spans, weights = self._units(text, boilerplate)
-        if 0 < self.max_units < len(spans):
-            over.append(
-                budget.over_budget("场景匹配", "classify_max_units", self.max_units, len(spans), "个评分单元")
-            )
-            spans, weights = spans[: self.max_units], weights[: self.max_units]
+        spans = budget.cap(spans, self.max_units, over, "场景匹配", "classify_max_units", "个评分单元")
+        weights = weights[: len(spans)]
         dense_units = self._encode_units(text, spans)
         toks = _unit_tokens(folded, spans)
         sc = self._score(self._scen, text, folded, spans, weights, dense_units, toks)

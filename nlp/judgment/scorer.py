@@ -72,10 +72,6 @@ class Signals:
     scope: np.ndarray  #: (n, S) cosine with each scope text, scorer's TF-IDF space
     base: np.ndarray  #: (n, S) cosine with each scope text, the naive baseline's space
 
-    def take(self, idx: Any) -> Signals:
-        """The signals of a subset of the texts."""
-        return Signals(self.prior[idx], self.ps[idx], self.pl[idx], self.scope[idx], self.base[idx])
-
 
 @dataclass
 class Doc:
