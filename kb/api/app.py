@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -52,17 +53,41 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     return KBJSONResponse(error_body(code, message, status), status_code=status, headers=headers)
 
 
-def create_app(kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = None) -> FastAPI:
+def warm_up(kb: Any) -> None:
+    """What a server loads before its first request (each step an optimisation: failures are logged): the
+    self-check workers and the worker that analyses submitted texts start in the background with their models
+    loaded, and this process reads the live index, the reference index, the segmenter and the inbox summaries."""
+    steps = (
+        ("self-check workers", kb.analysis.warm_selfcheck),
+        ("analysis worker", kb.analysis.warm_analysis),
+        ("similarity index", kb.similarity.engine),
+        ("reference index", lambda: kb.similarity.reference_hits("智能制造 场景")),
+        ("search", lambda: kb.similarity.search("智能制造", k=1)),
+        ("inbox summaries", lambda: kb.analysis.row_summaries(kb.storage.submission_ids())),
+    )
+    for name, step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("warming %s failed", name)
+
+
+def create_app(
+    kb: Any, *, rate_per_min: int = 600, max_body_mb: float | None = None, warm: bool = False
+) -> FastAPI:
     """The API over one knowledge base.
 
     Args:
         kb: a :class:`kb.service.KB`.
         rate_per_min: requests a minute per key, shared by every API worker of the database (``<= 0``: no limit).
         max_body_mb: largest request body; default the KB's ``max_upload_mb`` plus room for form fields.
+        warm: run :func:`warm_up` when the server starts, before it answers (``scenario-kb api`` does).
     """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            await run_in_threadpool(warm_up, kb)
         yield
         kb.similarity.flush()  # texts stored since the last published version join the index before exit
 
@@ -114,4 +139,5 @@ def app_from_env() -> FastAPI:
 
     kb = open_kb()
     kb.storage.ensure_ready()
-    return create_app(kb, rate_per_min=int(os.environ.get("SCENARIO_KB_API_RATE_PER_MIN", "600")))
+    rate = int(os.environ.get("SCENARIO_KB_API_RATE_PER_MIN", "600"))
+    return create_app(kb, rate_per_min=rate, warm=True)

@@ -118,14 +118,17 @@ def _safe_name(name: str) -> str:
 @router.post("/submissions", tags=["submissions"], openapi_extra=_BOTH, status_code=201)
 async def add_submission(request: Request, who: Ingester) -> Any:
     """Store a submission (JSON text with metadata, or a file with metadata fields); idempotent by content:
-    the same text again answers 200 with the id it already has. Stored and analysed at once; it joins the
+    the same text again answers 200 with the id it already has. Stored and analysed at once (in a worker
+    process, off this server's requests); it joins the
     similarity index with the next published version (within ``index_publish_s`` seconds)."""
     model, form = await _body(request, SubmissionIn)
     kb = _kb(request)
     if model is not None:
         m: Any = model
         sid, created = await run_in_threadpool(
-            lambda: kb.store.add_text_created(m.text, m.meta.to_dict(), m.source[:200], index_now=False)
+            lambda: kb.store.add_text_created(
+                m.text, m.meta.to_dict(), m.source[:200], index_now=False, analysis_in_worker=True
+            )
         )
         return KBJSONResponse({"id": sid, "created": created}, status_code=201 if created else 200)
     name, data = form["file"]
@@ -135,7 +138,10 @@ async def add_submission(request: Request, who: Ingester) -> Any:
         path.write_bytes(data)
         rep = await run_in_threadpool(
             lambda: kb.store.ingest(
-                [path], defaults={k: v for k, v in meta.to_dict().items() if v}, index_now=False
+                [path],
+                defaults={k: v for k, v in meta.to_dict().items() if v},
+                index_now=False,
+                analysis_in_worker=True,
             )
         )
     outcomes = [o.to_dict() if hasattr(o, "to_dict") else dict(o.__dict__) for o in rep.outcomes]

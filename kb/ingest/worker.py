@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -174,10 +175,11 @@ def _serve(inbox: Connection, conn: Connection, memory_mb: int, nice: int = 0) -
 
 
 class _Worker:
-    def __init__(self, memory_mb: int, nice: int = 0) -> None:
+    def __init__(self, memory_mb: int, nice: int = 0, pool: str = "") -> None:
         self.memory_mb = memory_mb
         self.nice = nice
-        self.key = (memory_mb, nice)
+        self.pool = pool
+        self.key: PoolKey = (memory_mb, nice, pool)
         self.prepared: set[str] = set()  # keys of the preparations (e.g. models loaded) this worker has run
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
@@ -232,10 +234,17 @@ class _Worker:
             c.close()
 
 
-_pool_lock = threading.Lock()  # guards the idle lists only; never held while a worker works
-_idle: dict[tuple[int, int], list[_Worker]] = {}  # idle workers by (memory limit, niceness)
-_idle_cap: dict[tuple[int, int], int] = {}  # idle workers kept per pool (default POOL_IDLE)
-_warming: set[tuple[int, int]] = set()  # pools a keep_warm thread is topping up
+PoolKey = tuple[int, int, str]
+"""A pool of workers: (memory limit, niceness, name). Named pools keep apart workers that are prepared for one
+kind of task (the self-check's models loaded, the dossier renderer's font converted), so that one kind of task
+never takes, and leaves unprepared, a worker that another kind has warmed."""
+
+_pool_lock = threading.Condition()  # guards the pools only; never held while a worker works
+_idle: dict[PoolKey, list[_Worker]] = {}  # idle workers by pool
+_idle_cap: dict[PoolKey, int] = {}  # idle workers kept per pool (default POOL_IDLE)
+_warming: set[PoolKey] = set()  # pools a keep_warm thread is topping up
+_busy: dict[PoolKey, int] = {}  # workers of each pool that are answering a request now
+_warm_spec: dict[PoolKey, tuple[Any, int, Any]] = {}  # keep_warm's (task, n, prepare) of each pool
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
 
@@ -250,15 +259,62 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 
-def _take(memory_mb: int, nice: int = 0) -> _Worker:
+def _take(memory_mb: int, nice: int = 0, pool: str = "", wait_s: float = 0.0) -> _Worker:
+    """An idle worker of the pool, else a new one.
+
+    ``wait_s > 0`` (a pool kept warm): when none is idle but one of the pool is busy or being warmed, wait up to
+    that long for it rather than start a cold one here (a cold start costs the imports and the preparation,
+    seconds to tens of seconds on a loaded machine, while a warm worker's request takes well under one).
+    Taking a pool's last idle worker starts its replacement in the background (:func:`keep_warm`)."""
+    key = (memory_mb, nice, pool)
+    deadline = None
     with _pool_lock:
-        idle = _idle.get((memory_mb, nice), [])
-        while idle:
-            w = idle.pop()
-            if w.alive():
-                return w
-            w.kill()
-    return _Worker(memory_mb, nice)
+        while True:
+            idle = _idle.get(key, [])
+            while idle:
+                w = idle.pop()
+                if w.alive():
+                    _busy[key] = _busy.get(key, 0) + 1
+                    spec = _warm_spec.get(key) if len(idle) < _idle_cap.get(key, POOL_IDLE) else None
+                    break
+                w.kill()
+            else:
+                w = None
+            if w is not None:
+                break
+            if wait_s <= 0 or not (_busy.get(key, 0) or key in _warming):
+                _busy[key] = _busy.get(key, 0) + 1
+                spec = None
+                break
+            now = time.monotonic()
+            deadline = now + wait_s if deadline is None else deadline
+            if now >= deadline:
+                _busy[key] = _busy.get(key, 0) + 1
+                spec = None
+                break
+            _pool_lock.wait(deadline - now)
+    if spec is not None:  # replaced before it is needed: the next request finds a warm worker
+        task, n, prepare = spec
+        keep_warm(task, n, memory_mb=memory_mb, nice=nice, pool=pool, prepare=prepare)
+    if w is not None:
+        return w
+    try:
+        return _Worker(memory_mb, nice, pool)
+    except BaseException:
+        _done(key)
+        raise
+
+
+def _busy_add(key: PoolKey) -> None:
+    with _pool_lock:
+        _busy[key] = _busy.get(key, 0) + 1
+
+
+def _done(key: PoolKey) -> None:
+    """A request of pool ``key`` is over (its worker given back, or ended)."""
+    with _pool_lock:
+        _busy[key] = max(0, _busy.get(key, 0) - 1)
+        _pool_lock.notify_all()
 
 
 def _give_back(w: _Worker) -> None:
@@ -266,14 +322,15 @@ def _give_back(w: _Worker) -> None:
         idle = _idle.setdefault(w.key, [])
         if len(idle) < _idle_cap.get(w.key, POOL_IDLE) and w.alive():
             idle.append(w)
+            _pool_lock.notify_all()
             return
     w.kill()
 
 
-def idle_workers(memory_mb: int, nice: int = 0) -> int:
-    """How many idle workers with this memory limit (and niceness) are waiting for a request."""
+def idle_workers(memory_mb: int, nice: int = 0, pool: str = "") -> int:
+    """How many idle workers with this memory limit (and niceness) are waiting for a request in ``pool``."""
     with _pool_lock:
-        return sum(w.alive() for w in _idle.get((memory_mb, nice), []))
+        return sum(w.alive() for w in _idle.get((memory_mb, nice, pool), []))
 
 
 Task = str | Callable[..., Any]
@@ -305,25 +362,30 @@ def _prepare(w: _Worker, task: Task, prepare: Preparation) -> str:
     return status if status in ("ok", "memory") else "failed"
 
 
-def keep_warm(task: Task, n: int, *, memory_mb: int, nice: int = 0, prepare: Preparation) -> None:
-    """Top the pool of ``(memory_mb, nice)`` workers up to ``n`` idle ones in a background thread, each prepared
-    with ``task`` and the ``prepare`` options (e.g. a self-check's models loaded; see :func:`run_bounded`).
+def keep_warm(
+    task: Task, n: int, *, memory_mb: int, nice: int = 0, pool: str = "", prepare: Preparation
+) -> None:
+    """Top the pool of ``(memory_mb, nice, pool)`` workers up to ``n`` idle ones in a background thread, each
+    prepared with ``task`` and the ``prepare`` options (e.g. a self-check's models loaded; see
+    :func:`run_bounded`). From then on, a request that takes the pool's last idle workers starts their
+    replacements at once, and a request that finds none idle waits for a warm one (:func:`_take`).
 
     Returns at once; at most one such thread runs per pool. Failures only end the top-up.
     """
     if n <= 0:
         return
-    key = (memory_mb, nice)
+    key = (memory_mb, nice, pool)
     with _pool_lock:
         _idle_cap[key] = max(n, _idle_cap.get(key, POOL_IDLE))
+        _warm_spec[key] = (task, _idle_cap[key], prepare)
         if key in _warming:
             return
         _warming.add(key)
 
     def top_up() -> None:
         try:
-            while idle_workers(memory_mb, nice) < n:
-                w = _Worker(memory_mb, nice)
+            while idle_workers(memory_mb, nice, pool) < n:
+                w = _Worker(memory_mb, nice, pool)
                 if _prepare(w, task, prepare) != "ok":
                     w.kill()
                     return
@@ -333,6 +395,7 @@ def keep_warm(task: Task, n: int, *, memory_mb: int, nice: int = 0, prepare: Pre
         finally:
             with _pool_lock:
                 _warming.discard(key)
+                _pool_lock.notify_all()  # a request waiting for a warm worker starts its own now
 
     threading.Thread(target=top_up, daemon=True, name=f"kb-warm-workers-{memory_mb}-{nice}").start()
 
@@ -348,7 +411,9 @@ def _answered(w: _Worker, timeout_s: float, demote_after_s: float) -> bool:
             return True
         try:
             os.setpriority(os.PRIO_PROCESS, w.proc.pid, DEMOTED_NICE)
-            w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE)
+            _done(w.key)  # a slow request leaves its pool: the pool's quick requests no longer wait for it
+            w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE, w.pool)
+            _busy_add(w.key)
         except OSError:
             pass
         return bool(w.conn.poll(timeout_s - demote_after_s))
@@ -380,6 +445,8 @@ def run_bounded(
     prepare: Preparation | None = None,
     time_setting: str = "parse_timeout_s",
     memory_setting: str = "",
+    pool: str = "",
+    wait_warm_s: float = 0.0,
     **opts: Any,
 ) -> Any:
     """Run one parser, or a function of the caller's, in a worker process of its own, within time and memory limits.
@@ -404,6 +471,9 @@ def run_bounded(
             worker before its first request and outside the request's limits (e.g. loading a self-check's models).
         time_setting: the setting named in the error when the time limit is hit.
         memory_setting: the setting named in the error when the memory limit is hit (none when empty).
+        pool: the name of the worker pool (workers prepared for one kind of task; see :data:`PoolKey`).
+        wait_warm_s: when the pool is kept warm (:func:`keep_warm`) and none of its workers is idle, wait up to
+            this long for one rather than start a cold worker in this request.
         **opts: the task's options.
 
     Returns:
@@ -424,10 +494,11 @@ def run_bounded(
         return _run_task(task, arg, opts)
     mem = MEMORY_MB if memory_mb is None else int(memory_mb)
     with _slots:
-        w = _take(mem, max(0, int(nice)))
+        w = _take(mem, max(0, int(nice)), pool, wait_warm_s)
         ready = "ok" if prepare is None else _prepare(w, task, prepare)
         if ready != "ok":
             w.kill()
+            _done(w.key)
             if ready == "memory":
                 raise _memory_error(label, verb, what, mem, memory_setting)
             raise IngestError(label, f"{verb}进程无法启动", "请稍后重试；如持续出现请检查机器负载与内存")
@@ -463,6 +534,7 @@ def run_bounded(
                 _give_back(w)
             else:
                 w.kill()
+            _done(w.key)
     if status == "ok":
         return value
     if status == "memory":

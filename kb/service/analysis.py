@@ -198,17 +198,23 @@ class Analysis:
         )
         return {"check": str(rules.version) + check_b, "classify": classify + classify_b}
 
-    def analyze(self, sid: int, force: bool = False) -> dict[str, Any]:
-        """Checks + classification of a stored submission, recomputed when rules or editions changed."""
+    def analyze(self, sid: int, force: bool = False, in_worker: bool = False) -> dict[str, Any]:
+        """Checks + classification of a stored submission, recomputed when rules or editions changed.
+
+        ``in_worker``: compute them in a worker process (:meth:`_analyze_in_worker`), not in this one: a server
+        that stores a stream of submissions keeps its own CPU (and GIL) for the requests it answers.
+        """
         sub = self.kb.store.get(sid)
         versions = self.versions()
         out: dict[str, Any] = {}
-        for kind in ("check", "classify"):
-            stored = self.kb.storage.get_analysis(sub.id, kind)
-            if stored and stored[0] == versions[kind] and not force:
-                out[kind] = stored[1]
-                continue
-            if kind == "check":
+        todo = [
+            k for k in ("check", "classify") if force or not self._stored_current(sub.id, k, versions, out)
+        ]
+        done = self._analyze_in_worker(sub) if in_worker and todo else {}
+        for kind in todo:
+            if kind in done:
+                res = done[kind]
+            elif kind == "check":
                 res = self.check_text(sub.text, sub.meta.kind)
             else:
                 edition = self.edition_for_year(sub.meta.year)
@@ -217,10 +223,77 @@ class Analysis:
             out[kind] = res
         return out
 
-    def analyze_many(self, ids: Sequence[int], progress: Progress | None = None) -> None:
+    def _stored_current(self, sid: int, kind: str, versions: dict[str, str], out: dict[str, Any]) -> bool:
+        """Puts the stored analysis of ``kind`` into ``out`` when it is of the current version."""
+        stored = self.kb.storage.get_analysis(sid, kind)
+        if stored and stored[0] == versions[kind]:
+            out[kind] = stored[1]
+            return True
+        return False
+
+    def _analyze_in_worker(self, sub: Any) -> dict[str, Any]:
+        """``{"check", "classify"}`` of a stored submission computed in a warm worker process of the ``analysis``
+        pool (:func:`kb.service.bounded.run_analysis`: the same functions as this process's, the classifier of
+        the guide edition of its year); ``{}`` when the worker cannot do it (this process then does)."""
+        from kb.ingest.worker import keep_warm, run_bounded
+        from kb.service.bounded import run_analysis
+
+        cfg = self.kb.config
+        timeout = float(cfg.parse_timeout_s)
+        if timeout <= 0:
+            return {}
+        memory = int(cfg.selfcheck_memory_mb)
+        try:
+            prepare = self._analysis_preparation()
+            keep_warm(run_analysis, 1, memory_mb=memory, pool="analysis", prepare=prepare)
+            edition = self.edition_for_year(sub.meta.year)
+            return run_bounded(
+                run_analysis,
+                sub.text,
+                timeout,
+                memory_mb=memory,
+                label=f"#{sub.id}",
+                prepare=prepare,
+                pool="analysis",
+                wait_warm_s=timeout,
+                kind=sub.meta.kind,
+                claimed=sub.meta.claimed,
+                spec=self.classifier_spec(edition),
+                **self._analysis_opts(),
+            )
+        except KBError as exc:  # a worker that could not start or ran past its limits: analysed here instead
+            log.warning("analysis of #%s in a worker failed (%s); analysing it in this process", sub.id, exc)
+            return {}
+
+    def _analysis_opts(self) -> dict[str, Any]:
+        cfg = self.kb.config
+        return {
+            "boilerplate": self.kb.reference.boilerplate_texts(),
+            "rules_path": cfg.rules_path,
+            "check_options": cfg.check_options(),
+        }
+
+    def _analysis_preparation(self) -> tuple[str, dict[str, Any]]:
+        spec = self.classifier_spec()
+        opts = {"kind": "scenario", "claimed": None, "spec": spec, **self._analysis_opts()}
+        return WARM_DRAFT, {**opts, "key": "analysis:" + spec["key"]}
+
+    def warm_analysis(self) -> None:
+        """Start the worker that analyses stored submissions for :meth:`analyze` ``in_worker`` (background)."""
+        from kb.ingest.worker import keep_warm
+        from kb.service.bounded import run_analysis
+
+        cfg = self.kb.config
+        if float(cfg.parse_timeout_s) > 0:
+            mem = int(cfg.selfcheck_memory_mb)
+            keep_warm(run_analysis, 1, memory_mb=mem, pool="analysis", prepare=self._analysis_preparation())
+
+    def analyze_many(
+        self, ids: Sequence[int], progress: Progress | None = None, in_worker: bool = False
+    ) -> None:
         for i, sid in enumerate(ids):
             try:
-                self.analyze(sid)
+                self.analyze(sid, in_worker=in_worker)
             except KBError:
                 raise
             except Exception:  # analysis failure of one text is logged, never aborts the batch
@@ -439,9 +512,9 @@ class Analysis:
         size = len(payload) if isinstance(payload, bytes) else len(payload.encode("utf-8", "replace"))
         # a large draft runs at low CPU priority (a pool of its own): the others' self-checks go first
         nice = LARGE_DRAFT_NICE if size > int(cfg.selfcheck_large_kb) * 1024 else 0
-        # a worker loads the models once, outside the request's budget (its "preparation")
-        warm_opts = self._selfcheck_opts(None, "scenario", None)
-        prepare = (WARM_DRAFT, {**warm_opts, "key": warm_opts["spec"]["key"]})
+        prepare = self._selfcheck_preparation()
+        if timeout > 0:  # warm workers from now on (pre-started by warm_selfcheck at a server's start)
+            keep_warm(run_selfcheck, int(cfg.selfcheck_workers), memory_mb=memory, prepare=prepare)
         res = run_bounded(
             run_selfcheck,
             payload,
@@ -453,6 +526,9 @@ class Analysis:
             prepare=prepare,
             time_setting="selfcheck_timeout_s",
             memory_setting="selfcheck_memory_mb",
+            # with every warm worker busy, wait for one (a request takes well under a second) rather than
+            # start a cold one (imports and models: tens of seconds on a loaded machine)
+            wait_warm_s=timeout,
             **self._selfcheck_opts(name, kind, claimed),
         )
         if timeout > 0:  # the next requests find a warm worker even after a slow or ended one
@@ -465,6 +541,28 @@ class Analysis:
                 raise IngestError(name, "文件中没有可用正文", "请检查文件，或直接粘贴正文")
             raise KBError("没有正文：请粘贴申报材料正文或上传 .docx/.txt 文件。")
         return res
+
+    def _selfcheck_preparation(self) -> tuple[str, dict[str, Any]]:
+        """What a self-check worker runs once before its first request: the models loaded, outside any
+        request's budget (see ``kb.ingest.worker.run_bounded``'s ``prepare``)."""
+        warm_opts = self._selfcheck_opts(None, "scenario", None)
+        return WARM_DRAFT, {**warm_opts, "key": warm_opts["spec"]["key"]}
+
+    def warm_selfcheck(self) -> None:
+        """Start ``selfcheck_workers`` self-check workers in the background, models loaded (a server calls it
+        when it starts, so that its first self-checks find warm workers); returns at once."""
+        from kb.ingest.worker import keep_warm
+        from kb.service.bounded import run_selfcheck
+
+        cfg = self.kb.config
+        if float(cfg.selfcheck_timeout_s) > 0:
+            mem = int(cfg.selfcheck_memory_mb)
+            keep_warm(
+                run_selfcheck,
+                int(cfg.selfcheck_workers),
+                memory_mb=mem,
+                prepare=self._selfcheck_preparation(),
+            )
 
     def _reference_fallback(self, classify: dict[str, Any]) -> list[dict[str, Any]]:
         """Reference entries of the top classified scenarios (used when no reference index exists)."""

@@ -190,6 +190,32 @@ def run_selfcheck(
     return {"text": text, "truncated": truncated, "check": check, "classify": classify}
 
 
+def run_analysis(
+    text: str,
+    kind: str,
+    claimed: str | None,
+    spec: dict[str, Any],
+    boilerplate: list[str],
+    rules_path: str | None,
+    check_options: dict[str, int],
+    key: str = "",
+) -> dict[str, Any] | None:
+    """The stored analysis of a new submission, in a worker: its checks and its classification against the
+    classifier of ``spec`` (the guide edition of its year), as ``{"check", "classify"}`` — what
+    :meth:`kb.service.analysis.Analysis.analyze` computes in its own process, from the same functions.
+
+    With a ``key`` it is the worker's preparation (models loaded, checks run once on ``text``); nothing is
+    returned.
+    """
+    check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
+    clf = _classifier(spec)
+    if key:
+        return None
+    classify = clf.classify(text, kind=kind, claimed=claimed or None).to_dict()
+    classify["edition"] = spec["edition"]
+    return {"check": check, "classify": classify}
+
+
 def render_pdf(data_json: str, font: dict[str, Any] | None = None) -> bytes:
     """:func:`kb.service.dossier_render.render_dossier_pdf` of a dossier given as JSON (what the worker gets)."""
     import json

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 DOSSIER_CACHE_FILES = 1000
 """Rendered dossier PDFs kept beside the index; past it the older half is removed."""
+RENDER_NICE = 5
+"""Niceness of the dossier render workers: a render (a second or more of CPU) yields the cores to the requests
+of the server and to the self-checks, which have latency targets; a PDF download waits instead."""
 
 
 @lru_cache(maxsize=1)
@@ -432,8 +435,16 @@ class Reports:
         timeout = float(self.kb.config.parse_timeout_s)
         with self._render_slots:  # parse_timeout_s <= 0 renders in this process (as it parses files there)
             payload = json.dumps(data, ensure_ascii=False, default=str)
+            # a pool of their own, at lower CPU priority than the requests of this process
             return run_bounded(
-                render_pdf, payload, timeout, memory_mb=2048, label="（评审材料 PDF）", font=asdict(font)
+                render_pdf,
+                payload,
+                timeout,
+                memory_mb=2048,
+                label="（评审材料 PDF）",
+                nice=RENDER_NICE,
+                pool="render",
+                font=asdict(font),
             )
 
     # ------------------------------------------------------------------ exports

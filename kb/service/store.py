@@ -50,6 +50,7 @@ class Submissions:
         progress: Progress | None = None,
         analyze: bool = True,
         index_now: bool = True,
+        analysis_in_worker: bool = False,
     ) -> IngestReport:
         """Ingest files and folders. Idempotent by normalised content hash; a bad file is reported and skipped.
 
@@ -62,6 +63,7 @@ class Submissions:
             analyze: run checks and classification for new submissions and add them to the indexes.
             index_now: publish the new index version before returning (``False``: with the next batch of
                 :meth:`kb.service.similarity.Similarity.index_later`, as the API's ingest does).
+            analysis_in_worker: analyse the new texts in a worker process, not in this one (a server's ingest).
         """
         from nlp.normalize import content_hash, normalize_display, normalize_for_match
 
@@ -150,7 +152,7 @@ class Submissions:
                 | set(self.kb.storage.ids_without_analysis("classify"))
             )
             if todo:
-                self.kb.analysis.analyze_many(todo)
+                self.kb.analysis.analyze_many(todo, in_worker=analysis_in_worker)
             if new_ids or todo or self.kb.similarity.index_stale():
                 if index_now:
                     self.kb.similarity.index_add(new_ids)
@@ -163,13 +165,21 @@ class Submissions:
         return self.add_text_created(text, meta, source)[0]
 
     def add_text_created(
-        self, text: str, meta: Metadata | dict[str, Any], source: str = "pasted", *, index_now: bool = True
+        self,
+        text: str,
+        meta: Metadata | dict[str, Any],
+        source: str = "pasted",
+        *,
+        index_now: bool = True,
+        analysis_in_worker: bool = False,
     ) -> tuple[int, bool]:
         """:meth:`add_text`, also saying whether the text was new (``False``: already stored under that id).
 
         ``index_now=False``: the text joins the next published index version (``index_publish_s`` /
         ``index_publish_texts``) instead of publishing one now: a stream of single texts (the API) publishes
-        once per batch.
+        once per batch. ``analysis_in_worker``: its checks and classification run in a worker process
+        (:meth:`kb.service.analysis.Analysis.analyze`), so that a server storing a stream of texts keeps its own
+        CPU for the requests it answers.
         """
         from nlp.normalize import content_hash, normalize_display, normalize_for_match
 
@@ -191,7 +201,7 @@ class Submissions:
             warnings=warnings,
         )
         if created:
-            self.kb.analysis.analyze_many([sid])
+            self.kb.analysis.analyze_many([sid], in_worker=analysis_in_worker)
             if index_now:
                 self.kb.similarity.index_add([sid])
             else:
