@@ -199,9 +199,60 @@ async def _ingest(
     return got
 
 
-async def _loadavg(samples: list[float], stop: Any) -> None:
+class ProcCPU:
+    """CPU seconds used by the server process tree during the load, by kind of process (sampled from ``/proc``
+    every few seconds, so processes that end meanwhile count up to their last sample): ``server`` (the API
+    process(es)), ``workers`` (bounded worker processes: self-checks, the ingest's analysis, dossier renders),
+    ``sweeper`` (background duplicate sweeps). Figures that do not depend on how loaded the machine is."""
+
+    KINDS = (("kb.ingest.worker", "workers"), ("kb.service.sweeper", "sweeper"))
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.last: dict[tuple[int, str], float] = {}
+        self.total: dict[str, float] = {"server": 0.0, "workers": 0.0, "sweeper": 0.0}
+        self.hz = os.sysconf("SC_CLK_TCK")
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for p in Path("/proc").iterdir():
+            if p.name.isdigit():
+                try:
+                    ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(p.name))
+        out, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo += children.get(pid, [])
+        return out
+
+    def sample(self, baseline: bool = False) -> None:
+        """Add what each process used since the last sample (``baseline``: count from now on)."""
+        if not Path("/proc").is_dir():
+            return
+        for pid in self._tree():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            kind = next((k for marker, k in self.KINDS if marker in cmd), "server")
+            cpu = (int(stat[11]) + int(stat[12])) / self.hz
+            key = (pid, stat[19])  # pid and start time
+            if baseline:
+                self.last[key] = cpu  # what ran before the load (start-up, warm-up) is not counted
+            self.total[kind] += cpu - self.last.get(key, 0.0)
+            self.last[key] = cpu
+
+
+async def _loadavg(samples: list[float], stop: Any, cpu: ProcCPU | None = None) -> None:
     while not stop.is_set():
         samples.append(os.getloadavg()[0])
+        if cpu is not None:
+            cpu.sample()
         try:
             await asyncio.wait_for(stop.wait(), timeout=5)
         except TimeoutError:
@@ -209,12 +260,19 @@ async def _loadavg(samples: list[float], stop: Any) -> None:
 
 
 async def _load(
-    base: str, keys: dict[str, Any], ids: list[int], texts: list[dict[str, Any]], drafts: list[str]
+    base: str,
+    keys: dict[str, Any],
+    ids: list[int],
+    texts: list[dict[str, Any]],
+    drafts: list[str],
+    cpu: ProcCPU | None = None,
 ):
     stats = Stats()
     stop = asyncio.Event()
     load: list[float] = []
-    sampler = asyncio.create_task(_loadavg(load, stop))
+    if cpu is not None:
+        cpu.sample(baseline=True)
+    sampler = asyncio.create_task(_loadavg(load, stop, cpu))
     # idle connections are dropped before uvicorn's 5 s keep-alive ends: a request sent on a connection the
     # server is closing reads a reset (ReadError), a client artefact, not a server error
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=32, keepalive_expiry=2.0)
@@ -228,6 +286,8 @@ async def _load(
         wall = time.perf_counter() - t0
         stop.set()
         await asyncio.gather(*reviewers, sampler)
+    if cpu is not None:
+        cpu.sample()
     return stats, got, wall, load
 
 
@@ -273,7 +333,8 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
         ids = [int(x["id"]) for x in json.loads(_cli(db, "list", "--json", env=env))]
         drafts = [r["text"] for r in seed_texts[:10]]
         first = _version(tmp / "index")
-        stats, got, wall, load = asyncio.run(_load(base, keys, ids, new_texts, drafts))
+        cpu = ProcCPU(server.pid)
+        stats, got, wall, load = asyncio.run(_load(base, keys, ids, new_texts, drafts, cpu))
         during = _version(tmp / "index")
     finally:
         server.terminate()
@@ -302,6 +363,10 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
             "mean": round(statistics.fmean(load), 1) if load else None,
             "max": round(max(load), 1) if load else None,
         },
+        "cpu_s": {k: round(v, 1) for k, v in cpu.total.items()},
+        "server_cpu_ms_per_request": round(
+            1000 * cpu.total["server"] / max(1, sum(map(len, stats.lat.values())))
+        ),
         "texts_lost": len(lost),
         "not_indexed": len(verify.get("missing", [])),
         "index_ok": verify["ok"],
@@ -343,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"\n== {backend}, {workers} API worker(s): {res['seed']} texts + {res['ingested']} ingested in "
                     f"{res['ingest_wall_s']} s; texts lost {res['texts_lost']}, not indexed {res['not_indexed']}; "
                     f"{res['versions_published']} index versions published; load average (1 min) "
-                    f"{res['loadavg_1min']}"
+                    f"{res['loadavg_1min']}; CPU s used {res['cpu_s']} "
+                    f"(server {res['server_cpu_ms_per_request']} ms a request)"
                 )
                 print(f"{'endpoint':<10} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
                 for r in res["endpoints"]:

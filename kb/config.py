@@ -76,8 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("selfcheck_memory_mb", 2048,
        "Memory (address space) one self-check's worker process may use, in MB (the models take ~0.9 GB of it)"),
     _s("selfcheck_workers", 2, "Self-check worker processes kept warm (models loaded) for the next requests"),
-    _s("selfcheck_demote_s", 2.0, "A self-check still running after this many seconds drops to low CPU priority, so "
-       "that it cannot slow the other users' self-checks (0: never)"),
+    _s("selfcheck_demote_s", 2.0, "A self-check that has used this many seconds of CPU time drops to low CPU "
+       "priority, so that it cannot slow the other users' self-checks (0: never)"),
     _s("selfcheck_large_kb", 256, "A self-check draft larger than this (pasted text as UTF-8, or the uploaded file), in "
        "KB, runs in a low-priority worker so that it cannot slow the other users' self-checks"),
     _s("session_ttl_min", 480, "Minutes after which a UI login expires"),

@@ -34,7 +34,9 @@ def test_a_text_analysed_in_a_worker_stores_what_this_process_computes(kb):
         here = kb.analysis.analyze(sid, force=True)  # computed again, in this process
         for k in ("check", "classify"):
             assert stored[k][0] == kb.analysis.versions()[k]
-            assert json.dumps(stored[k][1], sort_keys=True) == json.dumps(here[k], sort_keys=True, default=str)
+            assert json.dumps(stored[k][1], sort_keys=True) == json.dumps(
+                here[k], sort_keys=True, default=str
+            )
     assert worker.idle_workers(int(kb.config.selfcheck_memory_mb), 0, "analysis") >= 1  # kept for the next
     kb.similarity.flush()
 
@@ -48,7 +50,9 @@ def test_dossier_renders_never_take_or_leave_the_warm_self_check_workers(kb):
     assert kb.reports.dossier_pdf(sid).startswith(b"%PDF")
     from kb.service.reports import RENDER_NICE
 
-    assert worker.idle_workers(2048, RENDER_NICE, "render") == 1  # the render worker waits in a pool of its own
+    assert (
+        worker.idle_workers(2048, RENDER_NICE, "render") == 1
+    )  # the render worker waits in a pool of its own
     assert {w.proc.pid for w in worker._idle[(mem, 0, "")]} == warm
     key = kb.analysis._selfcheck_preparation()[1]["key"]
     assert all(key in w.prepared for w in worker._idle[(mem, 0, "")])
@@ -70,3 +74,25 @@ def test_the_api_server_warms_its_workers_and_indexes_before_answering(kb):
         assert _wait(lambda: worker.idle_workers(mem, 0, "analysis") >= 1)
         r = client.get("/api/v1/search", params={"q": "追溯码"}, headers={"X-API-Key": key})
         assert r.status_code == 200 and r.json()["results"]
+
+
+def test_the_api_batches_are_indexed_and_published_by_a_worker_and_loaded_here(db_target):
+    from kb.service import open_kb
+    from kb.service.sweeps import PUBLISH_NICE
+
+    k = open_kb(db_target, index_publish_s=3600.0, index_publish_texts=2)
+    k.init()
+    first = k.store.add_text(BASE.format(co="甲公司"), {"title": "甲"})  # published here, at once
+    snaps = k.similarity._snapshots()
+    before = int(snaps.current_name()[1:])
+    ids = [
+        k.store.add_text_created(FACTORY.format(co=co), {"title": co}, index_now=False)[0]
+        for co in ("乙公司", "丙公司")
+    ]
+    assert k.similarity.flush(timeout=300)
+    assert int(snaps.current_name()[1:]) == before + 1
+    assert worker.idle_workers(0, PUBLISH_NICE, "publish") == 1  # it published, and waits for the next batch
+    eng = k.similarity._engine  # the new version, already loaded by the publishing thread
+    assert k.similarity._engine_version == snaps.current_name() and {first, *ids} <= set(eng.ids())
+    assert ids[1] in [m["id"] for m in k.similarity.similar(ids[0], k=5)["matches"]]
+    k.storage.close()

@@ -404,20 +404,44 @@ DEMOTED_NICE = 10
 """Niceness of a worker whose request ran past ``demote_after_s``."""
 
 
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used, or None where ``/proc`` cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _answered(w: _Worker, timeout_s: float, demote_after_s: float) -> bool:
-    """Wait up to ``timeout_s`` for the worker's answer, lowering its CPU priority after ``demote_after_s``."""
-    if 0 < demote_after_s < timeout_s and w.nice < DEMOTED_NICE:
-        if w.conn.poll(demote_after_s):
+    """Wait up to ``timeout_s`` for the worker's answer, lowering its CPU priority once the request has used
+    ``demote_after_s`` seconds of CPU time (of wall time where the CPU time cannot be read): a request that is
+    slow by itself yields the CPU, one that only waited for a core on a busy machine keeps its priority and its
+    worker stays in its pool (a demoted worker never goes back to it)."""
+    if not (0 < demote_after_s < timeout_s and w.nice < DEMOTED_NICE):
+        return bool(w.conn.poll(timeout_s))
+    end = time.monotonic() + timeout_s
+    start = _cpu_s(w.proc.pid)
+    while True:
+        left = end - time.monotonic()
+        if start is None:  # no /proc: wall time
+            if w.conn.poll(min(demote_after_s, max(0.0, left))):
+                return True
+        elif w.conn.poll(min(0.25, max(0.0, left))):
             return True
-        try:
-            os.setpriority(os.PRIO_PROCESS, w.proc.pid, DEMOTED_NICE)
-            _done(w.key)  # a slow request leaves its pool: the pool's quick requests no longer wait for it
-            w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE, w.pool)
-            _busy_add(w.key)
-        except OSError:
-            pass
-        return bool(w.conn.poll(timeout_s - demote_after_s))
-    return bool(w.conn.poll(timeout_s))
+        if time.monotonic() >= end:
+            return False
+        used = _cpu_s(w.proc.pid) if start is not None else None
+        if start is None or (used is not None and used - start >= demote_after_s):
+            break
+    try:
+        os.setpriority(os.PRIO_PROCESS, w.proc.pid, DEMOTED_NICE)
+        _done(w.key)  # a slow request leaves its pool: the pool's quick requests no longer wait for it
+        w.nice, w.key = DEMOTED_NICE, (w.memory_mb, DEMOTED_NICE, w.pool)
+        _busy_add(w.key)
+    except OSError:
+        pass
+    return bool(w.conn.poll(max(0.0, end - time.monotonic())))
 
 
 def _limit_error(label: str, reason: str, fix: str) -> LimitExceededError:

@@ -216,6 +216,31 @@ def run_analysis(
     return {"check": check, "classify": classify}
 
 
+_PUBLISHER: dict[str, Any] = {}  # in a worker process: the knowledge base it publishes for, by its settings
+
+
+def run_publish(ids: list[int], config: dict[str, Any]) -> str | None:
+    """Index stored texts and publish a new index version, in a worker (the API's batched publishing, see
+    :func:`kb.service.sweeps.publish_batch`): ``KB.similarity.index_add`` of the knowledge base of ``config``,
+    kept open in the worker so that its next publish reuses the per-text work of this one.
+
+    Returns:
+        The name of the live version afterwards.
+    """
+    import json
+
+    from kb.config import Config
+    from kb.service import KB
+
+    key = json.dumps(config, sort_keys=True, default=str)
+    kb = _PUBLISHER.get(key)
+    if kb is None:
+        _PUBLISHER.clear()
+        kb = _PUBLISHER[key] = KB(Config(config))
+    kb.similarity.index_add(ids)
+    return kb.similarity._snapshots().current_name()
+
+
 def render_pdf(data_json: str, font: dict[str, Any] | None = None) -> bytes:
     """:func:`kb.service.dossier_render.render_dossier_pdf` of a dossier given as JSON (what the worker gets)."""
     import json

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.errors import KBError
 from kb.service.snapshots import Snapshots
-from kb.service.sweeps import PublishQueue, Sweeps
+from kb.service.sweeps import PublishQueue, Sweeps, publish_batch
 
 if TYPE_CHECKING:
     from kb.service import KB
@@ -48,7 +48,7 @@ class Similarity:
         self._answers_lock = threading.Lock()
         # texts waiting for the next published version (index_later), and the stored / background sweeps
         self._queue = PublishQueue(
-            self.index_add,
+            lambda ids: publish_batch(self, ids),
             lambda: float(self.kb.config.index_publish_s),
             lambda: int(self.kb.config.index_publish_texts),
         )
@@ -210,6 +210,8 @@ class Similarity:
         return list(eng.reference_texts) != [t for t in self.kb.reference.boilerplate_texts() if t]
 
     def _adopt(self, eng: Any, version: str | None) -> None:
+        if self._engine is not None and eng is not self._engine:  # per-text work of the texts kept unchanged
+            eng.take_caches(self._engine)
         with self.kb.lock:
             self._engine, self._engine_version, self._dupes_view = eng, version, None
         with self._answers_lock:  # answers of the previous engine go (reference hits do not depend on it)
@@ -276,6 +278,8 @@ class Similarity:
         with self._index_lock():
             eng, version = self._load_engine()
             eng = eng or self._new_engine()
+            if self._engine is not None:  # its sentence keys: learning the boilerplate is incremental
+                eng.take_caches(self._engine)
             if (self._sync(eng) or version is None) and len(eng):
                 eng.build()
                 version = self._save_engine(eng)
@@ -513,13 +517,9 @@ class Similarity:
         self._sweeps.start(dict(self.kb.config.values), threshold, float(self.kb.config.sweep_interval_s))
 
     def stored_sweep(self) -> dict[str, Any] | None:
-        """The stored duplicate sweep at the default threshold, or None when none is stored (never sweeps)."""
+        """The stored duplicate sweep at the default threshold (read-only: kept per file), None when none is stored."""
         eng = self.engine()
-        path = self._sweep_path(eng, float(eng.config.dup_threshold))
-        try:
-            return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        except (OSError, ValueError):
-            return None
+        return self._sweeps.read(self._sweep_path(eng, float(eng.config.dup_threshold)))
 
     def dupes(self, threshold: float | None = None) -> dict[str, Any]:
         """Duplicate families (connected components) and the pairs that link them, across the whole KB.
@@ -644,10 +644,7 @@ class Similarity:
 
     # ------------------------------------------------------------------ page views
     def _dupes_cached(self) -> dict[str, Any] | None:
-        """``dupes()`` of the current index, cached per engine state; ``None`` when no index was ever built.
-
-        Never builds an index while a page renders: without a loaded engine or a saved index it returns ``None``.
-        """
+        """``dupes()`` of the current index, cached per engine state; ``None`` (never a build) without an index."""
         eng = self._engine
         if eng is None:
             if not (self.index_dir() / "config.json").exists():

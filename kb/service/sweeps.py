@@ -88,6 +88,40 @@ class PublishQueue:
                     self._cv.notify_all()
 
 
+PUBLISH_NICE = 5
+"""Niceness of the worker that publishes the API's batches: the requests of the server go first."""
+
+
+def publish_batch(sim: Any, ids: list[int]) -> None:
+    """Publish a batch of :class:`PublishQueue` (``sim``: a :class:`kb.service.similarity.Similarity`): indexed
+    and published by a worker process (:func:`kb.service.bounded.run_publish`), then loaded here by this
+    (background) thread while the requests go on with the previous version; this process then spends no CPU or
+    GIL time on syncing, building, learning the boilerplate or writing. In this process when workers are off
+    (``parse_timeout_s`` 0) or the worker fails."""
+    from kb.errors import KBError
+    from kb.ingest.worker import run_bounded
+    from kb.service.bounded import run_publish
+
+    cfg = sim.kb.config
+    if float(cfg.parse_timeout_s) > 0:
+        try:
+            run_bounded(
+                run_publish,
+                list(ids),
+                max(600.0, float(cfg.parse_timeout_s)),
+                memory_mb=0,  # the whole index: no address-space cap of a parse worker
+                label="（索引发布）",
+                nice=PUBLISH_NICE,
+                pool="publish",
+                config=dict(cfg.values),
+            )
+            sim.engine()  # the new version, loaded by this thread; readers keep theirs meanwhile
+            return
+        except KBError as exc:
+            log.warning("publishing in a worker failed (%s); publishing in this process", exc)
+    sim.index_add(ids)
+
+
 class Sweeps:
     """The newest stored sweep of given settings, and the background process that sweeps the live version."""
 
@@ -113,9 +147,28 @@ class Sweeps:
                 except (OSError, ValueError):
                     continue
                 self._read[str(f)] = got
+                self._forget_removed()
             if got[1].get("stats", {}).get("settings_key") == settings_key:
                 return copy.deepcopy(got[1])
         return None
+
+    def read(self, path: Path) -> dict[str, Any] | None:
+        """The sweep stored in ``path`` (None when there is none), parsed once per file version and shared: the
+        caller must not change it."""
+        try:
+            mtime = path.stat().st_mtime
+            got = self._read.get(str(path))
+            if got is None or got[0] != mtime:
+                got = (mtime, json.loads(path.read_text(encoding="utf-8")))
+                self._read[str(path)] = got
+                self._forget_removed()
+            return got[1]
+        except (OSError, ValueError):
+            return None
+
+    def _forget_removed(self) -> None:
+        for name in [n for n in list(self._read) if not Path(n).exists()]:  # swept files removed meanwhile
+            self._read.pop(name, None)
 
     def start(self, config: dict[str, Any], threshold: float, interval_s: float) -> None:
         """Start ``python -m kb.service.sweeper`` for the live version: one at a time from this process, at most

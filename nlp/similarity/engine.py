@@ -517,6 +517,39 @@ class SimilarityEngine:
         """Hybrid keyword + semantic search (reciprocal rank fusion): see :func:`nlp.similarity.search.search`."""
         return search_mod.search(self, query, k, filters, mode)
 
+    def take_caches(self, old: SimilarityEngine) -> None:
+        """Reuse what ``old`` (an earlier version of this collection) computed for the texts both hold unchanged:
+        normalised texts, sentence keys, sentence vectors (checked against the encoder on use) and, when the
+        boilerplate is the same, the boilerplate masks. A new version then answers its first questions, and
+        learns its boilerplate, without redoing that work for every text. Nothing else is shared.
+        """
+        same = [i for i, t in list(old.texts.items()) if self.texts.get(i) is t or self.texts.get(i) == t]
+        keep = set(same)
+        try:  # ``old`` may be in use by other threads: copy, then install
+            norms = [(i, nt) for i, nt in list(old._norm_cache.items()) if i in keep]
+            sents = [(i, k) for i, k in list(old._sent_keys.items()) if i in keep]
+            vecs = [(i, v) for i, v in list(old.paraphrase.cache.items()) if i in keep]
+            a, b = old.boilerplate, self.boilerplate
+            bp_same = (
+                a is not None
+                and b is not None
+                and (a.min_len, a.min_sentence_chars) == (b.min_len, b.min_sentence_chars)
+                and a.reference_texts == b.reference_texts
+                and a.hashes == b.hashes
+            )
+            masks = [(i, m) for i, m in list(old._mask_cache.items()) if i in keep] if bp_same else []
+        except RuntimeError:  # changed while copied: nothing is taken
+            return
+        for i, nt in norms:
+            self._norm_cache.setdefault(i, nt)
+        if old._sent_keys_chars == self._sent_keys_chars:
+            for i, k in sents:
+                self._sent_keys.setdefault(i, k)
+        for i, v in vecs:
+            self.paraphrase.cache.setdefault(i, v)
+        for i, m in masks:
+            self._mask_cache.setdefault(i, m)
+
     # -- persistence ----------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
         """Build metadata: encoder, index, counts, time."""
