@@ -323,7 +323,8 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        ready = time.monotonic() + 900  # the server answers once warm (workers and indexes loaded)
+        while time.monotonic() < ready:
             try:
                 if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
                     break

@@ -53,10 +53,15 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     return KBJSONResponse(error_body(code, message, status), status_code=status, headers=headers)
 
 
+WARM_WAIT_S = 300.0
+"""How long a starting server waits for its warm workers before it answers anyway."""
+
+
 def warm_up(kb: Any) -> None:
     """What a server loads before its first request (each step an optimisation: failures are logged): the
-    self-check workers and the worker that analyses submitted texts start in the background with their models
-    loaded, and this process reads the live index, the reference index, the segmenter and the inbox summaries."""
+    self-check workers and the worker that analyses submitted texts start with their models loaded, while this
+    process reads the live index, the reference index, the segmenter and the inbox summaries; then it waits (up to
+    ``WARM_WAIT_S``) for the workers, so that its first self-checks find them ready."""
     steps = (
         ("self-check workers", kb.analysis.warm_selfcheck),
         ("analysis worker", kb.analysis.warm_analysis),
@@ -64,6 +69,8 @@ def warm_up(kb: Any) -> None:
         ("reference index", lambda: kb.similarity.reference_hits("智能制造 场景")),
         ("search", lambda: kb.similarity.search("智能制造", k=1)),
         ("inbox summaries", lambda: kb.analysis.row_summaries(kb.storage.submission_ids())),
+        ("self-check workers ready", lambda: kb.analysis.warm_selfcheck(WARM_WAIT_S)),
+        ("analysis worker ready", lambda: kb.analysis.warm_analysis(WARM_WAIT_S)),
     )
     for name, step in steps:
         try:

@@ -42,6 +42,20 @@ def _budget_tag(values: dict[str, Any]) -> str:
     return ":b" + hashlib.sha256(repr(changed).encode()).hexdigest()[:8]
 
 
+def _wait_for_workers(n: int, wait_s: float, memory_mb: int, pool: str = "") -> bool:
+    """Whether ``n`` workers of the pool are idle (waiting up to ``wait_s`` seconds for them)."""
+    import time
+
+    from kb.ingest.worker import idle_workers
+
+    end = time.monotonic() + wait_s
+    while idle_workers(memory_mb, 0, pool) < n:
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 class Analysis:
     """Checks, classification and their stored results."""
 
@@ -278,8 +292,9 @@ class Analysis:
         opts = {"kind": "scenario", "claimed": None, "spec": spec, **self._analysis_opts()}
         return WARM_DRAFT, {**opts, "key": "analysis:" + spec["key"]}
 
-    def warm_analysis(self) -> None:
-        """Start the worker that analyses stored submissions for :meth:`analyze` ``in_worker`` (background)."""
+    def warm_analysis(self, wait_s: float = 0.0) -> bool:
+        """Start the worker that analyses stored submissions for :meth:`analyze` ``in_worker`` (in the
+        background; ``wait_s``: wait up to this long for it). Returns whether it is ready."""
         from kb.ingest.worker import keep_warm
         from kb.service.bounded import run_analysis
 
@@ -287,6 +302,8 @@ class Analysis:
         if float(cfg.parse_timeout_s) > 0:
             mem = int(cfg.selfcheck_memory_mb)
             keep_warm(run_analysis, 1, memory_mb=mem, pool="analysis", prepare=self._analysis_preparation())
+            return _wait_for_workers(1, wait_s, mem, "analysis")
+        return True
 
     def analyze_many(
         self, ids: Sequence[int], progress: Progress | None = None, in_worker: bool = False
@@ -548,14 +565,22 @@ class Analysis:
         warm_opts = self._selfcheck_opts(None, "scenario", None)
         return WARM_DRAFT, {**warm_opts, "key": warm_opts["spec"]["key"]}
 
-    def warm_selfcheck(self) -> None:
+    def warm_selfcheck(self, wait_s: float = 0.0) -> bool:
         """Start ``selfcheck_workers`` self-check workers in the background, models loaded (a server calls it
-        when it starts, so that its first self-checks find warm workers); returns at once."""
+        when it starts, so that its first self-checks find warm workers).
+
+        Args:
+            wait_s: wait up to this long for them to be ready (0: return at once).
+
+        Returns:
+            Whether they are ready.
+        """
         from kb.ingest.worker import keep_warm
         from kb.service.bounded import run_selfcheck
 
         cfg = self.kb.config
-        if float(cfg.selfcheck_timeout_s) > 0:
+        n = int(cfg.selfcheck_workers)
+        if float(cfg.selfcheck_timeout_s) > 0 and n > 0:
             mem = int(cfg.selfcheck_memory_mb)
             keep_warm(
                 run_selfcheck,
@@ -563,6 +588,8 @@ class Analysis:
                 memory_mb=mem,
                 prepare=self._selfcheck_preparation(),
             )
+            return _wait_for_workers(n, wait_s, mem)
+        return True
 
     def _reference_fallback(self, classify: dict[str, Any]) -> list[dict[str, Any]]:
         """Reference entries of the top classified scenarios (used when no reference index exists)."""

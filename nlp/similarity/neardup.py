@@ -22,9 +22,11 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import logging
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,6 +104,14 @@ def _band_hashes(sigs: np.ndarray, b: int, r: int) -> np.ndarray:
     return h
 
 
+@functools.lru_cache(maxsize=32)
+def _bands_rows(lsh_class: Any, threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's ``(b, r)`` choice for a threshold (numerical integration: tens of ms, once per process; every
+    engine loaded from a saved version constructs an index before it reads the saved one)."""
+    lsh = lsh_class(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
 class NearDupIndex:
     """MinHash LSH index of texts by integer id.
 
@@ -134,8 +144,7 @@ class NearDupIndex:
         gen = np.random.RandomState(seed)
         self._a = (gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[None, :]
         self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)[None, :]
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # only for its (b, r) choice
-        self.bands, self.rows = int(lsh.b), int(lsh.r)
+        self.bands, self.rows = _bands_rows(MinHashLSH, float(threshold), int(num_perm))
         self._init_storage()
 
     def _init_storage(self) -> None:
