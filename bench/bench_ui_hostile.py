@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/bench_ui_hostile.py [--rounds 12] [--glyphs 600000] [--json out.json]
+    .venv/bin/python bench/bench_ui_hostile.py [--rounds 12] [--glyphs 600000] [--a-browser-nice 19] [--json out.json]
 
 Starts ``python -m app_pages.server`` (what ``scenario-kb serve`` runs) on a fresh knowledge base as ``init`` leaves
 it, with the default settings, and opens two headless Debian Chromiums (two Streamlit sessions of one server
@@ -131,18 +131,45 @@ def a_submit(drv, url: str, text: str | None, upload: Path | None) -> tuple[str,
         drv.execute_script(SET_VALUE, TEXTAREA, text)
     t0 = time.perf_counter()
     click_button(drv, "开始自检")
-    until(
-        drv,
-        lambda d: RUNNING in body_text(d) or "自检清单" in body_text(d) or has('[data-testid="stAlert"]')(d),
-    )
-    until(drv, lambda d: RUNNING not in body_text(d))
+    until(drv, lambda d: RUNNING in body_text(d) or finished(d))
+    until(drv, finished)
     wall = time.perf_counter() - t0
     page = body_text(drv)
     if "自检清单" in page:
-        lim = "LIM001 " if "LIM001" in page or "check_max_chars" in page else ""
-        return f"result shown ({lim}checked in part)" if lim else "result shown", wall
-    alerts = [e.text for e in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stAlert"]')]
-    return (alerts[-1].replace("\n", " ")[:90] if alerts else page[-90:].replace("\n", " ")), wall
+        return ("result shown, checked in part (LIM001)" if "LIM001" in page else "result shown"), wall
+    return next(line for line in page.splitlines() if "[KB" in line)[:110], wall
+
+
+def finished(drv) -> bool:
+    """A's page shows the result's checklist or an error (``[KB0xx] …``) and no longer its spinner."""
+    page = body_text(drv)
+    return RUNNING not in page and ("自检清单" in page or "[KB" in page)
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def renice_browser(drv, nice: int) -> None:
+    """Lower the CPU priority of a browser (chromedriver, Chromium and the processes it starts later)."""
+    for pid in descendants(drv.service.process.pid):
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+        except OSError:
+            pass
 
 
 def stats(xs: list[float]) -> str:
@@ -158,6 +185,12 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=12, help="rounds of visitor B alone, and again beside A")
     ap.add_argument("--glyphs", type=int, default=600_000, help="letters on the slow PDF's page")
     ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument(
+        "--a-browser-nice",
+        type=int,
+        default=0,
+        help="niceness of A's Chromium (19: it stands for a browser on A's own machine, not on the server's cores)",
+    )
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -175,6 +208,8 @@ def main() -> int:
             b = chromium(tmp / "dl-b", tmp / "profile-b")
             try:
                 open_selfcheck(a, url)
+                if args.a_browser_nice:
+                    renice_browser(a, args.a_browser_nice)
                 for _ in range(2):  # warm: the server's knowledge base, the worker pool, both browsers
                     b_round(b, url, rng)
                 time.sleep(5)  # the pool is topped up in the background after a self-check
@@ -231,6 +266,7 @@ def main() -> int:
         "A's drafts": [f"{n}: {g} after {w:.1f} s" for n, g, w in outcomes],
         "A's errors": a_errors,
         "cores": os.cpu_count(),
+        "A's browser niceness": args.a_browser_nice,
     }
     for key, value in report.items():
         if isinstance(value, dict):
