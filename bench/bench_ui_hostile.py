@@ -36,6 +36,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from browser_kit import By, WebDriverWait, body_text, chromium, click_button, workbench_server  # noqa: E402
 from hostile_util import inflating_pdf, pdf_with_content  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 
 GUARD_S = 300.0
 POLL_S = 0.05
@@ -83,7 +84,9 @@ def hostile_drafts(rng: random.Random, tmp: Path, glyphs: int) -> list[tuple[str
 
 
 def until(drv, cond, timeout: float = GUARD_S) -> None:
-    WebDriverWait(drv, timeout, poll_frequency=POLL_S).until(cond)
+    WebDriverWait(
+        drv, timeout, poll_frequency=POLL_S, ignored_exceptions=[StaleElementReferenceException]
+    ).until(cond)
 
 
 def has(selector: str):
@@ -121,7 +124,9 @@ def b_round(drv, url: str, rng: random.Random) -> dict[str, float]:
     return out
 
 
-def a_submit(drv, url: str, text: str | None, upload: Path | None) -> tuple[str, float]:
+def a_submit(
+    drv, url: str, text: str | None, upload: Path | None, under_way: threading.Event
+) -> tuple[str, float]:
     """Visitor A submits one hostile draft on a fresh page; returns (what the page showed, seconds)."""
     open_selfcheck(drv, url)
     if upload is not None:
@@ -132,6 +137,7 @@ def a_submit(drv, url: str, text: str | None, upload: Path | None) -> tuple[str,
     t0 = time.perf_counter()
     click_button(drv, "开始自检")
     until(drv, lambda d: RUNNING in body_text(d) or finished(d))
+    under_way.set()
     until(drv, finished)
     wall = time.perf_counter() - t0
     page = body_text(drv)
@@ -221,7 +227,7 @@ def main() -> int:
                         alone.setdefault(key, []).append(v)
                     loads_alone.append(os.getloadavg()[0])
 
-                stop = threading.Event()
+                stop, under_way = threading.Event(), threading.Event()
                 current: list[str] = [""]
                 outcomes: list[tuple[str, str, float]] = []
                 a_errors: list[str] = []
@@ -233,14 +239,14 @@ def main() -> int:
                                 if stop.is_set():
                                     return
                                 current[0] = name
-                                got, wall = a_submit(a, url, text, upload)
+                                got, wall = a_submit(a, url, text, upload, under_way)
                                 outcomes.append((name, got, wall))
                     except Exception as exc:  # noqa: BLE001 - reported, the figures of B stand
                         a_errors.append(f"{type(exc).__name__}: {exc}")
 
                 ta = threading.Thread(target=visitor_a, daemon=True)
                 ta.start()
-                until(a, lambda d: RUNNING in body_text(d))  # A's first draft is being checked
+                under_way.wait(GUARD_S)  # A's first draft is being checked
                 beside: dict[str, list[float]] = {}
                 by_kind: dict[str, list[float]] = {}
                 loads_beside = []
