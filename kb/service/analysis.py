@@ -117,7 +117,8 @@ class Analysis:
         The build (seconds) runs without :attr:`KB.lock`: only its spec is read and the result stored under the
         lock, so the other sessions' calls go on meanwhile. One build per classifier at a time; another caller of
         the same classifier waits for that build (not for the lock). A build that an :meth:`invalidate` overtook
-        is handed to its caller but not kept.
+        is handed to its caller but not kept. Never call it with the lock held: a caller waiting for another's
+        build while holding it would keep that build from storing its result.
         """
         from kb.service.bounded import build_classifier
 
