@@ -338,8 +338,12 @@ def run(backend: str, workers: int, args: argparse.Namespace, pg: Any) -> dict[s
         stats, got, wall, load = asyncio.run(_load(base, keys, ids, new_texts, drafts, cpu))
         during = _version(tmp / "index")
     finally:
-        server.terminate()
-        server.wait(timeout=120)
+        server.terminate()  # it publishes what waits, and finishes the requests still running, before it exits
+        try:
+            server.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     # nothing lost: every ingested text is stored, and indexed in the live snapshot (a fresh process looks)
     from kb.service import open_kb
     from nlp.normalize import content_hash, normalize_display
