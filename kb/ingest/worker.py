@@ -259,43 +259,57 @@ def _shutdown() -> None:
 atexit.register(_shutdown)
 
 
+def _pop_idle(key: PoolKey) -> tuple[_Worker | None, Any]:
+    """A live idle worker of pool ``key`` (call with the pool lock held), and the pool's :func:`keep_warm` spec
+    when taking it left the pool under its warm count (None otherwise)."""
+    idle = _idle.get(key, [])
+    while idle:
+        w = idle.pop()
+        if w.alive():
+            return w, (_warm_spec.get(key) if len(idle) < _idle_cap.get(key, POOL_IDLE) else None)
+        w.kill()
+    return None, None
+
+
 def _take(memory_mb: int, nice: int = 0, pool: str = "", wait_s: float = 0.0) -> _Worker:
     """An idle worker of the pool, else a new one.
 
+    A low-priority request (``nice > 0``) that finds none idle in its own pool takes an idle worker of the
+    normal-priority pool and lowers its priority (it then stays in the low-priority pool): a warm worker, not a
+    cold one that would load its models at low priority.
     ``wait_s > 0`` (a pool kept warm): when none is idle but one of the pool is busy or being warmed, wait up to
     that long for it rather than start a cold one here (a cold start costs the imports and the preparation,
     seconds to tens of seconds on a loaded machine, while a warm worker's request takes well under one).
     Taking a pool's last idle worker starts its replacement in the background (:func:`keep_warm`)."""
     key = (memory_mb, nice, pool)
+    base = (memory_mb, 0, pool)
     deadline = None
+    refill: tuple[PoolKey, Any] | None = None
     with _pool_lock:
         while True:
-            idle = _idle.get(key, [])
-            while idle:
-                w = idle.pop()
-                if w.alive():
-                    _busy[key] = _busy.get(key, 0) + 1
-                    spec = _warm_spec.get(key) if len(idle) < _idle_cap.get(key, POOL_IDLE) else None
-                    break
-                w.kill()
-            else:
-                w = None
-            if w is not None:
-                break
-            if wait_s <= 0 or not (_busy.get(key, 0) or key in _warming):
-                _busy[key] = _busy.get(key, 0) + 1
-                spec = None
+            w, spec = _pop_idle(key)
+            refill = (key, spec)
+            if w is None and nice > 0:
+                w, spec = _pop_idle(base)
+                refill = (base, spec)
+                if w is not None:
+                    try:
+                        os.setpriority(os.PRIO_PROCESS, w.proc.pid, nice)
+                        w.nice, w.key = nice, key
+                    except OSError:  # cannot lower it: it goes back, and this request starts its own
+                        _idle.setdefault(base, []).append(w)
+                        w, refill = None, None
+            if w is not None or wait_s <= 0 or not (_busy.get(key, 0) or key in _warming):
                 break
             now = time.monotonic()
             deadline = now + wait_s if deadline is None else deadline
             if now >= deadline:
-                _busy[key] = _busy.get(key, 0) + 1
-                spec = None
                 break
             _pool_lock.wait(deadline - now)
-    if spec is not None:  # replaced before it is needed: the next request finds a warm worker
-        task, n, prepare = spec
-        keep_warm(task, n, memory_mb=memory_mb, nice=nice, pool=pool, prepare=prepare)
+        _busy[key] = _busy.get(key, 0) + 1
+    if w is not None and refill is not None and refill[1] is not None:  # replaced before it is needed
+        (mem, n_ice, name), (task, n, prepare) = refill
+        keep_warm(task, n, memory_mb=mem, nice=n_ice, pool=name, prepare=prepare)
     if w is not None:
         return w
     try:
