@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,11 @@ def code_label(code: str) -> str:
 def codes_label(codes: list[str]) -> str:
     """Several codes with their meanings, separated by ``；``."""
     return "；".join(code_label(c) for c in codes if c)
+
+
+def source_label(source: str) -> str:
+    """Where a submission came from, for a reader: ``汇总表.xlsx#row=2`` → ``汇总表.xlsx 第 2 行``."""
+    return re.sub(r"#row=(\d+)$", r" 第 \1 行", str(source))
 
 
 def local_time(value: object) -> str:

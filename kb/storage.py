@@ -748,6 +748,12 @@ class Storage:
                 for r in conn.execute(sa.select(users_t).order_by(users_t.c.username))
             ]
 
+    def set_user_role(self, username: str, role: str) -> bool:
+        """Change a user's role; False when there is no such user."""
+        with self._tx() as conn:
+            res = conn.execute(sa.update(users_t).where(users_t.c.username == username).values(role=role))
+        return bool(res.rowcount)
+
     def delete_user(self, username: str) -> None:
         with self._tx() as conn:
             conn.execute(sa.delete(users_t).where(users_t.c.username == username))

@@ -358,6 +358,35 @@ def test_selfcheck_paste_reports_checks_and_stores_nothing(app_kb):
     assert _counts(app_kb) == before
 
 
+def test_selfcheck_while_the_models_load_waits_and_then_answers(app_kb):
+    """A self-check asked for while the server is still warming up waits for the models (saying which are left)
+    and answers as soon as they are loaded."""
+    import threading
+
+    from app_pages import resources
+    from app_pages.resources import SELFCHECK_NEEDS, WarmUp, warm_state
+
+    cold = WarmUp()
+    assert cold.left(SELFCHECK_NEEDS) == ["自检模型", "相似度索引"]
+    assert not cold.wait(SELFCHECK_NEEDS, 0.01)
+    warm = warm_state(app_kb)
+    resources._WARM[app_kb] = cold  # this server has just started: nothing is loaded yet
+    try:
+        at = app(app_kb)
+        at.text_area[0].input(BASE.format(co="试用企业有限公司"))
+        at.button[0].click()
+        loader = threading.Timer(1.0, lambda: [cold.finish(s) for s, _label in WarmUp.STEPS])
+        loader.start()  # the warm-up finishes while the page waits
+        at.run()
+        loader.join()
+        assert not at.exception
+        assert at.session_state["selfcheck_result"]["zishu"] > 0 and "自检清单" in texts(at)
+        assert "正在加载模型" not in texts(at)  # the waiting notice is gone once the answer is there
+        assert cold.left() == []
+    finally:
+        resources._WARM[app_kb] = warm
+
+
 def test_selfcheck_reads_as_a_checklist_and_prints(app_kb):
     from app_pages.labels import CODE_TITLES, checklist
     from app_pages.render import selfcheck_html
@@ -499,6 +528,35 @@ def test_admin_adds_a_user_and_uploads_a_batch(app_kb):
     assert not at.exception
     assert app_kb.store.count() == before + 1
     assert "新增 1 份" in texts(at)
+
+
+def test_admin_changes_a_role_and_removes_a_user_ending_their_sessions(app_kb):
+    app_kb.accounts.add_user("expert3", "pw-expert3", "reviewer")
+    token = app_kb.accounts.issue_token(app_kb.accounts.login("expert3", "pw-expert3"))
+    assert app_kb.accounts.session_from_token(token).role == "reviewer"
+    at = goto(app(app_kb, "admin"), "admin")
+    assert "admin" not in at.selectbox(key="role_user").options  # not one's own account
+    at.selectbox(key="role_user").set_value("expert3")
+    at.run()
+    at.selectbox(key="role_new_expert3").set_value("analyst")
+    at.run()
+    at.button(key="role_go").click()
+    at.run()
+    assert not at.exception
+    assert "已将 expert3 的角色改为分析人员" in texts(at)
+    assert app_kb.accounts.login("expert3", "pw-expert3").role == "analyst"
+    assert app_kb.accounts.session_from_token(token) is None  # the reviewer session ended
+    token = app_kb.accounts.issue_token(app_kb.accounts.login("expert3", "pw-expert3"))
+    at.selectbox(key="del_user").set_value("expert3")
+    at.run()
+    assert at.button(key="del_user_go").disabled  # asks for the confirmation first
+    at.checkbox(key="del_sure_expert3").check()
+    at.run()
+    at.button(key="del_user_go").click()
+    at.run()
+    assert not at.exception and "已删除用户 expert3" in texts(at)
+    assert "expert3" not in [u["username"] for u in app_kb.accounts.users()]
+    assert app_kb.accounts.session_from_token(token) is None
 
 
 def test_admin_rebuilds_and_verifies_the_index(app_kb):
