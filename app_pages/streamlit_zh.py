@@ -57,6 +57,10 @@ PATTERNS = [
     (r"^Press (⌘|Ctrl)\+Enter to apply$", "按 $1+回车键确认"),
     (r"^Press (⌘|Ctrl)\+Enter to submit form$", "按 $1+回车键提交"),
     (r"^Help for (.+)$", "“$1”的说明"),
+    # announcements of the select boxes for screen readers
+    (r"^(\d+) options? available\.?$", "共 $1 个选项"),
+    (r"^(\d+) results? available\.?$", "共 $1 个结果"),
+    (r"^(.+), selected\.?$", "已选择：$1"),
     (r"^Limit (\d+(?:\.\d+)?)\s*([KMG]?B) per file", "每个文件不超过 $1 $2"),
 ]
 
