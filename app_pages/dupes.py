@@ -4,7 +4,7 @@ passages coloured by match level, boilerplate marked apart, and navigation betwe
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import LEVELS, local_time
+from app_pages.labels import LEVELS, local_time, source_label
 from app_pages.render import CSS, MATCH_COLOURS, PAIR_CSS, legend, pair_script, shared_text
 from app_pages.resources import bind_param, get_kb, md, open_detail, require, show_error, write_param
 
@@ -105,7 +105,7 @@ if pair:
         show_error(exc)
         st.stop()
     a, b, matches = pv["a"], pv["b"], pv["matches"]
-    m = st.columns(4)
+    m = st.columns([1, 1, 1.5, 1])  # a four-character level (轻微改动) must fit at 1024 px
     m[0].metric("相似度", f"{(pv['similarity'] or 0):.1%}")
     m[1].metric("去套话后", f"{(pv['similarity_excl_boilerplate'] or 0):.1%}")
     m[2].metric("匹配级别", LEVELS.get(pv["level"], pv["level"] or "—"))
@@ -147,7 +147,7 @@ if pair:
     for col, side, s in ((left, "a", a), (right, "b", b)):
         with col:
             st.markdown(f"**#{s['id']} {md(s['title'])}**")
-            st.caption(md(s["source"]))
+            st.caption(md(source_label(s["source"])))
             if st.button("打开详情", key=f"detail_{side}"):
                 open_detail(s["id"])
             marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"], "level": x["level"]}

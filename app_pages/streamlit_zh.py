@@ -57,6 +57,7 @@ PATTERNS = [
     (r"^Press (⌘|Ctrl)\+Enter to apply$", "按 $1+回车键确认"),
     (r"^Press (⌘|Ctrl)\+Enter to submit form$", "按 $1+回车键提交"),
     (r"^Help for (.+)$", "“$1”的说明"),
+    (r"^[a-z0-9_]+ icon$", "图标"),  # a Material icon in markdown text
     # announcements of the select boxes for screen readers
     (r"^(\d+) options? available\.?$", "共 $1 个选项"),
     (r"^(\d+) results? available\.?$", "共 $1 个结果"),
