@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import warnings
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nlp import rx
 from nlp.normalize import fold_width, match_text
 from nlp.text.sentences import paragraphs, sentences
 
@@ -37,7 +37,7 @@ EDITION_TERM_FREQ = 20000
 """jieba frequency of an edition term: high, so the term stays one word wherever it is written."""
 EDITION_TERM_TAG = "nz"
 """Part-of-speech tag of an edition term (jieba's "other proper noun")."""
-_TERM_OK = re.compile(r"^[^\s|]{2,12}$")
+_TERM_OK = rx.compile(r"^[^\s|]{2,12}$")
 
 
 class Token(NamedTuple):
@@ -79,6 +79,16 @@ def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
 def domain_tags() -> frozenset[str]:
     """The category tags of the shipped domain dictionary (jieba reports them as part of speech)."""
     return frozenset(t.tag for t in load_domain_terms() if t.tag)
+
+
+@lru_cache(maxsize=1)
+def indicator_terms() -> tuple[str, ...]:
+    """The indicator names (生产效率, 不良品率 …): the domain dictionary's terms tagged ``ind``, in its order.
+
+    The one list of indicator names: figures (:mod:`nlp.metrics`) and imported official texts
+    (``kb.reference.official``) read it.
+    """
+    return tuple(t.term for t in load_domain_terms() if t.tag == "ind")
 
 
 def reference_terms(entries: Iterable[Any]) -> frozenset[str]:
