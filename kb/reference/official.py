@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import nlp.rx as rx
 from kb.reference.editions import CODE_PREFIX, ENTRY_KIND, ReferenceDataError, _norm_kind
 from kb.reference.places import match_industries
-from nlp.text import domain_tags, indicator_terms, keyword_extractor, split_word
+from nlp.text import domain_tags, domain_terms, indicator_terms, keyword_extractor, split_word
 from nlp.types import ReferenceEntry
 
 # --------------------------------------------------------------------------------------------
@@ -256,8 +256,18 @@ def _subsector_from_name(name: str) -> str:
 _KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an", *sorted(domain_tags()))
 
 
+def _edition_terms_in(text: str) -> list[str]:
+    """The terms of the editions in use (keywords, names … of ``nlp.text.domain_terms``) written in ``text``, in
+    order, longest first where two overlap."""
+    terms = sorted(domain_terms(), key=lambda t: (-len(t), t))
+    if not terms or not text:
+        return []
+    return [m.group(0) for m in rx.compile("|".join(rx.escape(t) for t in terms)).finditer(text)]
+
+
 def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, ...]:
-    """Keywords for an entry that comes without any (the official text): name words + TF-IDF terms.
+    """Keywords for an entry that comes without any (the official text): name words, the edition terms the
+    description names (统计过程控制), then its TF-IDF terms.
 
     Args:
         name: the scenario or task name.
@@ -282,6 +292,8 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
             out.append(w)
 
     for w in split_word(name):
+        add(w)
+    for w in _edition_terms_in(description):
         add(w)
     if description:
         for w in extractor.extract_tags(description, topK=top_k * 2, allowPOS=_KEYWORD_POS):
