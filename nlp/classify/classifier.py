@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from nlp import budget, rx
+from nlp import budget
 from nlp.classify.calibration import (
     _FALLBACK,
     BASE_FEATURES,
@@ -604,12 +604,10 @@ def _boilerplate_fn(bp: Any) -> Callable[[str], bool] | None:
     return lambda s: _unit_key(s) in keys
 
 
-_NON_WORD = rx.compile(r"\W")
-
-
 def _unit_key(s: str) -> str:
-    """A sentence's letters and digits (width-folded): equal for a sentence repeated with other punctuation."""
-    return _NON_WORD.sub("", fold_width(s))
+    """A sentence's letters, digits and ``_`` (width-folded; what ``\\w`` matches): equal for a sentence repeated
+    with other punctuation."""
+    return "".join(ch for ch in fold_width(s) if ch.isalnum() or ch == "_")
 
 
 def _unit_of(spans: list[SpanT], pos: int) -> int | None:
