@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -60,7 +59,8 @@ def codes_label(codes: list[str]) -> str:
 
 def source_label(source: str) -> str:
     """Where a submission came from, for a reader: ``汇总表.xlsx#row=2`` → ``汇总表.xlsx 第 2 行``."""
-    return re.sub(r"#row=(\d+)$", r" 第 \1 行", str(source))
+    head, sep, row = str(source).rpartition("#row=")
+    return f"{head} 第 {row} 行" if sep and row.isdigit() else str(source)
 
 
 def local_time(value: object) -> str:
