@@ -270,6 +270,18 @@ def main(argv: list[str] | None = None) -> int:
         "engine's sweep_ann_min; 0 = always exact)",
     )
     ap.add_argument(
+        "--ann-max-scan",
+        type=float,
+        default=None,
+        help="share of the collection the approximate index may compare a text with (default: the engine's "
+        "sweep_ann_max_scan; 1 = accept any nprobe that reaches the recall)",
+    )
+    ap.add_argument(
+        "--facts-only",
+        action="store_true",
+        help="only extract the facts of the n + add texts into --facts-cache (what ingest does once per text), then stop",
+    )
+    ap.add_argument(
         "--knn-check",
         type=int,
         default=0,
@@ -316,6 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(extra) < a.add:
         ap.error(f"--add {a.add}: the corpus has only {len(every)} texts")
     out["avg_chars"] = round(sum(len(r["text"]) for r in recs) / len(recs))
+    if a.facts_only:
+        _, out["facts"] = facts_of(every, a.facts_cache, a.facts_workers)
+        print(f"facts (ingest-time, once per text): {out['facts']}", flush=True)
+        if a.json:
+            a.json.parent.mkdir(parents=True, exist_ok=True)
+            a.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     print(f"corpus: {len(recs)} texts, {out['avg_chars']} chars on average", flush=True)
 
     eng = SimilarityEngine(
@@ -326,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             **({} if a.margin is None else {"semantic_margin": a.margin}),
             **({} if a.similar_budget is None else {"similar_lexical_budget": a.similar_budget}),
             **({} if a.ann_min is None else {"sweep_ann_min": a.ann_min}),
+            **({} if a.ann_max_scan is None else {"sweep_ann_max_scan": a.ann_max_scan}),
         ),
         encoder_options={"dim": 256},
     )

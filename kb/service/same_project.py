@@ -92,13 +92,18 @@ def stored_facts(
         d = old.get(_legacy_key(text, app)) or facts_for_analysis(text, app)
         out[s.id] = Facts.from_dict(d)
         new.append((s.id, facts_version(app), d))
+    stored = True
     if new:
         try:
             storage.save_analyses(FACTS_KIND, new)
         except Exception:  # noqa: BLE001 - a read-only or busy database only costs extracting them again
+            stored = False
             log.exception("could not store the facts of %d texts", len(new))
-    if legacy is not None and legacy.exists() and (old or not todo):
-        legacy.unlink(missing_ok=True)
+    if legacy is not None and stored and legacy.exists():
+        try:
+            legacy.unlink(missing_ok=True)  # everything it could give is in the database now
+        except OSError:
+            log.warning("could not remove the old facts cache %s", legacy)
     stats = {"read": len(out) - len(new), "extracted": len(new), "seconds_read": round(t1 - t0, 3),
              "seconds_extract": round(time.perf_counter() - t1, 3)}  # fmt: skip
     return out, stats
