@@ -505,12 +505,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         if a.verify_incremental:
             t = time.perf_counter()
+            kept = eng.neighbours()
+            eng._neighbours = None  # from scratch: every neighbour list searched again, not the merged ones
             fresh = eng.dupes(a.threshold, workers=a.workers)
+            again = eng.neighbours()
+            inc["neighbours_equal_fresh"] = bool(
+                (np.sort(again.nb, axis=1) == np.sort(kept.nb, axis=1)).all()
+                and np.allclose(again.sc, kept.sc, atol=1e-5)
+            )
             inc["fresh_sweep_s"] = round(time.perf_counter() - t, 1)
             d1, d2 = rep2.to_dict(), fresh.to_dict()
             inc["equals_fresh_sweep"] = (d1["families"], d1["pairs"]) == (d2["families"], d2["pairs"])
             print(
-                f"  from scratch: {inc['fresh_sweep_s']} s; same result: {inc['equals_fresh_sweep']}",
+                f"  from scratch: {inc['fresh_sweep_s']} s; same result: {inc['equals_fresh_sweep']}, same "
+                f"neighbour lists: {inc['neighbours_equal_fresh']}",
                 flush=True,
             )
         if model is not None:
