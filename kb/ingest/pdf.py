@@ -7,16 +7,21 @@ from pathlib import Path
 from kb.errors import IngestError, ScannedPdfError
 
 
-def _is_encryption_error(exc: BaseException) -> bool:
-    """pdfplumber wraps pdfminer's ``PDFPasswordIncorrect`` in ``PdfminerException``: look through the chain."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps: pdfplumber wraps pdfminer's errors in ``PdfminerException(original)``."""
     seen: list[BaseException] = [exc]
     for e in seen:
-        if "password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower():
-            return True
         seen.extend(
             x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException) and x not in seen
         )
-    return False
+    return seen
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    """pdfminer's ``PDFPasswordIncorrect`` (or the like), possibly wrapped."""
+    return any(
+        "password" in f"{type(e).__name__} {e}".lower() or "encrypt" in str(e).lower() for e in _chain(exc)
+    )
 
 
 MAX_PAGES = 200
@@ -56,6 +61,10 @@ def read_pdf_pages(path: Path, max_pages: int = MAX_PAGES) -> tuple[str, int]:
                 pages.append(page.extract_text() or "")
     except Exception as exc:
         name = type(exc).__name__
+        if any(isinstance(e, MemoryError) for e in _chain(exc)):
+            # out of memory under a worker's limit (e.g. a page of a million glyphs): a memory error, not a
+            # "damaged PDF" (the worker reports it as the memory limit, naming its setting)
+            raise MemoryError(f"{path.name}: PDF 版面解析内存不足") from exc
         if _is_encryption_error(exc):
             raise IngestError(
                 str(path), "PDF 已加密（需要密码才能打开）", "请提供未加密的 PDF 或导出为 Word"

@@ -47,8 +47,9 @@ class Analysis:
 
     def __init__(self, kb: KB) -> None:
         self.kb = kb
-        self._classifier: Any = None
-        self._classifiers: dict[str, Any] = {}
+        self._classifiers: dict[str, Any] = {}  # by edition ("active": the editions in use)
+        self._building: dict[str, threading.Event] = {}  # classifiers being built (set when done)
+        self._generation = 0  # counts invalidations: a build started before one is not kept
         self._specs: dict[str, dict[str, Any]] = {}
         self._summaries: dict[int, tuple[tuple[str, str], dict[str, Any]]] = {}
         self._summaries_lock = threading.Lock()
@@ -56,8 +57,9 @@ class Analysis:
 
     def invalidate(self) -> None:
         with self.kb.lock:
-            self._classifier = None
+            self._generation += 1
             self._classifiers.clear()
+            self._building.clear()  # builds in progress finish for their callers but are not kept
             self._specs.clear()
 
     def check_text(self, text: str, kind: str = "scenario") -> dict[str, Any]:
@@ -111,22 +113,41 @@ class Analysis:
 
         Reviewer-confirmed labels feed it as examples; with at least 30 of them a supervised layer is trained and
         used only if its cross-validated top-1 beats the unsupervised ranking (report in ``supervised_report``).
+
+        The build (seconds) runs without :attr:`KB.lock`: only its spec is read and the result stored under the
+        lock, so the other sessions' calls go on meanwhile. One build per classifier at a time; another caller of
+        the same classifier waits for that build (not for the lock). A build that an :meth:`invalidate` overtook
+        is handed to its caller but not kept. Never call it with the lock held: a caller waiting for another's
+        build while holding it would keep that build from storing its result.
         """
         from kb.service.bounded import build_classifier
 
-        with self.kb.lock:
-            key = edition or "active"
-            cache = self._classifiers
-            if self._classifier is None:
-                cache.clear()
-            if key not in cache:
-                clf, report = build_classifier(self.classifier_spec(edition))
-                if report is not None:
-                    self.supervised_report = report
-                cache[key] = clf
-                if key == "active":
-                    self._classifier = clf
-            return cache[key]
+        key = edition or "active"
+        while True:
+            with self.kb.lock:
+                if key in self._classifiers:
+                    return self._classifiers[key]
+                pending = self._building.get(key)
+                if pending is None:
+                    spec = self.classifier_spec(edition)
+                    generation = self._generation
+                    done = self._building[key] = threading.Event()
+            if pending is None:
+                break
+            pending.wait()  # the same classifier is being built by another caller: take it from the cache
+        try:
+            clf, report = build_classifier(spec)
+            with self.kb.lock:
+                if self._generation == generation:  # no edition change or reset during the build
+                    self._classifiers[key] = clf
+                    if report is not None:
+                        self.supervised_report = report
+            return clf
+        finally:
+            with self.kb.lock:
+                if self._building.get(key) is done:
+                    del self._building[key]
+            done.set()
 
     def judgment(self, entries: list[Any]) -> Any:
         """The judgment model learned from the real corpus for these guide entries (None when off or not fitted).

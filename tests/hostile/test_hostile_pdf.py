@@ -51,3 +51,19 @@ def test_a_normal_pdf_still_reads(tmp_path: Path):
     path = pdf_with_content(tmp_path / "ok.pdf", b"BT /F1 12 Tf 72 700 Td (Scenario text layer) Tj ET")
     check_pdf_bounds(path)
     assert "Scenario text layer" in read_document(path)[0]
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(glyphs=st.integers(400_000, 500_000))
+def test_a_page_that_outgrows_the_worker_memory_is_a_memory_error_not_a_damaged_pdf(tmp_path_factory, glyphs):
+    """A tiny PDF whose one page holds hundreds of thousands of glyphs: the layout parser builds an object per
+    glyph and runs out of the worker's memory. The error says so (not 无法解析 PDF, which sends the applicant
+    off to re-export a PDF that is not damaged); the next file is parsed."""
+    from kb.ingest.worker import run_bounded
+
+    path = tmp_path_factory.mktemp("pdf") / "dense.pdf"
+    pdf_with_content(path, b"BT /F1 1 Tf 10 10 Td (" + b"ab" * (glyphs // 2) + b") Tj ET", compress=False)
+    with pytest.raises(LimitExceededError, match="内存超过上限"):
+        run_bounded("pdf", path, 300, memory_mb=500)
+    fine = pdf_with_content(path.with_name("fine.pdf"), b"BT /F1 12 Tf 72 700 Td (quick text) Tj ET")
+    assert "quick text" in run_bounded("pdf", fine, 300, memory_mb=500)[0]

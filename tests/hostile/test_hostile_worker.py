@@ -21,7 +21,9 @@ def _slow_pdf(path: Path, chars: int) -> Path:
 
 
 def test_a_slow_parse_does_not_hold_up_another_request(tmp_path: Path):
-    """While one worker grinds on a slow PDF, a small file parses in another; order of events, not time."""
+    """While one worker grinds on a slow PDF, a small file parses in another; order of events, not time. The
+    slow one's own outcome is whatever its budget makes it (the time or the memory limit; parsed, on a machine
+    fast enough): what is asserted is that the small file did not wait for it."""
     slow = _slow_pdf(tmp_path / "slow.pdf", 400_000)
     fast = pdf_with_content(tmp_path / "fast.pdf", b"BT /F1 12 Tf 72 700 Td (quick text) Tj ET")
     run_bounded("pdf", fast, 120)  # a warm worker for the fast request
@@ -43,7 +45,7 @@ def test_a_slow_parse_does_not_hold_up_another_request(tmp_path: Path):
     events.append("fast-done")
     t.join()
     assert "quick text" in text
-    assert events == ["fast-done", "slow-limit"]
+    assert events[0] == "fast-done" and events[1:] in (["slow-limit"], ["slow-done"])
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
