@@ -574,16 +574,10 @@ class Storage:
 
     def iter_texts(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
         stmt = sa.select(submissions_t.c.id, submissions_t.c.text).order_by(submissions_t.c.id)
-        if ids is None:
-            with self._read() as conn:
-                for r in conn.execute(stmt):
-                    yield int(r[0]), r[1]
-            return
-        want = sorted(set(ids))
-        for s in range(0, len(want), 500):  # bounded IN lists (SQLite's variable limit)
-            with self._read() as conn:
-                rows = conn.execute(stmt.where(submissions_t.c.id.in_(want[s : s + 500]))).all()
-            for r in rows:
+        if ids is not None:
+            stmt = stmt.where(submissions_t.c.id.in_(list(ids)))
+        with self._read() as conn:
+            for r in conn.execute(stmt):
                 yield int(r[0]), r[1]
 
     def distinct_values(self, column: str) -> list[Any]:
@@ -613,36 +607,6 @@ class Storage:
                     summary=json.dumps(summary, ensure_ascii=False) if summary is not None else "",
                 )
             )
-
-    def save_analyses(self, kind: str, rows: Iterable[tuple[int, str, dict[str, Any]]]) -> int:
-        """Store many analyses of one ``kind`` at once: ``(submission id, version, result)`` each, no summary;
-        returns how many. Ids no longer stored are skipped (a text removed meanwhile)."""
-        rows = list(rows)
-        if not rows:
-            return 0
-        now = _now()
-        with self._tx() as conn:
-            alive: set[int] = set()
-            for s in range(0, len(rows), 500):
-                part = [r[0] for r in rows[s : s + 500]]
-                alive.update(
-                    int(r[0])
-                    for r in conn.execute(sa.select(submissions_t.c.id).where(submissions_t.c.id.in_(part)))
-                )
-                conn.execute(
-                    sa.delete(analyses_t).where(
-                        analyses_t.c.kind == kind, analyses_t.c.submission_id.in_(part)
-                    )
-                )
-            vals = [
-                {"submission_id": sid, "kind": kind, "version": version, "created_at": now, "summary": "",
-                 "result": json.dumps(result, ensure_ascii=False)}
-                for sid, version, result in rows
-                if sid in alive
-            ]  # fmt: skip
-            if vals:
-                conn.execute(sa.insert(analyses_t), vals)
-        return len(vals)
 
     def analysis_summaries(self, kind: str) -> dict[int, tuple[str, dict[str, Any]]]:
         """``{id: (version, summary)}`` for ``kind``; rows saved without a summary give their full result."""

@@ -179,7 +179,7 @@ def test_a_sweep_extracts_only_missing_or_stale_facts_and_moves_the_old_json_cac
     c = kb.store.add_text(NEAR_MISS["pairs"][0]["a"]["text"], Metadata(applicant="示例甲公司"))
     assert set(kb.storage.analyses(FACTS_KIND)) == {a, b, c}
     # c's facts stored by an older extraction; the JSON cache that sweeps kept before holds them
-    kb.storage.save_analyses(FACTS_KIND, [(c, "old", {})])
+    kb.storage.save_analysis(c, FACTS_KIND, "old", {})
     legacy = Path(kb.config.index_path) / LEGACY_FACTS_FILE
     legacy.parent.mkdir(parents=True, exist_ok=True)
     key = _legacy_key(kb.store.get(c).text, "示例甲公司")

@@ -84,7 +84,9 @@ def stored_facts(
         except (OSError, ValueError):
             old = {}
     new = []
-    texts = dict(storage.iter_texts([s.id for s in todo])) if todo else {}
+    want = {s.id for s in todo}  # a short IN list, else every text streamed (SQLite's variable limit)
+    texts = dict(storage.iter_texts(sorted(want) if len(want) <= 500 else None)) if todo else {}
+    texts = {i: t for i, t in texts.items() if i in want}
     for s in todo:
         text, app = texts.get(s.id), s.meta.applicant or ""
         if text is None:
@@ -95,7 +97,8 @@ def stored_facts(
     stored = True
     if new:
         try:
-            storage.save_analyses(FACTS_KIND, new)
+            for sid, version, d in new:
+                storage.save_analysis(sid, FACTS_KIND, version, d)
         except Exception:  # noqa: BLE001 - a read-only or busy database only costs extracting them again
             stored = False
             log.exception("could not store the facts of %d texts", len(new))
