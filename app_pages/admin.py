@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.labels import local_time
-from app_pages.resources import get_kb, md, require, show_error
+from app_pages.resources import get_kb, md, require, show_error, upload_help
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
 from kb.upload_names import unique_upload_path
@@ -26,6 +26,7 @@ with t_batch:
         type=["docx", "pdf", "txt", "md", "csv", "xlsx"],
         accept_multiple_files=True,
         key="batch_files",
+        help=upload_help(),
     )
     year = st.number_input("缺省年度（材料未写年度时使用）", 2015, 2100, value=2021)
     if st.button("导入", type="primary", disabled=not files, key="batch_go"):
@@ -58,7 +59,10 @@ with t_ref:
     )
     edition = c2.text_input("版本（年份）", value="2021")
     off = st.file_uploader(
-        "官方附件（.docx / .pdf / .txt）", type=["docx", "pdf", "txt", "md"], key="ref_file"
+        "官方附件（.docx / .pdf / .txt）",
+        type=["docx", "pdf", "txt", "md"],
+        key="ref_file",
+        help=upload_help(),
     )
     if off is not None:
         with tempfile.TemporaryDirectory(prefix="kb-ref-") as tmp:
@@ -109,6 +113,9 @@ with t_index:
 
 with t_users:
     users = kb.accounts.users()
+    done = st.session_state.pop("users_done", None)
+    if done:
+        st.success(done, icon=":material/check:")
     st.dataframe(
         pd.DataFrame(
             [{"用户名": u["username"], "角色": ROLE_LABELS.get(u["role"], u["role"]), "启用": "是" if u.get("active") else "否",
@@ -116,22 +123,54 @@ with t_users:
         ),
         hide_index=True, width="stretch",
     )  # fmt: skip
+    st.caption("修改角色、重置密码或删除用户后，该用户已登录的会话立即失效，需要重新登录。")
     with st.form("add_user", clear_on_submit=True):
+        st.markdown("**添加用户或重置密码**")
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("用户名")
         pw = c2.text_input("密码", type="password")
         role = c3.selectbox("角色", list(ROLES), format_func=ROLE_LABELS.get)
         if st.form_submit_button("添加或重置用户"):
             try:
+                existed = any(u["username"] == name.strip() for u in users)
                 kb.accounts.add_user(name, pw, role)
-                st.toast(f"已保存用户 {md(name)}")
+                st.session_state["users_done"] = (
+                    f"已{'重置' if existed else '添加'}用户 {md(name.strip())}（{ROLE_LABELS.get(role, role)}）。"
+                )
                 st.rerun()
             except Exception as exc:
                 show_error(exc)
-    others = [u["username"] for u in users if u["username"] != sess.username]
+    # the administrator's own account is not offered: an admin cannot lock themselves out
+    others = {u["username"]: u["role"] for u in users if u["username"] != sess.username}
     if others:
-        c1, c2 = st.columns([2, 1])
-        victim = c1.selectbox("删除用户", others, key="del_user")
-        if c2.button("删除", key="del_user_go"):
-            kb.accounts.remove_user(victim)
-            st.rerun()
+        with st.container(border=True):
+            st.markdown("**修改角色**")
+            c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+            who = c1.selectbox("用户", list(others), key="role_user")
+            new_role = c2.selectbox(
+                "新角色", list(ROLES), index=list(ROLES).index(others[who]) if others[who] in ROLES else 0,
+                format_func=ROLE_LABELS.get, key=f"role_new_{who}",
+            )  # fmt: skip
+            if c3.button("修改角色", key="role_go", disabled=new_role == others[who]):
+                try:
+                    kb.accounts.set_role(who, new_role)
+                    st.session_state["users_done"] = (
+                        f"已将 {md(who)} 的角色改为{ROLE_LABELS.get(new_role, new_role)}；该用户需重新登录。"
+                    )
+                    st.rerun()
+                except Exception as exc:
+                    show_error(exc)
+        with st.container(border=True):
+            st.markdown("**删除用户**")
+            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+            victim = c1.selectbox("要删除的用户", list(others), key="del_user")
+            sure = st.checkbox(
+                f"确认删除 {md(victim)}：其登录立即失效，此操作不能撤销", key=f"del_sure_{victim}"
+            )
+            if c2.button("删除", key="del_user_go", disabled=not sure):
+                try:
+                    kb.accounts.remove_user(victim)
+                    st.session_state["users_done"] = f"已删除用户 {md(victim)}，其登录已失效。"
+                    st.rerun()
+                except Exception as exc:
+                    show_error(exc)

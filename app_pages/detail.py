@@ -4,7 +4,7 @@ to their passages, the decision and the downloads; then the text with the passag
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import CODE_TITLES, LEVELS, code_label, local_time
+from app_pages.labels import CODE_TITLES, LEVELS, code_label, local_time, source_label
 from app_pages.render import CSS, findings_list, highlighted_text, legend
 from app_pages.resources import bind_param, get_kb, md, page_path, require, show_error, write_param
 from kb.models import REVIEW_STATUSES
@@ -36,7 +36,7 @@ st.caption(
         str(x)
         for x in (
             sub["kind_label"], sub["region"], sub["region_type"], sub["industry"], sub["applicant"],
-            f"{sub['year']}年" if sub["year"] else "", f"来源：{sub['source']}",
+            f"{sub['year']}年" if sub["year"] else "", f"来源：{source_label(sub['source'])}",
         )
         if x
     ))
@@ -66,12 +66,15 @@ scen = (cls.get("scenarios") or [None])[0]
 
 with st.container(border=True):
     st.markdown("**评审结论要点**")
-    m = st.columns(5)
+    m = st.columns([1, 1, 1.4, 1.8])  # the scenario code must fit at 1024 px (five columns cut it to "G2…")
     m[0].metric("错误", n_err)
     m[1].metric("警告", n_warn)
     m[2].metric("最高相似度", f"{top_sim:.0%}" if top_sim is not None else "—")
-    m[3].metric("预测场景", scen["code"] if scen else "—", help=scen["name"] if scen else None)
-    m[4].metric("置信度", f"{scen.get('score', 0):.0%}" if scen else "—", help="归类模型对首选场景的匹配得分")
+    m[3].metric(
+        "预测场景", scen["code"] if scen else "—",
+        delta=f"置信度 {scen.get('score', 0):.0%}" if scen else None, delta_color="off", delta_arrow="off",
+        help=(f"{scen.get('name', '')}；置信度是归类模型对首选场景的匹配得分" if scen else None),
+    )  # fmt: skip
     verdict = []
     if n_err:
         verdict.append(f"有 **{n_err}** 个必须修改的错误")
@@ -231,11 +234,14 @@ with tab_cls:
         st.markdown(f"申报填写的场景：**{md(sub['claimed'])}**")
     ed = cls.get("edition")
     if ed:
-        if isinstance(ed, dict):
-            ed_name = ed.get("title") or f"{ed.get('edition', '')} 年版参考指引"
-        else:
-            ed_name = f"{ed} 年版参考指引"
-        st.caption(f"归类依据：{md(ed_name)}")
+        year, variant = (ed.get("edition", ""), ed.get("variant")) if isinstance(ed, dict) else (ed, None)
+        kind = {"official": "（官方正式文本）", "reconstruction": "（重构版）"}.get(variant or "", "")
+        how = (
+            "按申报年度选用指引版本"
+            if kb.analysis.classify_policy() == "year"
+            else "管理员已按当前版本统一重新归类"
+        )
+        st.caption(f"归类依据：{md(year)} 年版参考指引{kind}；{how}")
     for s in cls.get("scenarios", [])[:5]:
         with st.expander(f"{s.get('code')} {s.get('name')}（{s.get('link')}）— 得分 {s.get('score', 0):.2f}"):
             for ev in s.get("evidence", [])[:5]:

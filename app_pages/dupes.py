@@ -4,7 +4,7 @@ passages coloured by match level, boilerplate marked apart, and navigation betwe
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import LEVELS, local_time
+from app_pages.labels import LEVELS, local_time, source_label
 from app_pages.render import CSS, MATCH_COLOURS, PAIR_CSS, legend, pair_script, shared_text
 from app_pages.resources import bind_param, get_kb, md, open_detail, require, show_error, write_param
 
@@ -47,17 +47,20 @@ except ValueError:
     st.warning("链接中的材料对无效：应为 pair=编号-编号。")
     pair = None
 if fams:
+    # families are shown by number (their stored key is a digest, meaningless to a reader)
+    names = {str(f["key"]): f"家族 {n}（#{'、#'.join(str(m['id']) for m in f['members'][:3])}"
+             + ("等" if len(f["members"]) > 3 else "") + "）" for n, f in enumerate(fams, 1)}  # fmt: skip
     df = pd.DataFrame(
         [
             {
-                "家族": str(f["key"]),
+                "家族": f"家族 {n}",
                 "成员数": len(f["members"]),
                 "级别": LEVELS.get(f.get("level"), f.get("level")),
                 "最高相似度": f.get("max_similarity"),
                 "成员": "、".join(f"#{m['id']} {m.get('title', '')}" for m in f["members"]),
                 "已复核": f"✅ {f['reviewed']['reviewer']}" if f.get("reviewed") else "",
             }
-            for f in fams
+            for n, f in enumerate(fams, 1)
         ]
     )
     st.subheader(f"重复家族（{len(fams)} 个）")
@@ -67,7 +70,7 @@ if fams:
     )  # fmt: skip
     keys = [str(f["key"]) for f in fams]
     c1, c2 = st.columns([2, 3])
-    key = c1.selectbox("查看家族", keys, key="family", format_func=lambda k: f"家族 {k}")
+    key = c1.selectbox("查看家族", keys, key="family", format_func=names.get)
     fam = fams[keys.index(key)]
     ids = {int(m["id"]) for m in fam["members"]}
     fam_pairs = [p for p in res["pairs"] if int(p["a"]) in ids and int(p["b"]) in ids] or fam.get("pairs", [])
@@ -75,7 +78,7 @@ if fams:
         note = st.text_input("复核意见", value=(fam.get("reviewed") or {}).get("note", ""))
         if st.form_submit_button("标记该家族已复核"):
             kb.similarity.review_family(key, sess.username, note)
-            st.toast(f"家族 {md(key)} 已标记为已复核")
+            st.toast(f"{md(names[key])} 已标记为已复核")
             st.rerun()
     if fam_pairs:
         plabels = {
@@ -102,7 +105,7 @@ if pair:
         show_error(exc)
         st.stop()
     a, b, matches = pv["a"], pv["b"], pv["matches"]
-    m = st.columns(4)
+    m = st.columns([1, 1, 1.5, 1])  # a four-character level (轻微改动) must fit at 1024 px
     m[0].metric("相似度", f"{(pv['similarity'] or 0):.1%}")
     m[1].metric("去套话后", f"{(pv['similarity_excl_boilerplate'] or 0):.1%}")
     m[2].metric("匹配级别", LEVELS.get(pv["level"], pv["level"] or "—"))
@@ -144,7 +147,7 @@ if pair:
     for col, side, s in ((left, "a", a), (right, "b", b)):
         with col:
             st.markdown(f"**#{s['id']} {md(s['title'])}**")
-            st.caption(md(s["source"]))
+            st.caption(md(source_label(s["source"])))
             if st.button("打开详情", key=f"detail_{side}"):
                 open_detail(s["id"])
             marks = [{"span": x[side], "n": x["n"], "boilerplate": x["boilerplate"], "level": x["level"]}

@@ -57,6 +57,12 @@ def codes_label(codes: list[str]) -> str:
     return "；".join(code_label(c) for c in codes if c)
 
 
+def source_label(source: str) -> str:
+    """Where a submission came from, for a reader: ``汇总表.xlsx#row=2`` → ``汇总表.xlsx 第 2 行``."""
+    head, sep, row = str(source).rpartition("#row=")
+    return f"{head} 第 {row} 行" if sep and row.isdigit() else str(source)
+
+
 def local_time(value: object) -> str:
     """A stored time (ISO text or UNIX seconds, UTC unless it says otherwise) as ``YYYY-MM-DD HH:MM`` in
     Asia/Shanghai; text that is not a time comes back unchanged."""

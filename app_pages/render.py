@@ -192,8 +192,11 @@ def findings_list(findings: list[dict[str, Any]], titles: dict[str, str]) -> str
     return '<ol class="kb-findings">' + "".join(items) + "</ol>"
 
 
-def selfcheck_html(res: dict[str, Any], items: list[dict[str, Any]], titles: dict[str, str]) -> str:
-    """A printable page of a self-check result (checklist, what to fix, fitting scenarios); all text escaped."""
+def selfcheck_html(
+    res: dict[str, Any], items: list[dict[str, Any]], titles: dict[str, str], checked_at: str = ""
+) -> str:
+    """A printable page of a self-check result (checklist, what to fix, fitting scenarios and why); all text
+    escaped. ``checked_at``: when the check ran, as the reader's local time."""
     rows = "".join(
         f"<tr><td>{'✅' if r['ok'] else '❌'}</td><td>{_e(r['item'])}</td><td>"
         + (
@@ -226,10 +229,19 @@ def selfcheck_html(res: dict[str, Any], items: list[dict[str, Any]], titles: dic
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>申报材料自检结果</title>'
         "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.7}"
         "table{border-collapse:collapse;width:100%}td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}"
+        ".print{margin:.5rem 0 1rem;padding:.3rem 1rem;font-size:1rem}"
+        "@media print{.print{display:none}body{margin:0;max-width:none}tr,li{break-inside:avoid}}"
         "</style></head><body><h1>申报材料自检结果</h1>"
-        f"<p>字数 {_e(res.get('zishu'))}；必须修改 {len(res.get('errors', []))} 项，建议修改 {len(res.get('warnings', []))} 项。"
+        '<button class="print" onclick="window.print()">打印 / 另存为 PDF</button>'
+        + (f"<p>自检时间：{_e(checked_at)}（北京时间）</p>" if checked_at else "")
+        + f"<p>字数 {_e(res.get('zishu'))}；必须修改 {len(res.get('errors', []))} 项，建议修改 {len(res.get('warnings', []))} 项。"
         "本结果仅供企业自查，未保存任何内容。</p>"
-        f"<h2>自检清单</h2><table>{rows}</table>"
+        + (
+            "<p><b>正文与智能制造典型场景的关联度低：请对照参考指引说明场景内容。</b></p>"
+            if res.get("off_topic")
+            else ""
+        )
+        + f"<h2>自检清单</h2><table>{rows}</table>"
         f"<h2>修改建议</h2><ol>{fixes or '<li>没有需要修改的问题。</li>'}</ol>"
         f"<h2>匹配的典型场景</h2><ol>{fit or '<li>没有匹配到参考指引中的典型场景。</li>'}</ol>"
         "</body></html>"

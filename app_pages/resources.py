@@ -8,10 +8,12 @@ import logging
 import re
 import threading
 import time
+import weakref
 from typing import Any
 
 import streamlit as st
 
+from app_pages import streamlit_zh
 from kb.auth import ROLE_LABELS, Session
 from kb.errors import KBError
 from kb.service import KB, open_kb
@@ -30,6 +32,43 @@ WARM_TEXT = (
 )
 
 
+class WarmUp:
+    """What the background warm-up of one server's knowledge base has loaded so far (one thread writes, every
+    page may read). A step that failed counts as finished: the request that needs it loads it itself."""
+
+    STEPS = (
+        ("self-check", "自检模型"),
+        ("classifier", "归类模型"),
+        ("similarity index", "相似度索引"),
+        ("inbox summaries", "工作台摘要"),
+    )
+
+    def __init__(self) -> None:
+        self._done = {name: threading.Event() for name, _label in self.STEPS}
+        self.labels = dict(self.STEPS)
+        self.started = time.monotonic()
+
+    def finish(self, step: str) -> None:
+        self._done[step].set()
+
+    def left(self, steps: tuple[str, ...] | None = None) -> list[str]:
+        """The Chinese names of ``steps`` (all by default) not loaded yet, in loading order."""
+        want = steps or tuple(self._done)
+        return [self.labels[s] for s, _label in self.STEPS if s in want and not self._done[s].is_set()]
+
+    def wait(self, steps: tuple[str, ...], timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for ``steps``; True when all are loaded."""
+        deadline = time.monotonic() + timeout
+        for s in steps:
+            if not self._done[s].wait(max(0.0, deadline - time.monotonic())):
+                return False
+        return True
+
+
+# What a self-check needs loaded: the self-check worker processes and the similarity index (reference look-up).
+SELFCHECK_NEEDS = ("self-check", "similarity index")
+
+
 @st.cache_resource(show_spinner="正在加载知识库…")
 def get_kb() -> KB:
     """The knowledge base of this server process (DB from SCENARIO_KB_DB / config), shared by all sessions."""
@@ -38,25 +77,38 @@ def get_kb() -> KB:
     kb.reference.active_edition("guide")  # loads the bundled editions on a fresh database
     # Load the models and indexes and fill the inbox summary cache in the background, once per server, so that
     # the first self-check and the first sort by a derived column answer at once.
-    threading.Thread(target=warm_up, args=(kb,), daemon=True, name="kb-warm").start()
+    threading.Thread(target=warm_up, args=(kb, warm_state(kb)), daemon=True, name="kb-warm").start()
     return kb
 
 
-def warm_up(kb: KB) -> None:
+_WARM: weakref.WeakKeyDictionary[KB, WarmUp] = weakref.WeakKeyDictionary()
+_WARM_LOCK = threading.Lock()
+
+
+def warm_state(kb: KB) -> WarmUp:
+    """The warm-up progress of ``kb`` (one per knowledge base object of this process)."""
+    with _WARM_LOCK:
+        return _WARM.setdefault(kb, WarmUp())
+
+
+def warm_up(kb: KB, state: WarmUp | None = None) -> None:
     """Load once per server what the first requests need: the self-check workers, the classifier, the reference
     index, the similarity index, and the inbox summaries (an optimisation only: failures are logged)."""
-    steps = (
-        ("self-check", lambda: kb.analysis.self_check(WARM_TEXT)),  # warms the self-check worker processes
-        ("classifier", kb.analysis.classifier),  # this process's own, for the stored analyses
-        ("similarity index", kb.similarity.engine),
-        ("inbox summaries", lambda: kb.analysis.row_summaries(kb.storage.submission_ids())),
-    )
+    state = state or WarmUp()
+    steps = {
+        "self-check": lambda: kb.analysis.self_check(WARM_TEXT),  # warms the self-check worker processes
+        "classifier": kb.analysis.classifier,  # this process's own, for the stored analyses
+        "similarity index": kb.similarity.engine,
+        "inbox summaries": lambda: kb.analysis.row_summaries(kb.storage.submission_ids()),
+    }
     start = time.perf_counter()
-    for name, step in steps:
+    for name, _label in WarmUp.STEPS:
         try:
-            step()
+            steps[name]()
         except Exception:
             log.exception("warming %s failed", name)
+        finally:
+            state.finish(name)
     log.info("warm-up finished in %.1f s", time.perf_counter() - start)
 
 
@@ -240,6 +292,11 @@ def show_error(exc: Exception) -> None:
         )
 
 
+def upload_help() -> str:
+    """The help of a file uploader: the size limit in Chinese (Streamlit's own line under it is translated)."""
+    return f"拖入文件或点击“选择文件”；单个文件不超过 {st.get_option('server.maxUploadSize')} MB。"
+
+
 def page_path(name: str) -> str:
     """Path of a page script, as ``st.switch_page`` wants it."""
     return f"{PAGES_DIR}/{name}.py"
@@ -312,6 +369,7 @@ def build_navigation() -> Any:
         page("login", "退出登录" if sess else "登录", ":material/logout:" if sess else ":material/login:")
     ] + hidden
     nav = st.navigation(sections)
+    streamlit_zh.install()
     _sync_cookie()
     if sess is not None:
         st.sidebar.caption(f"当前用户：{md(sess.username)}（{ROLE_LABELS.get(sess.role, sess.role)}）")

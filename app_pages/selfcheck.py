@@ -1,11 +1,13 @@
 """申报自检: an applicant checks a draft privately — nothing is stored, no other submission is shown."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import CODE_TITLES, checklist, code_label
+from app_pages.labels import CODE_TITLES, checklist, code_label, local_time
 from app_pages.render import CSS, SEVERITY_ICONS, SEVERITY_LABELS, highlighted_text, legend, selfcheck_html
-from app_pages.resources import get_kb, md, show_error
+from app_pages.resources import SELFCHECK_NEEDS, get_kb, md, show_error, upload_help, warm_state
 
 kb = get_kb()
 st.title("申报自检")
@@ -23,15 +25,37 @@ with st.form("selfcheck"):
         "拟申报的典型场景（可选）", [""] + list(names), format_func=lambda c: names.get(c, "不指定")
     )
     text = st.text_area("粘贴正文", height=240, placeholder="在此粘贴申报材料正文……")
-    upload = st.file_uploader("或上传文件（.docx / .txt / .pdf）", type=["docx", "txt", "md", "pdf"])
+    upload = st.file_uploader(
+        "或上传文件（.docx / .txt / .pdf）", type=["docx", "txt", "md", "pdf"], help=upload_help()
+    )
     go = st.form_submit_button("开始自检", type="primary")
+
+
+def wait_until_warm() -> None:
+    """A self-check asked for while the server is still loading its models: say what is left, answer once warm."""
+    warm = warm_state(kb)
+    if not warm.left(SELFCHECK_NEEDS):
+        return
+    box = st.empty()
+    while left := warm.left(SELFCHECK_NEEDS):
+        box.info(
+            f"正在加载模型…（服务刚启动，还需加载：{'、'.join(left)}；加载完成后立即开始检查，请勿关闭页面）",
+            icon=":material/hourglass_top:",
+        )
+        warm.wait(SELFCHECK_NEEDS, 0.5)
+    box.empty()
+
 
 if go:
     try:
         payload, name = (upload.getvalue(), upload.name) if upload is not None else (text, None)
+        wait_until_warm()
         with st.spinner("正在检查……"):
-            st.session_state["selfcheck_result"] = kb.analysis.self_check(
-                payload, name, "factory" if kind == "示范工厂" else "scenario", claimed or None
+            st.session_state["selfcheck_result"] = dict(
+                kb.analysis.self_check(
+                    payload, name, "factory" if kind == "示范工厂" else "scenario", claimed or None
+                ),
+                checked_at=local_time(time.time()),
             )
     except Exception as exc:
         st.session_state.pop("selfcheck_result", None)
@@ -65,7 +89,7 @@ with st.container(border=True):
             for f in r["findings"]:
                 st.caption(md(f"{code_label(f.get('code', ''))}：{f.get('message', '')}"))
     st.download_button(
-        "下载自检结果（可打印）", data=selfcheck_html(res, items, CODE_TITLES), file_name="自检结果.html",
+        "下载自检结果（可打印）", data=selfcheck_html(res, items, CODE_TITLES, res.get("checked_at", "")), file_name="自检结果.html",
         mime="text/html", key="selfcheck_print", icon=":material/print:",
         help="在浏览器中打开后可直接打印或另存为 PDF；结果不会保存在系统中",
     )  # fmt: skip

@@ -27,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     app_log.addHandler(handler)
     app_log.setLevel(logging.INFO)  # "warm-up finished in … s" in the server's log
     get_kb()  # opens the knowledge base and starts the warm-up thread; the first page reuses both
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    # no main menu ("Deploy", "Rerun", "Settings", "Print" are English and not for users) wherever the server is
+    # started from (.streamlit/config.toml says the same, but only for a server started in the repository root);
+    # a later --client.toolbarMode wins
+    defaults = ["--client.toolbarMode", "minimal"]
+    sys.argv = ["streamlit", "run", str(APP), *defaults, *(sys.argv[1:] if argv is None else argv)]
     try:
         streamlit_cli.main()  # click: exits through SystemExit
     except SystemExit as exc:

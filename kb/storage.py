@@ -160,6 +160,11 @@ family_reviews_t = sa.Table(
 )
 
 
+def _stamped(conn: Connection, table: sa.Table, **values: Any) -> Any:
+    """Insert one row of ``table`` with ``created_at`` now; returns the result (``inserted_primary_key``)."""
+    return conn.execute(sa.insert(table).values(**values, created_at=_now()))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -298,6 +303,12 @@ class Storage:
                 f"数据库操作失败（{self.url}）：{exc.orig}。请稍后重试或检查磁盘与权限。"
             ) from exc
 
+    def _replace(self, table: sa.Table, where: Any, **values: Any) -> None:
+        """Delete the rows of ``table`` matching ``where`` and insert ``values`` (stamped) in one transaction."""
+        with self._tx() as conn:
+            conn.execute(sa.delete(table).where(where))
+            _stamped(conn, table, **values)
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
@@ -380,16 +391,15 @@ class Storage:
                     return int(old)
                 conn.execute(sa.delete(entries_t).where(entries_t.c.edition_id == old))
                 conn.execute(sa.delete(editions_t).where(editions_t.c.id == old))
-            eid = conn.execute(
-                sa.insert(editions_t).values(
-                    list_kind=list_kind,
-                    edition=edition,
-                    variant=variant,
-                    title=title,
-                    status=status,
-                    source=source,
-                    created_at=_now(),
-                )
+            eid = _stamped(
+                conn,
+                editions_t,
+                list_kind=list_kind,
+                edition=edition,
+                variant=variant,
+                title=title,
+                status=status,
+                source=source,
             ).inserted_primary_key[0]
             if entries:
                 conn.execute(
@@ -593,20 +603,15 @@ class Storage:
     def save_analysis(
         self, sid: int, kind: str, version: str, result: dict[str, Any], summary: dict[str, Any] | None = None
     ) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                sa.delete(analyses_t).where(analyses_t.c.submission_id == sid, analyses_t.c.kind == kind)
-            )
-            conn.execute(
-                sa.insert(analyses_t).values(
-                    submission_id=sid,
-                    kind=kind,
-                    version=version,
-                    result=json.dumps(result, ensure_ascii=False),
-                    created_at=_now(),
-                    summary=json.dumps(summary, ensure_ascii=False) if summary is not None else "",
-                )
-            )
+        self._replace(
+            analyses_t,
+            sa.and_(analyses_t.c.submission_id == sid, analyses_t.c.kind == kind),
+            submission_id=sid,
+            kind=kind,
+            version=version,
+            result=json.dumps(result, ensure_ascii=False),
+            summary=json.dumps(summary, ensure_ascii=False) if summary is not None else "",
+        )
 
     def analysis_summaries(self, kind: str) -> dict[int, tuple[str, dict[str, Any]]]:
         """``{id: (version, summary)}`` for ``kind``; rows saved without a summary give their full result."""
@@ -659,11 +664,7 @@ class Storage:
     # ----- reviewer decisions, labels ------------------------------------------------------------
     def add_decision(self, sid: int, reviewer: str, status: str, note: str = "") -> None:
         with self._tx() as conn:
-            conn.execute(
-                sa.insert(decisions_t).values(
-                    submission_id=sid, reviewer=reviewer, status=status, note=note, created_at=_now()
-                )
-            )
+            _stamped(conn, decisions_t, submission_id=sid, reviewer=reviewer, status=status, note=note)
 
     def latest_decisions(self) -> dict[int, dict[str, Any]]:
         """Latest decision per submission."""
@@ -693,16 +694,10 @@ class Storage:
                 )
             ).scalar()
             if exists is None:
-                conn.execute(
-                    sa.insert(labels_t).values(
-                        submission_id=sid,
-                        label_kind=label_kind,
-                        code=code,
-                        edition=edition,
-                        reviewer=reviewer,
-                        created_at=_now(),
-                    )
-                )
+                _stamped(
+                    conn, labels_t, submission_id=sid, label_kind=label_kind, code=code, edition=edition,
+                    reviewer=reviewer,
+                )  # fmt: skip
 
     def labels(self, label_kind: str | None = None) -> list[dict[str, Any]]:
         stmt = sa.select(labels_t)
@@ -712,13 +707,13 @@ class Storage:
             return [dict(r._mapping) for r in conn.execute(stmt.order_by(labels_t.c.id))]
 
     def mark_family_reviewed(self, key: str, reviewer: str, note: str = "") -> None:
-        with self._tx() as conn:
-            conn.execute(sa.delete(family_reviews_t).where(family_reviews_t.c.family_key == key))
-            conn.execute(
-                sa.insert(family_reviews_t).values(
-                    family_key=key, reviewer=reviewer, note=note, created_at=_now()
-                )
-            )
+        self._replace(
+            family_reviews_t,
+            family_reviews_t.c.family_key == key,
+            family_key=key,
+            reviewer=reviewer,
+            note=note,
+        )
 
     def family_reviews(self) -> dict[str, dict[str, Any]]:
         with self._read() as conn:
@@ -728,13 +723,14 @@ class Storage:
 
     # ----- users ---------------------------------------------------------------------------------
     def upsert_user(self, username: str, role: str, pw_hash: str, active: bool = True) -> None:
-        with self._tx() as conn:
-            conn.execute(sa.delete(users_t).where(users_t.c.username == username))
-            conn.execute(
-                sa.insert(users_t).values(
-                    username=username, role=role, pw_hash=pw_hash, active=active, created_at=_now()
-                )
-            )
+        self._replace(
+            users_t,
+            users_t.c.username == username,
+            username=username,
+            role=role,
+            pw_hash=pw_hash,
+            active=active,
+        )
 
     def get_user(self, username: str) -> dict[str, Any] | None:
         with self._read() as conn:
@@ -748,6 +744,12 @@ class Storage:
                 for r in conn.execute(sa.select(users_t).order_by(users_t.c.username))
             ]
 
+    def set_user_role(self, username: str, role: str) -> bool:
+        """Change a user's role; False when there is no such user."""
+        with self._tx() as conn:
+            res = conn.execute(sa.update(users_t).where(users_t.c.username == username).values(role=role))
+        return bool(res.rowcount)
+
     def delete_user(self, username: str) -> None:
         with self._tx() as conn:
             conn.execute(sa.delete(users_t).where(users_t.c.username == username))
@@ -757,15 +759,14 @@ class Storage:
         self, batch_id: str, path: str, status: str, reason: str = "", sid: int | None = None
     ) -> None:
         with self._tx() as conn:
-            conn.execute(
-                sa.insert(ingest_log_t).values(
-                    batch_id=batch_id,
-                    path=path,
-                    status=status,
-                    reason=reason,
-                    submission_id=sid,
-                    created_at=_now(),
-                )
+            _stamped(
+                conn,
+                ingest_log_t,
+                batch_id=batch_id,
+                path=path,
+                status=status,
+                reason=reason,
+                submission_id=sid,
             )
 
     def ingest_log(self, batch_id: str | None = None) -> list[dict[str, Any]]:

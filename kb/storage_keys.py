@@ -61,13 +61,10 @@ class ApiKeyStore:
         self.storage = storage
 
     def add(self, name: str, role: str, prefix: str, key_hash: str) -> None:
-        with self.storage._tx() as conn:
-            conn.execute(sa.delete(api_keys_t).where(api_keys_t.c.name == name))
-            conn.execute(
-                sa.insert(api_keys_t).values(
-                    name=name, role=role, prefix=prefix, key_hash=key_hash, active=True, created_at=_now()
-                )
-            )
+        self.storage._replace(
+            api_keys_t, api_keys_t.c.name == name, name=name, role=role, prefix=prefix, key_hash=key_hash,
+            active=True,
+        )  # fmt: skip
 
     def list(self) -> list[dict[str, Any]]:
         cols = [c for c in api_keys_t.c if c.name != "key_hash"]

@@ -14,7 +14,6 @@ when the before value is non-zero, otherwise the absolute difference in the valu
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -44,9 +43,9 @@ _TIME_SECONDS = {
 }
 _UNIT = (
     "(?:"
-    + "|".join(re.escape(u) for u in _RATE_UNITS)
+    + "|".join(rx.escape(u) for u in _RATE_UNITS)
     + "|(?:万|亿|千|百)?(?:"
-    + "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
+    + "|".join(rx.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
     + ")(?:标准煤|标煤|标准油|标油)?|万|亿)"
 )
 # "/月", "/吨", "/万元", "/型号"; a verb or a function word never starts it ("次/月降至" stops at 月).
@@ -203,10 +202,9 @@ def verb_direction(verb: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _indicator_terms() -> tuple[str, ...]:
-    from nlp.text import load_domain_terms
+    from nlp.text import indicator_terms
 
-    terms = [t.term for t in load_domain_terms() if t.tag == "ind"]
-    return tuple(sorted(terms, key=len, reverse=True))
+    return tuple(sorted(indicator_terms(), key=len, reverse=True))
 
 
 def _indicator_before(text: str, pos: int, limit: int = 14) -> tuple[str, int]:

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from nlp import rx
 from nlp.types import SpanT
 
 # Letters from other scripts that look like Latin letters, mapped before lowercasing (case matters:
@@ -206,6 +207,19 @@ def fold_width(text: str) -> str:
         A string of the same length as ``text``.
     """
     return "".join(f if len(f := unicodedata.normalize("NFKC", ch).lower()) == 1 else ch for ch in text)
+
+
+_SPACE_RUN = rx.compile(r"\s+")
+
+
+def squeeze_spaces(text: str) -> str:
+    """``text`` without any whitespace (linear-time)."""
+    return _SPACE_RUN.sub("", text or "")
+
+
+def name_key(name: str) -> str:
+    """A name as a comparison key: NFKC, all whitespace removed (region names, entry names and scopes)."""
+    return squeeze_spaces(unicodedata.normalize("NFKC", name or ""))
 
 
 def content_hash(text: str) -> str:

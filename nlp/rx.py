@@ -38,6 +38,11 @@ _OUTSIDE = {
     "W": f"[^{_WORD}]",
 }
 
+IGNORECASE = re.I
+"""Case-insensitive (the only flags :func:`compile` takes are ``IGNORECASE`` and ``MULTILINE``)."""
+MULTILINE = re.M
+"""``^``/``$`` at line breaks."""
+
 REGISTRY: dict[tuple[str, int], Any] = {}
 _REGISTRY_MAX = 4096  # patterns built from rule parameters are cached too; past this, compiled afresh
 # RE2's own memory budget for one compiled program (the default, 8 MB, is ample for our patterns).

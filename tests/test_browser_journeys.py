@@ -27,12 +27,14 @@ from browser_kit import (
     By,
     WebDriverWait,
     body_text,
+    choose,
     chromium,
     click_button,
     downloaded,
     idle,
     login,
     nav,
+    nav_label,
     open_tab,
     selected,
     wait_text,
@@ -69,11 +71,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     copied = [f for f in families if (f.get("max_similarity") or 0) >= threshold]
     # the submission the reviewer opens: the lowest id in a family of copies (on the inbox's first page)
     target = min(int(m["id"]) for f in copied for m in f["members"])
-    ids = sorted(s.id for s in kb.store.list_submissions())
+    subs = kb.store.list_submissions()
+    ids = sorted(s.id for s in subs)
+    y2021 = min(s.id for s in subs if s.meta.year == 2021)  # classified against the 2021 guide by its year
     cov = kb.coverage.summary({})
     kb.storage.close()
     with workbench_server(db, d / "server.log") as url:
-        yield SimpleNamespace(url=url, target=target, row=ids.index(target), cov=cov, tmp=d)
+        yield SimpleNamespace(url=url, target=target, row=ids.index(target), cov=cov, tmp=d, y2021=y2021)
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +143,64 @@ def assert_layout(drv: Any, where: str) -> None:
     size = "×".join(map(str, drv.size))
     assert got["overflow"] <= 1 and got["page"] <= 1, f"{where} at {size}: overflows sideways: {got}"
     assert not got["clipped"], f"{where} at {size}: buttons cut off: {got['clipped']}"
+
+
+# Latin words a page may show besides codes and acronyms (all capitals, as LEN001, PDF, MES) and words with a
+# digit (ids, file names): the names of file formats and the demo accounts' user names (data, not UI). Streamlit's
+# own strings ("Upload", "per file", "Stop", "Press Enter to submit form", "Download as CSV", "Show password"…)
+# are not here: app_pages/streamlit_zh.py translates them, and this scan fails when one comes back.
+ALLOWED_LATIN = {
+    "Excel",
+    "docx",
+    "pdf",
+    "txt",
+    "md",
+    "csv",
+    "xlsx",
+    "html",
+    "reviewer",
+    "analyst",
+    "admin",
+    "Ctrl",
+}
+ENGLISH_JS = """
+const skip = 'svg, textarea, input, [data-testid="stIconMaterial"], [translate="no"], .kb-text, .kb-pair, '
+  + '.kb-findings, [data-testid="stDataFrame"] table';  // icons by ligature name; submission texts (data)
+const out = [];
+const it = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = it.nextNode(); n; n = it.nextNode()) {
+  const p = n.parentElement;
+  if (!p || !n.nodeValue.trim() || p.closest(skip) || !p.getClientRects().length) continue;
+  if (getComputedStyle(p).visibility === 'hidden' || p.closest('script, style')) continue;
+  out.push(n.nodeValue);
+}
+document.querySelectorAll('[aria-label], [title], [placeholder]').forEach(e => {
+  if (e.closest('svg')) return;
+  for (const a of ['aria-label', 'title', 'placeholder']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+});
+return out;
+"""
+
+
+def english_words(drv: Any) -> dict[str, str]:
+    """Latin words on the page outside the allow-list (text, tooltips, aria labels, placeholders), each with
+    the string it was found in."""
+    found = {}
+    for s in drv.execute_script(ENGLISH_JS):
+        s2 = re.sub(r"https?://\S+|[\w.-]+\.(?:txt|docx|pdf|md|csv|xlsx|html)\b", " ", s)  # links, files
+        for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", s2):
+            if w in ALLOWED_LATIN or re.fullmatch(r"[A-Z][A-Z0-9_-]*", w) or re.search(r"\d", w):
+                continue
+            found.setdefault(w, s.strip()[:80])
+    return found
+
+
+def check_page(drv: Any, where: str) -> None:
+    """The page fits the viewport (:func:`assert_layout`) and speaks Chinese (no English word of Streamlit's
+    own chrome or ours left, :func:`english_words`)."""
+    assert_layout(drv, where)
+    words = english_words(drv)
+    assert not words, f"{where}: English on the page: {words}"
 
 
 def top_of(drv: Any, text: str) -> float:
@@ -231,7 +293,7 @@ def test_reviewer_journey(page, demo):
     drv, url = page, demo.url
     login(drv, url, "reviewer", PW)
     wait_text(drv, "批量操作")
-    assert_layout(drv, "评审工作台")
+    check_page(drv, "评审工作台")
     sid = open_inbox_row(drv, demo.row)
     assert sid == demo.target
     wait_text(drv, "评审结论要点")
@@ -242,7 +304,7 @@ def test_reviewer_journey(page, demo):
     assert verdict < top_of(drv, "下载") < top_of(drv, "结构与指标")
     body = body_text(drv)
     assert "需复核" in body and f"并排对照 #{sid} 与 #" in body
-    assert_layout(drv, "申报详情")
+    check_page(drv, "申报详情")
     click_button(drv, "评审档案（PDF）")
     assert downloaded(drv, f"评审档案_{sid}.pdf").read_bytes().startswith(b"%PDF")
     click_button(drv, "评审表（Excel）")
@@ -259,7 +321,7 @@ def test_reviewer_journey(page, demo):
     assert active_match(drv) == 1
     assert "pair=" in drv.current_url and "match=1" in drv.current_url
     n = int(re.search(r"第 1 / (\d+) 处", body_text(drv)).group(1))
-    assert_layout(drv, "全文对照")
+    check_page(drv, "全文对照")
     click_button(drv, "下一处 ▶")
     idle(drv)
     cur = active_match(drv)
@@ -281,7 +343,7 @@ def test_analyst_journey(page, demo):
     drv, url = page, demo.url
     login(drv, url, "analyst", PW)
     wait_text(drv, "下钻到材料")
-    assert_layout(drv, "覆盖分析")
+    check_page(drv, "覆盖分析")
     assert "评审工作台" not in [
         a.text for a in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]')
     ]
@@ -319,7 +381,7 @@ def test_analyst_journey(page, demo):
         others = {"环节", "地区", "行业", "典型场景"} - {xt, yt}
         assert all(selected(drv, o) == "全部" for o in others), "the other heatmap's filter is still on"
         assert drill_rows(drv, int(fields["数量"])) == int(fields["数量"])
-        assert_layout(drv, f"覆盖分析（{tab}）")
+        check_page(drv, f"覆盖分析（{tab}）")
     cell_url = drv.current_url
     assert "industry=" in cell_url and "scenario=" in cell_url and "region=" not in cell_url
     drv.refresh()
@@ -383,10 +445,19 @@ def test_applicant_selfcheck_of_an_off_topic_text(page, demo):
         if "CLS003" in line or "不像一份已实施场景" in line:
             words = re.findall(r"(?<![A-Z0-9])[A-Za-z_]{3,}", line.replace("CLS003", ""))
             assert not [w for w in words if w not in icons], line
-    assert_layout(drv, "申报自检")
+    check_page(drv, "申报自检")
+    # the result prints: a page of its own with the checklist, the fixes and the time in Beijing time
+    click_button(drv, "下载自检结果（可打印）")
+    drv.get(downloaded(drv, "自检结果.html").as_uri())
+    printed = body_text(drv)
+    assert "自检清单" in printed and "CLS003" in printed and "关联度低" in printed
+    assert re.search(r"自检时间：\d{4}-\d\d-\d\d \d\d:\d\d（北京时间）", printed), printed[:300]
+    assert drv.execute_script(
+        "return [...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'))"
+    )
 
 
-def test_admin_journey(page, demo):
+def test_admin_journey(page, demo, tmp_path):
     drv, url = page, demo.url
     login(drv, url, "admin", PW)
     wait_text(drv, "批量操作")
@@ -397,15 +468,167 @@ def test_admin_journey(page, demo):
     drv.close()
     drv.switch_to.window(inbox)
     nav(drv, "管理")
+    body = body_text(drv)  # the file uploader speaks Chinese (Streamlit's own "Upload", "20MB per file")
+    assert "选择文件" in body and "每个文件不超过 20 MB" in body, body
+    check_page(drv, "管理（导入申报材料）")
+
+    # the index rebuild shows its progress and does not crash
     open_tab(drv, "索引")
     click_button(drv, "重建索引")
+    status = ""
+    try:  # while it runs: the progress bar, and Streamlit's status widget in Chinese
+        WebDriverWait(drv, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stProgress"]'))
+        status = drv.execute_script(
+            "const w = document.querySelector('[data-testid=\"stStatusWidget\"]'); return w ? w.innerText : '';"
+        )
+    except (TimeoutException, StaleElementReferenceException):
+        pass  # finished before the first look
+    assert not re.search(r"[A-Za-z]{3,}", status or ""), status
     wait_text(drv, "索引已重建", timeout=240)
     body = body_text(drv)
     assert "意外错误" not in body and "Error" not in body
-    assert_layout(drv, "管理")
+    check_page(drv, "管理（索引）")
     drv.refresh()
     wait_text(drv, "导入申报材料")
     assert logged_in(drv) and drv.current_url.endswith("/admin")
     open_tab(drv, "索引")
     wait_text(drv, "与数据库一致")
+
+    switch_editions(drv, url, demo.y2021)
+    manage_users(drv, url, tmp_path)
     logout_and_check(drv, url, "/admin")
+
+
+def tick(drv: Any, label: str, on: bool) -> None:
+    """Set the checkbox whose label starts with ``label``."""
+    box = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (b for b in d.find_elements(By.CSS_SELECTOR, '[data-testid="stCheckbox"] input[type="checkbox"]')
+             if (b.get_attribute("aria-label") or "").startswith(label)),
+            None,
+        )
+    )  # fmt: skip
+    if box.is_selected() != on:
+        outer = box.find_element(By.XPATH, "ancestor::label")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", outer)
+        outer.click()
+        WebDriverWait(drv, 10).until(lambda d: box.is_selected() == on)
+        idle(drv)
+
+
+def ask_switch(drv: Any, edition: str, reclassify: bool) -> str:
+    """参考库 → 版本: ask for the guide ``edition``; returns the confirmation shown (nothing switched yet)."""
+    nav(drv, "参考库")
+    open_tab(drv, "版本")
+    choose(drv, "版本", edition)
+    tick(drv, "同时按新版本重新归类全部已有材料", reclassify)
+    click_button(drv, "切换到该版本")
+    wait_text(drv, f"年版切换到 {edition} 年版")
+    return body_text(drv)
+
+
+def classified_by(drv: Any, url: str, sid: int) -> str:
+    """The 归类依据 line of a submission's detail page."""
+    drv.get(f"{url}/detail?id={sid}")
+    wait_text(drv, "评审结论要点")
+    open_tab(drv, "场景归类")
+    wait_text(drv, "归类依据")
+    return next(line for line in body_text(drv).splitlines() if line.startswith("归类依据"))
+
+
+def switch_editions(drv: Any, url: str, sid2021: int) -> None:
+    """Edition switch: asked first, says what it changes, the banners follow; a 2021 submission keeps the 2021
+    guide unless the admin re-classifies on purpose; back to 2021 at the end (the next journey starts there)."""
+    assert "2021 年版" in classified_by(drv, url, sid2021)
+    body = ask_switch(drv, "2025", reclassify=False)
+    assert "确认把参考指引从 2021 年版切换到 2025 年版" in body
+    assert "切换后：" in body and "版本横幅" in body and "不会被重新归类" in body
+    assert "参考指引：2021 年版" in body  # not switched before the confirmation
+    check_page(drv, "参考库（确认切换版本）")
+    click_button(drv, "确认切换")
+    wait_text(drv, "已切换")
+    body = body_text(drv)
+    assert "参考指引：2025 年版" in body  # the sidebar follows
+    banners = drv.execute_script(
+        "return [...document.querySelectorAll('[data-testid=\"stAlert\"]')].map(a => a.innerText)"
+    )
+    assert any("参考版本" in b and "2025 年版" in b for b in banners), banners  # the page banner follows
+    line = classified_by(drv, url, sid2021)
+    assert "2021 年版" in line and "按申报年度" in line, line  # not re-classified by the switch
+
+    body = ask_switch(drv, "2025", reclassify=True)  # re-classify on purpose
+    assert "全部已有材料将按新版本重新归类" in body
+    click_button(drv, "确认切换")
+    wait_text(drv, "已切换")
+    line = classified_by(drv, url, sid2021)
+    assert "2025 年版" in line and "重新归类" in line, line
+
+    body = ask_switch(drv, "2021", reclassify=False)
+    assert "确认把参考指引从 2025 年版切换到 2021 年版" in body and "不会被重新归类" in body
+    click_button(drv, "确认切换")
+    wait_text(drv, "已切换")
+    assert "参考指引：2021 年版" in body_text(drv)
+    line = classified_by(drv, url, sid2021)
+    assert "2021 年版" in line and "按申报年度" in line, line
+
+
+def manage_users(drv: Any, url: str, tmp_path: Path) -> None:
+    """管理 → 用户: add a user, change the role, remove the user; the user's open session ends each time."""
+    name, pw = f"expert{drv.size[0]}", "pw-journey-1"
+    nav(drv, "管理")
+    open_tab(drv, "用户")
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys(name)
+    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]').send_keys(pw)
+    time.sleep(0.5)
+    check_page(drv, "管理（用户，输入中）")  # the form's "Press Enter to submit form" speaks Chinese too
+    click_button(drv, "添加或重置用户")
+    wait_text(drv, f"已添加用户 {name}（评审专家）")
+    other = chromium(tmp_path / "downloads2", tmp_path / "profile2", drv.size)
+    other.artifacts, other.size = drv.artifacts, drv.size
+    try:
+        login(other, url, name, pw)
+        wait_text(other, "批量操作")  # a reviewer starts in the inbox
+        assert logged_in(other)
+
+        choose(drv, "用户", name)
+        choose(drv, "新角色", "分析人员")
+        click_button(drv, "修改角色")
+        wait_text(drv, f"已将 {name} 的角色改为分析人员")
+        nav_any(other, "评审工作台")  # the reviewer session ended with the role change
+        wait_text(other, "用户名")
+        assert not logged_in(other)
+        login(other, url, name, pw)
+        wait_text(other, "下钻到材料")  # an analyst starts in 覆盖分析
+        assert "评审工作台" not in body_text(other)
+
+        choose(drv, "要删除的用户", name)
+        tick(drv, f"确认删除 {name}", True)
+        click_button(drv, "删除")
+        wait_text(drv, f"已删除用户 {name}")
+        check_page(drv, "管理（用户）")
+        nav_any(other, "参考库")  # the open session is revoked: the next click goes through the login
+        wait_text(other, "用户名")
+        assert not logged_in(other)
+        other.refresh()  # nor does the cookie bring it back
+        wait_text(other, "用户名")
+        assert not logged_in(other)
+        login(other, url, name, pw)
+        wait_text(other, "用户名或密码不正确")
+    except Exception:
+        from browser_kit import save_artifacts
+
+        save_artifacts(other, drv.artifacts, f"manage_users-other-{drv.size[0]}")
+        raise
+    finally:
+        other.quit()
+
+
+def nav_any(drv: Any, title: str) -> None:
+    """Click a sidebar link without waiting for its page (it may send the user to the login page)."""
+    link = WebDriverWait(drv, 30).until(
+        lambda d: next(
+            (a for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNavLink"]') if nav_label(a) == title),
+            None,
+        )
+    )  # fmt: skip
+    drv.execute_script("arguments[0].click();", link)

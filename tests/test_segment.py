@@ -69,15 +69,15 @@ def test_segmenter_is_spacy_zh_with_jieba(seg):
     assert get_segmenter() is seg
 
 
-def test_installed_terms_are_kept_whole_and_replaced_by_the_next_install(seg):
+def test_installed_terms_teach_their_words_and_are_replaced_by_the_next_install(seg):
     before = domain_terms()
     try:
-        assert "星河冲压云" not in seg.words("我们上线了星河冲压云平台")
-        assert use_domain_terms(["星河冲压云"]) is True
-        assert "星河冲压云" in seg.words("我们上线了星河冲压云平台")
-        assert use_domain_terms(["星河冲压云"]) is False  # the same terms: nothing to rebuild
+        assert "云枢" not in seg.words("我们上线了冲压云枢平台")  # 冲压|云|枢
+        assert use_domain_terms(["冲压云枢"]) is True
+        assert "云枢" in seg.words("我们上线了冲压云枢平台")  # the run of single characters is learned
+        assert use_domain_terms(["冲压云枢"]) is False  # the same terms: nothing to rebuild
         use_domain_terms([])
-        assert "星河冲压云" not in seg.words("我们上线了星河冲压云平台")
+        assert "云枢" not in seg.words("我们上线了冲压云枢平台")
     finally:
         use_domain_terms(before)
 

@@ -46,9 +46,9 @@ def test_only_service_imports_nlp_beyond_records():
         if rel.startswith("kb/service/"):
             continue
         for name in _imports(path):
-            if name.startswith("nlp") and name not in ("nlp.types", "nlp.text"):
+            if name.startswith("nlp") and name not in ("nlp.types", "nlp.text", "nlp.rx"):
                 raise AssertionError(
-                    f"{rel} imports {name}: only kb/service may import nlp (besides nlp.types and the text toolkit)"
+                    f"{rel} imports {name}: only kb/service may import nlp (besides nlp.types, the text toolkit and nlp.rx)"
                 )
 
 
@@ -138,3 +138,28 @@ def test_ingest_enters_each_stage_once_in_order(tmp_path: Path):
     order, docs = _stages_entered(tmp_path / "b.txt")
     assert order == ["collect", "extract", "decode", "metadata", "document"]  # plain text needs no worker
     assert docs[0].warnings == ["文本编码为 gb18030，已转换为 UTF-8"]
+
+
+# Python's backtracking ``re`` is kept only here; every other pattern on user text is compiled by nlp.rx (RE2,
+# linear time). tests/hostile/test_hostile_regex.py runs all of them (RE2 and these) on generated worst cases.
+PYTHON_RE_ALLOWED = {
+    "nlp/rx.py": "translates Python patterns for RE2",
+    "nlp/sections.py": "look-ahead in the heading markers, each bounded (<= 30 characters); matched per offset",
+    "nlp/text/sentences.py": "the sentence splitter: character classes only, linear; RE2's binding ~7x slower per match",
+    "kb/ingest/pdf_bounds.py": "bytes patterns with a look-ahead over raw PDF bytes, no nested repetition",
+    "kb/service/snapshots.py": "names of the index's own version folders, not user text",
+    "app_pages/resources.py": "one character class (Markdown escaping); pages import no nlp",
+}
+
+
+def test_python_re_only_where_listed():
+    for path in [
+        *(REPO / "kb").rglob("*.py"),
+        *(REPO / "nlp").rglob("*.py"),
+        *(REPO / "app_pages").rglob("*.py"),
+    ]:
+        rel = path.relative_to(REPO).as_posix()
+        if "re" in _imports(path):
+            assert rel in PYTHON_RE_ALLOWED, (
+                f"{rel} imports re: compile its patterns with nlp.rx (linear time)"
+            )

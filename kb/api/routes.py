@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+import nlp.rx as rx
 from kb.api.deps import KBJSONResponse, require
 from kb.errors import IngestError, RequestError
 from kb.models import Metadata
@@ -110,8 +110,11 @@ async def selfcheck(request: Request, who: Applicant) -> Any:
     return res
 
 
+_UNSAFE_NAME = rx.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
 def _safe_name(name: str) -> str:
-    base = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", Path(name).name).strip("._") or "upload"
+    base = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
     return base[:120]
 
 

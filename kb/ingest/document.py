@@ -3,13 +3,13 @@ cut at the length limit with a warning)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+import nlp.rx as rx
 from kb.ingest.decode import TextUnit
 from kb.models import IngestedDoc, Metadata
 
-_HEADING = re.compile(
+_HEADING = rx.compile(
     r"^\s*(第?[一二三四五六七八九十]+[、.．章部分]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[、.．\s]|【)"
 )
 

@@ -31,7 +31,7 @@ from kb.reference.editions import (
     load_edition,
     write_edition,
 )
-from kb.reference.official import INDICATOR_TERMS, derive_keywords, parse_official_text
+from kb.reference.official import derive_keywords, parse_official_text
 from kb.reference.places import (
     Industry,
     Region,
@@ -50,7 +50,6 @@ __all__ = [
     "ENTRIES_FILE",
     "ENTRY_KIND",
     "GUIDE_COLUMNS",
-    "INDICATOR_TERMS",
     "KINDS",
     "MANUFACTURING_CODES",
     "REGION_TYPES",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.text import name_key
 from nlp.types import ReferenceEntry
 
 # --------------------------------------------------------------------------------------------
@@ -67,8 +66,7 @@ class EditionDiff:
         }
 
 
-def _norm_text(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
+_norm_text = name_key
 
 
 def diff_editions(old: Sequence[ReferenceEntry], new: Sequence[ReferenceEntry]) -> EditionDiff:

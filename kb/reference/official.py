@@ -3,13 +3,13 @@ without any."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import nlp.rx as rx
 from kb.reference.editions import CODE_PREFIX, ENTRY_KIND, ReferenceDataError, _norm_kind
 from kb.reference.places import match_industries
-from nlp.text import domain_tags, keyword_extractor, split_word
+from nlp.text import domain_tags, domain_terms, indicator_terms, keyword_extractor, split_word
 from nlp.types import ReferenceEntry
 
 # --------------------------------------------------------------------------------------------
@@ -18,37 +18,22 @@ from nlp.types import ReferenceEntry
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _DIGITS = "0-9０-９"
-_H1 = re.compile(rf"^([{_CN_NUM}]{{1,4}})\s*[、.．]\s*(.+)$")
-_H2 = re.compile(rf"^[（(]\s*([{_CN_NUM}]{{1,4}})\s*[）)]\s*(.+)$")
-_ENTRY = re.compile(rf"^([{_DIGITS}]{{1,3}})\s*[.．、](?![{_DIGITS}])\s*(.+)$")
-_ENTRY_PAREN = re.compile(rf"^[（(]\s*([{_DIGITS}]{{1,3}})\s*[）)]\s*(.+)$")
-_PAGE_NO = re.compile(rf"^[\-—–－\s]*[{_DIGITS}]{{1,3}}[\-—–－\s]*$|^第\s*\d+\s*页.*$")
-_NAME_BRACKET = re.compile(r"^[【\[《]([^】\]》]{1,40})[】\]》]\s*[。：:，,]?\s*(.*)$")
+# Linear-time patterns (nlp.rx): an official text is an uploaded file.
+_H1 = rx.compile(rf"^([{_CN_NUM}]{{1,4}})\s*[、.．]\s*(.+)$")
+_H2 = rx.compile(rf"^[（(]\s*([{_CN_NUM}]{{1,4}})\s*[）)]\s*(.+)$")
+# "1. name": no digit right after the separator (RE2 has no look-ahead; group 2 is left-stripped by the caller)
+_ENTRY = rx.compile(rf"^([{_DIGITS}]{{1,3}})\s*[.．、]([^{_DIGITS}].*)$")
+_ENTRY_PAREN = rx.compile(rf"^[（(]\s*([{_DIGITS}]{{1,3}})\s*[）)]\s*(.+)$")
+_PAGE_NO = rx.compile(rf"^[\-—–－\s]*[{_DIGITS}]{{1,3}}[\-—–－\s]*$|^第\s*\d+\s*页.*$")
+_NAME_BRACKET = rx.compile(r"^[【\[《]([^】\]》]{1,40})[】\]》]\s*[。：:，,]?\s*(.*)$")
+_TABLE_NO = rx.compile(rf"[{_DIGITS}]{{1,3}}")
+_NUMBERISH = rx.compile(r"[\d.%％,，]+")
+_NON_DIGIT = rx.compile(r"\D")
 _NAME_DELIMS = "。：:"
-_TABLE_HEADER = re.compile(r"^(序号|编号|No\.?)\t|\t(场景|任务)?名称\t")
+_TABLE_HEADER = rx.compile(r"^(序号|编号|No\.?)\t|\t(场景|任务)?名称\t")
 _TRAIL_PUNCT = "：:。；;，,、 "
 _TASK_SUFFIXES = ("智能制造示范工厂", "示范工厂", "智能工厂")
 
-INDICATOR_TERMS = (
-    "生产效率",
-    "运营成本",
-    "研制周期",
-    "不良品率",
-    "单位产值能耗",
-    "产品良率",
-    "良品率",
-    "一次合格率",
-    "设备综合效率",
-    "劳动生产率",
-    "库存周转率",
-    "订单交付周期",
-    "交付周期",
-    "能源利用率",
-    "碳排放",
-    "资源综合利用率",
-    "人均产值",
-)
-"""Indicator names recognised in an imported task description."""
 
 _GENERIC_WORDS = frozenset(
     "智能化 数字化 信息化 智能 提升 提高 实现 通过 开展 进行 相关 能力 水平 企业 工厂 场景 应用 "
@@ -107,7 +92,7 @@ def _join_lines(parts: Sequence[str]) -> str:
 def _table_entry(cells: list[str], kind: str) -> tuple[int, str, str, str, str] | None:
     """Interpret a tab-separated table row: (number, link, subsector, name, description)."""
     cells = [c.strip() for c in cells]
-    if len(cells) < 3 or not re.fullmatch(rf"[{_DIGITS}]{{1,3}}", cells[0]):
+    if len(cells) < 3 or not _TABLE_NO.fullmatch(cells[0]):
         return None
     num = int(cells[0])
     if kind == "tasks" and len(cells) >= 5:
@@ -208,7 +193,7 @@ def parse_official_text(text: str, kind: str, edition: str) -> list[ReferenceEnt
         if m is None:
             m, style = _ENTRY_PAREN.match(s), "paren"
         if m and accept(int(m.group(1)), style):
-            name, desc = _split_name(m.group(2))
+            name, desc = _split_name(m.group(2).lstrip())
             link, sub = link_of()
             current = start(int(m.group(1)), name, desc, link, sub, style)
             continue
@@ -252,12 +237,12 @@ def parse_official_text(text: str, kind: str, edition: str) -> list[ReferenceEnt
 
 
 def _indicators_in(text: str) -> tuple[str, ...]:
-    found = [t for t in INDICATOR_TERMS if t in text]
+    found = [t for t in indicator_terms() if t in text]
     return tuple(t for t in found if not any(t != o and t in o for o in found))
 
 
 def _edition_short(edition: str) -> str:
-    digits = re.sub(r"\D", "", str(edition))
+    digits = _NON_DIGIT.sub("", str(edition))
     return digits[-2:] if len(digits) >= 2 else (digits or str(edition))
 
 
@@ -271,8 +256,18 @@ def _subsector_from_name(name: str) -> str:
 _KEYWORD_POS = ("n", "nz", "vn", "eng", "nt", "nl", "ng", "l", "j", "an", *sorted(domain_tags()))
 
 
+def _edition_terms_in(text: str) -> list[str]:
+    """The terms of the editions in use (keywords, names … of ``nlp.text.domain_terms``) written in ``text``, in
+    order, longest first where two overlap."""
+    terms = sorted(domain_terms(), key=lambda t: (-len(t), t))
+    if not terms or not text:
+        return []
+    return [m.group(0) for m in rx.compile("|".join(rx.escape(t) for t in terms)).finditer(text)]
+
+
 def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, ...]:
-    """Keywords for an entry that comes without any (the official text): name words + TF-IDF terms.
+    """Keywords for an entry that comes without any (the official text): name words, the edition terms the
+    description names (统计过程控制), then its TF-IDF terms.
 
     Args:
         name: the scenario or task name.
@@ -292,11 +287,13 @@ def derive_keywords(name: str, description: str, top_k: int = 12) -> tuple[str, 
             and w not in _GENERIC_WORDS
             and w not in out
             and w != name
-            and not re.fullmatch(r"[\d.%％,，]+", w)
+            and not _NUMBERISH.fullmatch(w)
         ):
             out.append(w)
 
     for w in split_word(name):
+        add(w)
+    for w in _edition_terms_in(description):
         add(w)
     if description:
         for w in extractor.extract_tags(description, topK=top_k * 2, allowPOS=_KEYWORD_POS):

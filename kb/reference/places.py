@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import nlp.rx as rx
 from kb.reference.editions import (
     DATA_DIR,
     MANUFACTURING_CODES,
@@ -18,6 +17,7 @@ from kb.reference.editions import (
     _split_list,
     read_table,
 )
+from nlp.text import name_key
 
 # --------------------------------------------------------------------------------------------
 # Regions and industries
@@ -98,11 +98,8 @@ def load_industries(path: Path | None = None) -> list[Industry]:
     return list(_table(csv_path, ("code", "name", "keywords"), _industry))
 
 
-def _norm_name(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
-
-
-_REGION_SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
+_norm_name = name_key
+_REGION_SUFFIX = rx.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
 
 
 def resolve_region(name: str, regions: Iterable[Region] | None = None) -> Region | None:

@@ -25,6 +25,12 @@ class Accounts:
         storage.ensure_ready()
         storage.upsert_user(validate_username(username), check_role(role), hash_password(password))
 
+    def set_role(self, username: str, role: str) -> None:
+        """Give a user another role; the user's open sessions end (their tokens name the old role)."""
+        self.kb.storage.ensure_ready()
+        if not self.kb.storage.set_user_role(username.strip(), check_role(role)):
+            raise KBError(f"没有用户 {username.strip()!r}：请用 `scenario-kb user list` 查看已有账户。")
+
     def remove_user(self, username: str) -> None:
         self.kb.storage.ensure_ready()
         if self.kb.storage.get_user(username.strip()) is None:

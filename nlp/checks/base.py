@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp import budget
+from nlp import budget, rx
 from nlp.count import count_chars, count_zishu
 from nlp.metrics import Metric, extract_metrics
 from nlp.normalize import Normalized, normalize_for_match
@@ -22,6 +21,7 @@ from nlp.types import Finding, SpanT
 RULES_FILE = Path(__file__).resolve().parent / "rules.toml"
 KINDS = ("scenario", "factory")
 SEVERITIES = ("error", "warning", "info")
+_RULE_CODE = rx.compile(r"[A-Z]{3}\d{3}")
 
 
 class _Blank(dict):
@@ -88,7 +88,7 @@ def parse_rules(text: str, source: str = "") -> Rules:
     data = tomllib.loads(text)
     rules: dict[str, Rule] = {}
     for code, d in data.items():
-        if not re.fullmatch(r"[A-Z]{3}\d{3}", code):
+        if not _RULE_CODE.fullmatch(code):
             continue
         try:
             severity, weight, message = d["severity"], float(d["weight"]), d["message"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +17,7 @@ def _has_statement(ctx: Context, rule: Rule) -> bool:
 
 @lru_cache(maxsize=16)
 def _names_re(names: tuple[str, ...]) -> Any:
-    return rx.compile("|".join(rx.escape(n) for n in sorted(names, key=len, reverse=True)), re.I)
+    return rx.compile("|".join(rx.escape(n) for n in sorted(names, key=len, reverse=True)), rx.IGNORECASE)
 
 
 def _latin_bounded(text: str, s: int, e: int) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from nlp import rx
 from nlp.checks.base import Context, Rule, check
 from nlp.count import count_zishu
@@ -82,10 +80,11 @@ _REF_RE = rx.compile(
 _CAPTION_RE = rx.compile(
     rf"^[ \t　]*(?:附)?(?P<kind>图|表)\s*(?P<no>\d+(?:[-.－]\d+)?|[{_CN_DIGITS}]+)"
     r"(?:[ \t　:：.、]+[^\n。]{0,40}|[^\d%\n。 \t　:：.、][^\n。]{0,39})?$",
-    re.M,
+    rx.MULTILINE,
 )
 _PLACEHOLDER_RE = rx.compile(
-    r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)", re.I
+    r"\[(?:图片?|表格?|image|figure)[^\]\n]{0,10}\]|【(?:图片?|表格?)[^】\n]{0,10}】|（图略）|\(图略\)",
+    rx.IGNORECASE,
 )
 
 

@@ -3,13 +3,16 @@ division of a text."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from nlp import rx
 from nlp.classify.records import IndustryGuess
-from nlp.text import fold_width
+from nlp.text import fold_width, squeeze_spaces
 from nlp.types import ReferenceEntry
+
+_CLAIM_SUFFIX = rx.compile(r"(典型)?场景$|示范工厂$")
+_FACTORY_SUFFIX = rx.compile(r"示范工厂$")
 
 
 def resolve_entry(claimed: str, entries: Sequence[ReferenceEntry]) -> ReferenceEntry | None:
@@ -21,16 +24,16 @@ def resolve_entry(claimed: str, entries: Sequence[ReferenceEntry]) -> ReferenceE
     Returns:
         The entry, or None when nothing matches unambiguously.
     """
-    c = re.sub(r"\s", "", fold_width(claimed or ""))
+    c = squeeze_spaces(fold_width(claimed or ""))
     if not c:
         return None
     for e in entries:
         if fold_width(e.code) == c:
             return e
-    bare = re.sub(r"(典型)?场景$|示范工厂$", "", c)
+    bare = _CLAIM_SUFFIX.sub("", c)
     for e in entries:
         n = fold_width(e.name)
-        if c == n or bare == re.sub(r"示范工厂$", "", n):
+        if c == n or bare == _FACTORY_SUFFIX.sub("", n):
             return e
     for e in entries:
         if any(c == fold_width(s) for s in e.synonyms) or (e.subsector and bare == fold_width(e.subsector)):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -116,7 +115,7 @@ class Classifier:
         seen: set[str] = set()
         is_bp = _boilerplate_fn(boilerplate if boilerplate is not None else self.boilerplate)
         for i, (s, e) in enumerate(spans):
-            key = re.sub(r"\W", "", fold_width(text[s:e]))
+            key = _unit_key(text[s:e])
             if key in seen:
                 weights[i] = 0.0  # a sentence repeated inside the text counts once
                 continue
@@ -601,8 +600,14 @@ def _boilerplate_fn(bp: Any) -> Callable[[str], bool] | None:
         return None
     if callable(bp):
         return bp
-    keys = {re.sub(r"\W", "", fold_width(s)) for s in bp}
-    return lambda s: re.sub(r"\W", "", fold_width(s)) in keys
+    keys = {_unit_key(s) for s in bp}
+    return lambda s: _unit_key(s) in keys
+
+
+def _unit_key(s: str) -> str:
+    """A sentence's letters, digits and ``_`` (width-folded; what ``\\w`` matches): equal for a sentence repeated
+    with other punctuation."""
+    return "".join(ch for ch in fold_width(s) if ch.isalnum() or ch == "_")
 
 
 def _unit_of(spans: list[SpanT], pos: int) -> int | None:

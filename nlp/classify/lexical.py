@@ -4,7 +4,6 @@ keyword/synonym matcher that keeps character spans."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from nlp import rx
 from nlp.text import bm25_weights, char_bigrams, domain_tokenizer, fold_width, is_cjk
 from nlp.types import ReferenceEntry, SpanT
 
@@ -149,7 +149,7 @@ class _Matcher:
         self.kw_weight = {k: math.log(1 + n / len(v)) / math.log(1 + n) for k, v in owners.items()}
         if owners:
             alts = sorted(owners, key=len, reverse=True)
-            self.kw_re: re.Pattern[str] | None = re.compile("|".join(re.escape(k) for k in alts))
+            self.kw_re: Any = rx.compile("|".join(rx.escape(k) for k in alts))
         else:
             self.kw_re = None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp import rx
+from nlp.text import squeeze_spaces
 
 SPLIT_SALT = "scenario-kb/real-corpus/v1"
 #: share of company keys in each split (the bucket of ``sha1(salt + key)`` decides)
@@ -57,7 +57,7 @@ def company_key(name: str, aliases: dict[str, str] | None = None) -> str:
     Returns:
         The key ("" for an empty name).
     """
-    n = re.sub(r"\s+", "", name or "")
+    n = squeeze_spaces(name or "")
     aliases = aliases or {}
     if n in aliases:
         return aliases[n]

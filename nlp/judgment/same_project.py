@@ -16,7 +16,6 @@ A logistic regression over these features gives ``P(same project)``; its thresho
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from nlp.judgment.corpus import company_key
 _FIG = rx.compile(
     "[0-9][0-9,，.．]*(?:%|％|个百分点|倍|万元|亿元|万吨|万台|万套|万件|小时|分钟|秒|天|个月|吨|台|套|件|人|条|项|平方米|千瓦时)"
 )
+_NOT_NUMBER = rx.compile("[^0-9.]")
 _QUOTED = rx.compile("“([^”]{2,20})”")
 _LATIN = rx.compile("[A-Za-z][A-Za-z0-9+\\-]{1,15}")
 _COMMON_LATIN = {
@@ -149,7 +149,7 @@ def extract_facts(text: str, companies: Sequence[str] = (), max_chars: int = 600
             f.applicant = top
     for m in _FIG.finditer(text):
         v = m.group(0).replace("，", ",").replace("．", ".")
-        num = re.sub("[^0-9.]", "", v)
+        num = _NOT_NUMBER.sub("", v)
         try:
             x = float(num) if num and num.count(".") <= 1 else None
         except ValueError:

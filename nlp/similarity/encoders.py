@@ -384,18 +384,8 @@ def embed_document(
     max_sentences: int = 3,
     max_chars: int | None = None,
 ) -> DocEmbedding:
-    """Embed one long text in sentence windows; the document vector is the length-weighted mean.
-
-    Args:
-        encoder: the encoder.
-        text: original text.
-        cache: chunk-vector cache (optional).
-        max_sentences: sentences per window.
-        max_chars: characters per window (default: the encoder's ``max_chars`` or 400).
-
-    Returns:
-        A :class:`DocEmbedding` (``spans`` index into ``text``).
-    """
+    """Embed one long text in sentence windows (:func:`embed_documents` of one text; arguments as there); the
+    document vector is the length-weighted mean of the windows, ``spans`` index into ``text``."""
     return embed_documents(encoder, [text], cache, max_sentences=max_sentences, max_chars=max_chars)[0]
 
 

@@ -41,6 +41,16 @@ def _as_vecs(vecs: Any, dim: int) -> np.ndarray:
     return v
 
 
+def _as_batch(ids: Any, vecs: Any, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and vectors of one ``add``: same count, no id twice."""
+    i, v = _as_ids(ids), _as_vecs(vecs, dim)
+    if len(i) != len(v):
+        raise ValueError("ids 与向量数量不一致")
+    if len(np.unique(i)) != len(i):
+        raise ValueError("一次添加中 id 重复")
+    return i, v
+
+
 class VectorIndex(ABC):
     """Interface of every backend. ``search`` returns ``(ids, scores)``, best first, -1 padding."""
 
@@ -147,12 +157,7 @@ class NumpyIndex(VectorIndex):
         self._order: np.ndarray | None = None  # argsort of _ids (for get), reset on change
 
     def add(self, ids: Any, vecs: Any) -> None:
-        i = _as_ids(ids)
-        v = _as_vecs(vecs, self.dim)
-        if len(i) != len(v):
-            raise ValueError("ids 与向量数量不一致")
-        if len(np.unique(i)) != len(i):
-            raise ValueError("一次添加中 id 重复")
+        i, v = _as_batch(ids, vecs, self.dim)
         self.remove(i)
         self._ids = np.concatenate([self._ids, i])
         self._vecs = np.concatenate([self._vecs, v])
@@ -283,12 +288,7 @@ class FaissIndex(VectorIndex):
         return int(self._index.ntotal)
 
     def add(self, ids: Any, vecs: Any) -> None:
-        i = _as_ids(ids)
-        v = _as_vecs(vecs, self.dim)
-        if len(i) != len(v):
-            raise ValueError("ids 与向量数量不一致")
-        if len(np.unique(i)) != len(i):
-            raise ValueError("一次添加中 id 重复")
+        i, v = _as_batch(ids, vecs, self.dim)
         if len(self):
             self.remove(i)
         self._index.add_with_ids(v, i)

@@ -2,8 +2,11 @@
 
 There is one tokenizer, :func:`domain_tokenizer`: a private ``jieba.Tokenizer`` (the process-wide ``jieba``
 dictionary is never touched) holding jieba's dictionary, the shipped domain dictionary
-(``nlp/data/domain_dict.txt``: MES, 机器视觉, 不良品率 …) and the terms of the reference editions in use
-(环节, scenario and task names, 细分行业, keywords, synonyms, indicators). The edition terms are installed with
+(``nlp/data/domain_dict.txt``: MES, 机器视觉, 不良品率 …) and the words it learns from the terms of the reference
+editions in use (环节, scenario and task names, 细分行业, keywords, synonyms, indicators): :func:`edition_words`,
+the runs of characters inside a term that the dictionary would cut one by one (排产 in 车间智能排产). A term made
+of words the dictionary knows is not added whole: a long name or keyword kept as one word hides the words inside
+it from everything that counts words (``docs/evaluation.md``). The edition terms are installed with
 :func:`use_domain_terms` — the knowledge base's reference component does so whenever it loads the active
 editions, so ``reference use`` and ``reference import`` change the dictionary — and the tokenizer is rebuilt,
 once, on its next use after they change. Everything below reads that tokenizer:
@@ -19,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import warnings
 from collections.abc import Iterable
@@ -28,16 +30,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nlp import rx
 from nlp.normalize import fold_width, match_text
 from nlp.text.sentences import paragraphs, sentences
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
 EDITION_TERM_FREQ = 20000
-"""jieba frequency of an edition term: high, so the term stays one word wherever it is written."""
+"""jieba frequency of a word learned from the edition terms: high, so it stays one word wherever it is written."""
 EDITION_TERM_TAG = "nz"
-"""Part-of-speech tag of an edition term (jieba's "other proper noun")."""
-_TERM_OK = re.compile(r"^[^\s|]{2,12}$")
+"""Part-of-speech tag of a word learned from the edition terms (jieba's "other proper noun")."""
+_TERM_OK = rx.compile(r"^[^\s|]{2,12}$")
 
 
 class Token(NamedTuple):
@@ -79,6 +82,16 @@ def load_domain_terms(path: Path | str | None = None) -> list[DomainTerm]:
 def domain_tags() -> frozenset[str]:
     """The category tags of the shipped domain dictionary (jieba reports them as part of speech)."""
     return frozenset(t.tag for t in load_domain_terms() if t.tag)
+
+
+@lru_cache(maxsize=1)
+def indicator_terms() -> tuple[str, ...]:
+    """The indicator names (生产效率, 不良品率 …): the domain dictionary's terms tagged ``ind``, in its order.
+
+    The one list of indicator names: figures (:mod:`nlp.metrics`) and imported official texts
+    (``kb.reference.official``) read it.
+    """
+    return tuple(t.term for t in load_domain_terms() if t.tag == "ind")
 
 
 def reference_terms(entries: Iterable[Any]) -> frozenset[str]:
@@ -133,6 +146,7 @@ def domain_terms() -> frozenset[str]:
 def dictionary_key() -> str:
     """A short fingerprint of the dictionary in use, for caches of anything fitted on its words."""
     h = hashlib.sha1(DOMAIN_DICT.read_bytes())
+    h.update(b"edition words: character runs")  # how the edition terms enter the dictionary (edition_words)
     h.update("\n".join(sorted(_DICT.terms)).encode("utf-8"))
     return h.hexdigest()[:12]
 
@@ -144,12 +158,30 @@ def _jieba() -> Any:
     return jieba
 
 
+def edition_words(tok: Any, terms: Iterable[str]) -> list[str]:
+    """The words ``tok`` learns from edition terms: each run of two or more Chinese characters that ``tok`` cuts
+    one by one inside a term (HMM off), e.g. 排产 of 车间智能排产 (车间|智能|排|产); a term made of known words
+    (设备故障诊断与预测, 物流仿真) adds nothing.
+    """
+    out: set[str] = set()
+    for term in terms:
+        run = ""
+        for piece in [*tok.lcut(term, HMM=False), ""]:
+            if len(piece) == 1 and "\u4e00" <= piece <= "\u9fff":
+                run += piece
+                continue
+            if len(run) >= 2:
+                out.add(run)
+            run = ""
+    return sorted(out)
+
+
 def _build(terms: frozenset[str]) -> Any:
     tok = _jieba().Tokenizer()
     tok.initialize()
     tok.load_userdict(str(DOMAIN_DICT))
-    for term in sorted(terms):
-        tok.add_word(term, freq=EDITION_TERM_FREQ, tag=EDITION_TERM_TAG)
+    for word in edition_words(tok, terms):
+        tok.add_word(word, freq=EDITION_TERM_FREQ, tag=EDITION_TERM_TAG)
     return tok
 
 
