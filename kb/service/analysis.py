@@ -233,11 +233,15 @@ class Analysis:
         )
         return {"check": str(rules.version) + check_b, "classify": classify + classify_b}
 
-    def analyze(self, sid: int, force: bool = False, in_worker: bool = False) -> dict[str, Any]:
-        """Checks + classification of a stored submission, recomputed when rules or editions changed.
+    def analyze(
+        self, sid: int, force: bool = False, with_facts: bool = False, in_worker: bool = False
+    ) -> dict[str, Any]:
+        """Checks + classification of a stored submission, recomputed when rules or editions changed; with
+        ``with_facts`` (ingest) also the facts that same-project links read, when that setting is on.
 
-        ``in_worker``: compute them in a worker process (:meth:`_analyze_in_worker`), not in this one: a server
-        that stores a stream of submissions keeps its own CPU (and GIL) for the requests it answers.
+        ``in_worker``: compute the checks and classification in a worker process (:meth:`_analyze_in_worker`),
+        not in this one: a server that stores a stream of submissions keeps its own CPU (and GIL) for the
+        requests it answers.
         """
         sub = self.kb.store.get(sid)
         versions = self.versions()
@@ -256,6 +260,8 @@ class Analysis:
                 res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed, edition=edition)
             self.kb.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
             out[kind] = res
+        if with_facts and self.kb.config.same_project:
+            self._store_facts(sub, force)
         return out
 
     def _stored_current(self, sid: int, kind: str, versions: dict[str, str], out: dict[str, Any]) -> bool:
@@ -326,12 +332,23 @@ class Analysis:
             return _wait_for_workers(1, wait_s, mem, "analysis")
         return True
 
+    def _store_facts(self, sub: Any, force: bool = False) -> None:
+        """The text's facts for same-project links (entities, figures, names), extracted once and stored so that a
+        duplicate sweep only reads them (:mod:`kb.service.same_project`)."""
+        from kb.service.same_project import FACTS_KIND, facts_for_analysis, facts_version
+
+        app = sub.meta.applicant or ""
+        version = facts_version(app)
+        stored = self.kb.storage.get_analysis(sub.id, FACTS_KIND)
+        if stored is None or stored[0] != version or force:
+            self.kb.storage.save_analysis(sub.id, FACTS_KIND, version, facts_for_analysis(sub.text, app))
+
     def analyze_many(
         self, ids: Sequence[int], progress: Progress | None = None, in_worker: bool = False
     ) -> None:
         for i, sid in enumerate(ids):
             try:
-                self.analyze(sid, in_worker=in_worker)
+                self.analyze(sid, with_facts=True, in_worker=in_worker)
             except KBError:
                 raise
             except Exception:  # analysis failure of one text is logged, never aborts the batch
