@@ -121,6 +121,89 @@ def demo_search() -> dict:
     return out
 
 
+def _facts_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, dict, float, float]]:
+    """Facts of texts in a worker: ``(id, facts, wall s, CPU s)`` each (what ingest computes once per text)."""
+    from kb.service.same_project import facts_for_analysis
+
+    out = []
+    for i, text in chunk:
+        t, c = time.perf_counter(), time.process_time()
+        d = facts_for_analysis(text, "")
+        out.append((i, d, time.perf_counter() - t, time.process_time() - c))
+    return out
+
+
+def facts_of(recs: list[dict], cache: Path | None, workers: int) -> tuple[dict, dict]:
+    """The facts of every record, from ``cache`` (JSONL: id, text digest, facts) where the text is unchanged, the
+    others extracted in ``workers`` forked processes and appended to it. Returns ``({id: Facts}, stats)``."""
+    import hashlib
+    import multiprocessing as mp
+
+    from nlp.judgment.same_project import Facts
+
+    def digest(text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+    known: dict[tuple[int, str], dict] = {}
+    if cache is not None and cache.exists():
+        for line in cache.open(encoding="utf-8"):
+            d = json.loads(line)
+            known[(d["id"], d["h"])] = d["facts"]
+    facts: dict[int, Facts] = {}
+    todo = []
+    for r in recs:
+        d = known.get((r["id"], digest(r["text"])))
+        if d is None:
+            todo.append((r["id"], r["text"]))
+        else:
+            facts[r["id"]] = Facts.from_dict(d)
+    stats: dict = {"from_cache": len(facts), "extracted": len(todo)}
+    if not todo:
+        return facts, stats
+    t = time.perf_counter()
+    chunks = [todo[s : s + 50] for s in range(0, len(todo), 50)]
+    walls, cpus = [], []
+    text_of = dict(todo)
+    f = None if cache is None else cache.open("a", encoding="utf-8")
+    try:
+        with mp.get_context("fork").Pool(max(1, workers)) as pool:
+            for part in pool.imap(_facts_chunk, chunks):
+                for i, d, w, c in part:
+                    facts[i] = Facts.from_dict(d)
+                    walls.append(w)
+                    cpus.append(c)
+                    if f is not None:
+                        f.write(
+                            json.dumps({"id": i, "h": digest(text_of[i]), "facts": d}, ensure_ascii=False)
+                            + "\n"
+                        )
+    finally:
+        if f is not None:
+            f.close()
+    stats.update(
+        workers=max(1, workers),
+        wall_s=round(time.perf_counter() - t, 1),
+        ms_per_text_wall=round(float(np.mean(walls)) * 1000, 1),
+        ms_per_text_p50=round(float(np.percentile(walls, 50)) * 1000, 1),
+        ms_per_text_cpu=round(float(np.mean(cpus)) * 1000, 1),
+        load=load1(),
+    )
+    return facts, stats
+
+
+def same_project_stage(rep, eng, facts: dict, model) -> tuple[dict, dict]:
+    """The knowledge base's same-project stage on a sweep report: ``(report dict with links, stage stats)``."""
+    from kb.service.same_project import link_same_project
+
+    d = rep.to_dict()
+    t = time.perf_counter()
+    st = link_same_project(d, eng, facts, {i: (eng.meta[i].get("source", ""), "") for i in facts}, model)
+    st["wall_s"] = round(time.perf_counter() - t, 2)
+    st["families_after"] = len(d["families"])
+    st["load"] = load1()
+    return d, st
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
@@ -162,6 +245,49 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument(
+        "--same-project",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the knowledge base's same-project stage after each sweep (facts extracted once per text)",
+    )
+    ap.add_argument(
+        "--facts-cache",
+        type=Path,
+        default=None,
+        help="JSONL of extracted facts (id, text digest): reused where the text is unchanged, new ones appended",
+    )
+    ap.add_argument(
+        "--facts-workers",
+        type=int,
+        default=2,
+        help="processes extracting the facts that are not in the cache",
+    )
+    ap.add_argument(
+        "--ann-min",
+        type=int,
+        default=None,
+        help="rows searched from which the sweep's neighbours come from the approximate index (default: the "
+        "engine's sweep_ann_min; 0 = always exact)",
+    )
+    ap.add_argument(
+        "--ann-max-scan",
+        type=float,
+        default=None,
+        help="share of the collection the approximate index may compare a text with (default: the engine's "
+        "sweep_ann_max_scan; 1 = accept any nprobe that reaches the recall)",
+    )
+    ap.add_argument(
+        "--facts-only",
+        action="store_true",
+        help="only extract the facts of the n + add texts into --facts-cache (what ingest does once per text), then stop",
+    )
+    ap.add_argument(
+        "--knn-check",
+        type=int,
+        default=0,
+        help="after the sweep, neighbour recall of the sweep's lists against exact search on this many texts",
+    )
+    ap.add_argument(
         "--candidate-cos",
         type=float,
         default=None,
@@ -202,6 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(extra) < a.add:
         ap.error(f"--add {a.add}: the corpus has only {len(every)} texts")
     out["avg_chars"] = round(sum(len(r["text"]) for r in recs) / len(recs))
+    if a.facts_only:
+        _, out["facts"] = facts_of(every, a.facts_cache, a.facts_workers)
+        print(f"facts (ingest-time, once per text): {out['facts']}", flush=True)
+        if a.json:
+            a.json.parent.mkdir(parents=True, exist_ok=True)
+            a.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     print(f"corpus: {len(recs)} texts, {out['avg_chars']} chars on average", flush=True)
 
     eng = SimilarityEngine(
@@ -211,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             semantic_candidate_cos=a.candidate_cos,
             **({} if a.margin is None else {"semantic_margin": a.margin}),
             **({} if a.similar_budget is None else {"similar_lexical_budget": a.similar_budget}),
+            **({} if a.ann_min is None else {"sweep_ann_min": a.ann_min}),
+            **({} if a.ann_max_scan is None else {"sweep_ann_max_scan": a.ann_max_scan}),
         ),
         encoder_options={"dim": 256},
     )
@@ -313,6 +448,30 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"recall by variant: {out['recall_by_variant']}  pair precision: {out['pair_precision']}", flush=True
     )
+    if a.knn_check:
+        from nlp.similarity.knn import neighbour_recall
+
+        nbr = eng.neighbours()
+        pick = np.sort(
+            np.random.default_rng(5).choice(len(nbr.ids), min(a.knn_check, len(nbr.ids)), replace=False)
+        )
+        ex_nb, _ = eng.index.batch_search(eng.index.get(nbr.ids[pick]), eng.config.semantic_k + 1)
+        out["knn_recall_vs_exact"] = round(neighbour_recall(ex_nb, nbr.nb[pick], nbr.ids[pick]), 4)
+        print(
+            f"neighbour recall of the sweep's lists vs exact ({len(pick)} texts): {out['knn_recall_vs_exact']}"
+        )
+
+    model = None
+    if a.same_project:
+        from kb.service.same_project import load_same_project_model
+
+        model = load_same_project_model()
+    if model is not None:
+        facts, fst = facts_of(recs, a.facts_cache, a.facts_workers)
+        out["facts"] = fst
+        print(f"facts (ingest-time, once per text): {fst}", flush=True)
+        _, out["same_project"] = same_project_stage(rep, eng, facts, model)
+        print(f"same-project stage: {out['same_project']}", flush=True)
 
     if extra:
         inc: dict = {"texts_added": len(extra), "load_start": load1()}
@@ -346,12 +505,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         if a.verify_incremental:
             t = time.perf_counter()
+            kept = eng.neighbours()
+            eng._neighbours = None  # from scratch: every neighbour list searched again, not the merged ones
             fresh = eng.dupes(a.threshold, workers=a.workers)
+            again = eng.neighbours()
+            inc["neighbours_equal_fresh"] = bool(
+                (np.sort(again.nb, axis=1) == np.sort(kept.nb, axis=1)).all()
+                and np.allclose(again.sc, kept.sc, atol=1e-5)
+            )
             inc["fresh_sweep_s"] = round(time.perf_counter() - t, 1)
             d1, d2 = rep2.to_dict(), fresh.to_dict()
             inc["equals_fresh_sweep"] = (d1["families"], d1["pairs"]) == (d2["families"], d2["pairs"])
             print(
-                f"  from scratch: {inc['fresh_sweep_s']} s; same result: {inc['equals_fresh_sweep']}",
+                f"  from scratch: {inc['fresh_sweep_s']} s; same result: {inc['equals_fresh_sweep']}, same "
+                f"neighbour lists: {inc['neighbours_equal_fresh']}",
+                flush=True,
+            )
+        if model is not None:
+            more, inc["facts"] = facts_of(extra, a.facts_cache, a.facts_workers)
+            facts.update(more)
+            _, inc["same_project"] = same_project_stage(rep2, eng, facts, model)
+            print(
+                f"  facts of the new texts: {inc['facts']}; same-project stage: {inc['same_project']}",
                 flush=True,
             )
         out["incremental"] = inc

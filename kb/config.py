@@ -146,6 +146,14 @@ SETTINGS: tuple[Setting, ...] = (
     _s("keyword_tokenizer", "bigram", "Keyword (BM25) tokens of search: bigram | jieba", "similarity"),
     _s("sweep_workers", 0, "Processes (forked) aligning the candidate pairs of a duplicate sweep (0 = one per CPU, "
        "at most 8; 1 = in the calling process); the result is the same for any value", "similarity"),
+    _s("sweep_ann_min", 20_000, "A duplicate sweep that searches the neighbours of at least this many texts uses an "
+       "approximate index (faiss IVF) instead of exact search (0 = always exact)", "similarity"),
+    _s("sweep_ann_recall", 0.99, "Neighbour recall against exact search, measured on 1,000 sampled texts at each such "
+       "sweep, that the approximate index must reach (its nprobe is doubled until it does; else exact search)",
+       "similarity"),
+    _s("sweep_ann_max_scan", 0.1, "…and only when that nprobe compares each text with at most this share of the "
+       "collection (scanning lists costs ~8-20x an exact matrix product per vector on 2 cores; else exact search)",
+       "similarity"),
     # ---- the classifier (nlp.classify.Classifier keyword arguments)
     _s("claim_top_n", 3, "A claimed scenario or task ranked below this is reported (CLS001)", "classify"),
     _s("max_window", 120, "Longest scoring unit of the classifier; longer sentences are cut at commas", "classify"),

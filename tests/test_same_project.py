@@ -158,3 +158,37 @@ def test_detail_page_shows_the_similarity_report_and_same_project(loaded):
     assert not at.exception, at.exception
     quiet = "\n".join(str(e.value) for e in list(at.warning) + list(at.error))
     assert "SIM001" not in quiet and "SIM002" not in quiet
+
+
+def test_facts_are_stored_at_ingest_and_the_sweep_only_reads_them(loaded):
+    from kb.service.same_project import FACTS_KIND, facts_version
+
+    kb, _, form, _, rep = loaded
+    rows = kb.storage.analyses(FACTS_KIND)
+    assert set(rows) == set(kb.storage.submission_ids())
+    assert rows[form][0] == facts_version("示例恒远轴承有限公司") and "1.35亿元" in rows[form][1]["figures"]
+    facts = rep["stats"]["same_project"]["facts"]
+    assert facts["extracted"] == 0 and facts["read"] == len(rows)
+
+
+def test_a_sweep_extracts_only_missing_or_stale_facts_and_moves_the_old_json_cache(kb):
+    from kb.service.same_project import FACTS_KIND, LEGACY_FACTS_FILE, _legacy_key, facts_version
+
+    a = kb.store.add_text(FORM, Metadata(title="套圈智能磨削示范线", applicant="示例恒远轴承有限公司"))
+    b = kb.store.add_text(REPORT, Metadata(title="磨削线运行一年", applicant="示例恒远轴承有限公司"))
+    c = kb.store.add_text(NEAR_MISS["pairs"][0]["a"]["text"], Metadata(applicant="示例甲公司"))
+    assert set(kb.storage.analyses(FACTS_KIND)) == {a, b, c}
+    # c's facts stored by an older extraction; the JSON cache that sweeps kept before holds them
+    kb.storage.save_analysis(c, FACTS_KIND, "old", {})
+    legacy = Path(kb.config.index_path) / LEGACY_FACTS_FILE
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    key = _legacy_key(kb.store.get(c).text, "示例甲公司")
+    legacy.write_text(json.dumps({key: {"orgs": ["示例甲"], "applicant": "示例甲"}}), encoding="utf-8")
+    rep = kb.similarity.dupes()
+    facts = rep["stats"]["same_project"]["facts"]
+    assert facts["extracted"] == 1 and facts["read"] == 2
+    version, stored = kb.storage.get_analysis(c, FACTS_KIND)
+    assert version == facts_version("示例甲公司") and stored["orgs"] == [
+        "示例甲"
+    ]  # moved, not extracted again
+    assert not legacy.exists()

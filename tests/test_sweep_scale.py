@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nlp.similarity.engine import SimilarityConfig, SimilarityEngine
@@ -93,6 +94,7 @@ def test_incremental_sweep_reuses_old_pairs_and_equals_a_fresh_sweep(texts):
         eng.add(i, t, {"source": f"t{i}.txt"})
     eng.build()
     inc = eng.dupes(0.3, memo=memo)
+    eng._neighbours = None  # from scratch: the neighbour lists searched again too
     fresh = eng.dupes(0.3)
     assert inc.stats["pairs_reused"] > 0 and inc.stats["pairs_computed"] > 0
     assert inc.stats["pairs_reused"] + inc.stats["pairs_computed"] == inc.stats["candidates"]
@@ -151,3 +153,55 @@ def test_kb_resweep_after_ingest_reuses_pairs_and_equals_a_fresh_sweep(kb, tmp_p
     assert fresh["stats"]["pairs_reused"] == 0
     assert fresh["stats"]["candidates"] == inc["stats"]["candidates"]
     assert fresh["families"] == inc["families"] and fresh["pairs"] == inc["pairs"]
+
+
+def test_approximate_neighbours_give_the_exact_families():
+    """From ``sweep_ann_min`` rows the sweep's neighbours come from an IVF index whose recall was measured against
+    exact search first; on real texts its families and pairs are the exact sweep's."""
+    eng = engine(with_copies(real_texts(1000)))  # every real text of 300 characters or more, and copies
+    assert len(eng) >= 320  # the IVF index needs 8 lists of 40 training texts
+    exact = eng.dupes(0.3)
+    assert exact.stats["neighbour_search"] == "exact"
+    nb_exact = eng.neighbours()
+
+    eng.config.sweep_ann_min = 1
+    eng._neighbours = None
+    # at the default scan limit the IVF index is refused: reaching the recall compares each text with most texts
+    refused = eng.dupes(0.3)
+    assert refused.stats["neighbour_search"] == "exact" and refused.stats["neighbour_search_scan"] > 0.1
+    assert view(refused) == view(exact)
+
+    eng.config.sweep_ann_max_scan = 1.0
+    eng._neighbours = None
+    approx = eng.dupes(0.3)
+    assert approx.stats["neighbour_search"] == "ivf"
+    assert approx.stats["neighbour_search_recall"] >= 0.99
+    assert approx.stats["neighbour_search_nprobe"] <= approx.stats["neighbour_search_nlist"]
+    assert view(approx) == view(exact)
+    from nlp.similarity.knn import neighbour_recall
+
+    assert neighbour_recall(nb_exact.nb, eng.neighbours().nb) >= 0.99
+
+    # a recall no nprobe can reach: exact search
+    eng.config.sweep_ann_recall = 1.01
+    eng._neighbours = None
+    assert eng.dupes(0.3).stats["neighbour_search"] == "exact"
+
+
+def test_a_new_text_updates_only_the_neighbour_lists_it_enters(texts):
+    eng = engine(texts[:80])
+    memo = PairMemo()
+    eng.dupes(0.3, memo=memo)
+    eng.add(81, texts[0], {"source": "copy.txt"})  # a verbatim copy enters its source's list and few others
+    eng.build()
+    inc = eng.dupes(0.3, memo=memo)
+    assert inc.stats["neighbour_rows_searched"] == 1 and inc.stats["neighbour_fresh"] == 1
+    assert 1 <= inc.stats["neighbour_rows_updated"] < 40
+    kept = eng.neighbours()  # the incremental lists
+    eng._neighbours = None  # from scratch: every list searched again
+    fresh = eng.dupes(0.3)
+    again = eng.neighbours()  # same lists (a verbatim copy ties with its source: either may come first)
+    assert (np.sort(again.nb, axis=1) == np.sort(kept.nb, axis=1)).all() and (
+        abs(again.sc - kept.sc) < 1e-5
+    ).all()
+    assert view(inc) == view(fresh)

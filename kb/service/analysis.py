@@ -219,8 +219,9 @@ class Analysis:
         )
         return {"check": str(rules.version) + check_b, "classify": classify + classify_b}
 
-    def analyze(self, sid: int, force: bool = False) -> dict[str, Any]:
-        """Checks + classification of a stored submission, recomputed when rules or editions changed."""
+    def analyze(self, sid: int, force: bool = False, with_facts: bool = False) -> dict[str, Any]:
+        """Checks + classification of a stored submission, recomputed when rules or editions changed; with
+        ``with_facts`` (ingest) also the facts that same-project links read, when that setting is on."""
         sub = self.kb.store.get(sid)
         versions = self.versions()
         out: dict[str, Any] = {}
@@ -236,12 +237,25 @@ class Analysis:
                 res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed, edition=edition)
             self.kb.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
             out[kind] = res
+        if with_facts and self.kb.config.same_project:
+            self._store_facts(sub, force)
         return out
+
+    def _store_facts(self, sub: Any, force: bool = False) -> None:
+        """The text's facts for same-project links (entities, figures, names), extracted once and stored so that a
+        duplicate sweep only reads them (:mod:`kb.service.same_project`)."""
+        from kb.service.same_project import FACTS_KIND, facts_for_analysis, facts_version
+
+        app = sub.meta.applicant or ""
+        version = facts_version(app)
+        stored = self.kb.storage.get_analysis(sub.id, FACTS_KIND)
+        if stored is None or stored[0] != version or force:
+            self.kb.storage.save_analysis(sub.id, FACTS_KIND, version, facts_for_analysis(sub.text, app))
 
     def analyze_many(self, ids: Sequence[int], progress: Progress | None = None) -> None:
         for i, sid in enumerate(ids):
             try:
-                self.analyze(sid)
+                self.analyze(sid, with_facts=True)
             except KBError:
                 raise
             except Exception:  # analysis failure of one text is logged, never aborts the batch

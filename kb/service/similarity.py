@@ -483,8 +483,8 @@ class Similarity:
             from kb.service.same_project import add_same_project
 
             ids = set(eng.meta)
-            subs = [s for s in self.kb.store.list_submissions(with_text=True) if s.id in ids]
-            add_same_project(rep, subs, eng, Path(self.kb.config.index_path) / "same_project_facts.json")
+            subs = [s for s in self.kb.store.list_submissions() if s.id in ids]  # facts are stored: no texts
+            add_same_project(rep, subs, eng, self.kb.storage, Path(self.kb.config.index_path))
         rep["stats"]["computed_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         rep["stats"]["settings_key"] = self._sweep_settings(eng, thr)
         rep["stats"]["texts"] = len(eng)

@@ -270,19 +270,25 @@ def neighbour_candidates(nbr: Any) -> dict[tuple[int, int], tuple[float, float, 
         ``margin`` is the pair's ratio margin (Artetxe & Schwenk), ``mutual`` whether each is among the
         other's neighbours.
     """
-    ids, nb, sc = nbr.ids.tolist(), nbr.nb, nbr.sc
+    ids, nb, sc = nbr.ids, nbr.nb, nbr.sc
+    if not nb.size:
+        return {}
     margin = nbr.margin()
-    sets = {i: {int(j) for j in row if j >= 0} for i, row in zip(ids, nb, strict=True)}
-    out: dict[tuple[int, int], tuple[float, float, bool]] = {}
-    for r, i in enumerate(ids):
-        for c in range(nb.shape[1]):
-            j = int(nb[r, c])
-            if j < 0 or sc[r, c] <= 0:
-                continue
-            key = (min(i, j), max(i, j))
-            if key not in out:
-                out[key] = (float(sc[r, c]), float(margin[r, c]), i in sets.get(j, ()) and j in sets[i])
-    return out
+    a = np.broadcast_to(ids[:, None], nb.shape)
+    m = int(max(ids.max(), nb.max())) + 1
+    directed = np.unique(a[nb >= 0] * m + nb[nb >= 0])  # every "j is among i's neighbours"
+    ok = (nb >= 0) & (sc > 0)  # row-major order: the first occurrence of a pair gives its cos and margin
+    i, j, c, g = a[ok], nb[ok], sc[ok], margin[ok]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    _, first = np.unique(lo * m + hi, return_index=True)
+    i, j, lo, hi, c, g = i[first], j[first], lo[first], hi[first], c[first], g[first]
+    back = np.isin(j * m + i, directed)  # i is among j's neighbours too (j among i's holds by construction)
+    return {
+        (x, y): (cc, gg, bool(bb))
+        for x, y, cc, gg, bb in zip(
+            lo.tolist(), hi.tolist(), c.tolist(), g.tolist(), back.tolist(), strict=True
+        )
+    }
 
 
 def collection_engine(texts: Sequence[str]) -> Any:

@@ -80,6 +80,13 @@ class SimilarityConfig:
     meta_keys: tuple[str, ...] = ("source",)  # metadata copied into family members
     # processes aligning a sweep's candidate pairs (0: one per CPU, at most 8); never changes a result
     sweep_workers: int = 0
+    # a sweep searching at least this many texts' neighbours uses an approximate index (IVF) whose recall
+    # against exact search, measured on a sample, reaches sweep_ann_recall (0: always exact); nlp.similarity.knn
+    sweep_ann_min: int = 20_000
+    sweep_ann_recall: float = 0.99
+    sweep_ann_max_scan: float = (
+        0.1  # ...and whose nprobe compares a text with at most this share of the collection
+    )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

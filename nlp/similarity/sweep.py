@@ -25,6 +25,7 @@ from nlp.similarity.align import SharedSpan, align_norm
 from nlp.similarity.config import CANDIDATE_COS, SEMANTIC_MARGIN
 from nlp.similarity.encoders import TfidfEncoder, backend_of
 from nlp.similarity.families import Pair, build_families
+from nlp.similarity.knn import neighbour_rows
 from nlp.similarity.records import DupeReport
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class Neighbours:
     nb: np.ndarray
     sc: np.ndarray
     knn: np.ndarray
+    # how the lists were found (:func:`nlp.similarity.knn.neighbour_rows`): rows searched / reused, exact or IVF
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def margin(self) -> np.ndarray:
         """Ratio margin of every neighbour: ``cos(a, b) / ((knn(a) + knn(b)) / 2)`` (0 where undefined)."""
@@ -68,7 +71,7 @@ def neighbours(
 
     Kept on the engine until a text is added or removed, so that a sweep and the same-project links
     that follow it search the index once. With a ``memo`` (and ``content``, each id's content digest)
-    the lists of the previous sweep are reused where they still hold (:func:`_neighbour_rows`).
+    the lists of the previous sweep are reused where they still hold (:func:`nlp.similarity.knn.neighbour_rows`).
     """
     eng._ensure_vectors()
     assert eng.index is not None
@@ -77,19 +80,16 @@ def neighbours(
     if cached is not None and cached[0] == (eng._version, k):
         return cached[1]
     ids = np.array(eng.ids(), dtype=np.int64)
-    nb, sc = _neighbour_rows(eng, ids, k + 1, memo, content)
-    # drop the text itself (wherever it ranks: ties may put another text first), keep k
-    self_hit = nb == ids[:, None]
-    out_nb = np.full((len(ids), k), -1, np.int64)
-    out_sc = np.zeros((len(ids), k))
-    for r in range(len(ids)):
-        keep = ~self_hit[r] & (nb[r] >= 0)
-        row_nb, row_sc = nb[r][keep][:k], sc[r][keep][:k]
-        out_nb[r, : len(row_nb)] = row_nb
-        out_sc[r, : len(row_sc)] = row_sc
+    nb, sc, stats = neighbour_rows(eng, ids, k + 1, memo, content)
+    # drop the text itself (wherever it ranks: ties may put another text first), keep k in order
+    keep = (nb != ids[:, None]) & (nb >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :k]  # kept entries first, in rank order
+    kept = np.take_along_axis(keep, order, axis=1)
+    out_nb = np.where(kept, np.take_along_axis(nb, order, axis=1), -1)
+    out_sc = np.where(kept, np.take_along_axis(sc, order, axis=1), 0.0)
     valid = out_nb >= 0
     knn = np.where(valid, out_sc, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-    res = Neighbours(ids, out_nb, out_sc, knn)
+    res = Neighbours(ids, out_nb, out_sc, knn, stats)
     eng._neighbours = ((eng._version, k), res)
     return res
 
@@ -134,84 +134,6 @@ def candidate_pairs(
     return lex, sem
 
 
-def _search_rows(eng: SimilarityEngine, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` neighbours (self included) of ``ids`` in the whole index: ids and float32 scores."""
-    assert eng.index is not None
-    step = 2048
-    nbs: list[np.ndarray] = [np.zeros((0, k), np.int64)]
-    scs: list[np.ndarray] = [np.zeros((0, k), np.float32)]
-    for s in range(0, len(ids), step):
-        part = ids[s : s + step]
-        nb, sc = eng.index.batch_search(eng.index.get(part), k)
-        nbs.append(nb.astype(np.int64, copy=False))
-        scs.append(sc.astype(np.float32, copy=False))
-    return np.concatenate(nbs), np.concatenate(scs)
-
-
-def _neighbour_rows(
-    eng: SimilarityEngine,
-    ids: np.ndarray,
-    k: int,
-    memo: PairMemo | None = None,
-    content: dict[int, bytes] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each id's top-``k`` neighbours (itself included): ``(ids, cosines)`` arrays ``(len(ids), k)``, best first.
-
-    Without a memo: exact search of every text (a 10⁵ × 10⁵ inner product). With one whose neighbour lists
-    come from the same encoder (exact index only), a text keeps its stored list when its content and all
-    its listed neighbours are unchanged, merged with its cosines to the texts added (or changed) since;
-    the other texts are searched in full. The memo then holds the new lists. Adding m texts to n costs
-    about m·n inner products instead of n².
-    """
-    assert eng.index is not None
-    n = len(ids)
-    exact = getattr(eng.index, "kind", "flat") == "flat"
-    ckeys = None if content is None else np.array([content[int(i)] for i in ids], dtype="S16")
-    prev = memo.knn if (memo is not None and exact and ckeys is not None) else None
-    nb = np.full((n, k), -1, dtype=np.int64)
-    sc = np.full((n, k), -np.inf, dtype=np.float32)
-    clean = np.zeros(n, dtype=bool)
-    fresh = ids  # texts whose vectors the stored lists have not seen
-    if (
-        prev is not None
-        and prev.get("encoder") == eng.encoder.name
-        and prev.get("k") == k
-        and len(prev["ids"])
-    ):
-        pids, pkeys, pnb, psc = prev["ids"], prev["keys"], prev["nb"], prev["sc"]
-        order = np.argsort(pids)
-        at = order[np.clip(np.searchsorted(pids, ids, sorter=order), 0, len(pids) - 1)]
-        same = (pids[at] == ids) & (pkeys[at] == ckeys)
-        stable = ids[same]  # sorted, as ids are
-        rows = pnb[at]
-        kept = (rows < 0) | np.isin(rows, stable)
-        clean = same & kept.all(axis=1)
-        nb[clean], sc[clean] = rows[clean], psc[at[clean]]
-        fresh = ids[~same]
-    dirty = ids[~clean]
-    if len(dirty):
-        nb[~clean], sc[~clean] = _search_rows(eng, dirty, k)
-    if clean.any() and len(fresh):
-        vf = eng.index.get(fresh)
-        where = np.flatnonzero(clean)
-        step = max(1, 20_000_000 // (len(fresh) + k))
-        for s in range(0, len(where), step):
-            r = where[s : s + step]
-            cs = np.concatenate([sc[r], eng.index.get(ids[r]) @ vf.T], axis=1)
-            ci = np.concatenate([nb[r], np.broadcast_to(fresh, (len(r), len(fresh)))], axis=1)
-            top = np.argsort(-cs, axis=1, kind="stable")[:, :k]
-            sc[r] = np.take_along_axis(cs, top, axis=1)
-            nb[r] = np.take_along_axis(ci, top, axis=1)
-    if memo is not None and exact and ckeys is not None:
-        memo.knn = {"encoder": eng.encoder.name, "k": k, "ids": ids.copy(), "keys": ckeys, "nb": nb, "sc": sc}
-        memo.knn_stats = {
-            "rows_reused": int(clean.sum()),
-            "rows_searched": int(len(dirty)),
-            "fresh": int(len(fresh)),
-        }
-    return nb, sc.astype(np.float64)
-
-
 @dataclass
 class PairMemo:
     """Results of earlier sweeps per candidate pair, for incremental sweeps.
@@ -228,7 +150,6 @@ class PairMemo:
     results: dict[tuple[bytes, bytes], tuple] = field(default_factory=dict)
     # neighbour lists of the last sweep (see :func:`neighbours`): encoder, k, ids, content keys, nb, sc
     knn: dict[str, Any] | None = None
-    knn_stats: dict[str, int] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the memo (pickle, written aside and renamed)."""
@@ -442,8 +363,8 @@ def dupes(
         ctx = memo_context(eng, memo_extra)
         if memo.context != ctx:
             memo.context, memo.results, memo.knn = ctx, {}, None
-        memo.knn_stats = {}
     lex, sem = candidate_pairs(eng, memo, content)
+    nstats = neighbours(eng, memo=memo, content=content).stats if len(eng.texts) >= 2 else {}
     t1 = time.perf_counter()
     cands = sorted(lex | sem)
     results: list[tuple | None] = [None] * len(cands)
@@ -490,7 +411,7 @@ def dupes(
         "candidates_semantic": len(sem),
         "candidates": len(cands),
         "pairs_computed": len(todo),
-        **({} if memo is None else {f"neighbour_{k}": v for k, v in memo.knn_stats.items()}),
+        **{f"neighbour_{k}": v for k, v in nstats.items()},
         "pairs_reused": len(cands) - len(todo),
         "workers": nw if len(todo) >= max(min_parallel, 2) else 1,
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
