@@ -165,6 +165,22 @@ def click_button(drv: Any, label: str) -> None:
             time.sleep(1)
 
 
+def click_until(drv: Any, label: str, text: str, timeout: float = 90, tries: int = 3) -> None:
+    """Click the button ``label`` until ``text`` shows: on a loaded machine a click that lands while the page is
+    re-rendering can be dropped by the browser, so a button still shown with the page idle is clicked again."""
+    for attempt in range(tries):
+        click_button(drv, label)
+        try:
+            wait_text(drv, text, timeout)
+            return
+        except AssertionError:
+            idle(drv)
+            if text in body_text(drv):
+                return
+            if attempt == tries - 1:
+                raise
+
+
 def nav_label(link: Any) -> str:
     """The page title of a sidebar link (its text ends with the title, after the icon)."""
     return link.text.strip().splitlines()[-1].strip()

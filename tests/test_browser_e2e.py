@@ -19,6 +19,7 @@ from browser_kit import (
     choose,
     chromium,
     click_button,
+    click_until,
     idle,
     nav,
     nav_label,
@@ -179,8 +180,7 @@ def test_duplicate_pair_and_jump(server, browser):
     drv = browser
     nav(drv, "查重")
     wait_text(drv, "重复家族")
-    click_button(drv, "并排对照")
-    wait_text(drv, "共享段落")
+    click_until(drv, "并排对照", "共享段落")
     body = drv.find_element(By.TAG_NAME, "body").text
     assert "去套话后" in body and "第 1 /" in body
     assert drv.find_elements(By.CSS_SELECTOR, "#a-m1") and drv.find_elements(By.CSS_SELECTOR, "#b-m1")
