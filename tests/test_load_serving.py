@@ -10,6 +10,7 @@ import time
 from sample_texts import BASE, FACTORY
 
 from kb.ingest import worker
+from kb.service.same_project import FACTS_KIND, facts_for_analysis, facts_version
 
 
 def _wait(pred, seconds: float = 300.0) -> bool:
@@ -23,7 +24,7 @@ def _wait(pred, seconds: float = 300.0) -> bool:
 
 def test_a_text_analysed_in_a_worker_stores_what_this_process_computes(kb):
     cases = [
-        (BASE.format(co="甲公司"), {"title": "甲", "year": 2022}),
+        (BASE.format(co="甲公司"), {"title": "甲", "year": 2022, "applicant": "甲公司"}),
         (FACTORY.format(co="乙公司"), {"title": "乙", "kind": "factory", "claimed": "智能仓储"}),
         (BASE.format(co="丙公司"), {"title": "丙", "year": 2019}),
     ]
@@ -37,6 +38,10 @@ def test_a_text_analysed_in_a_worker_stores_what_this_process_computes(kb):
             assert json.dumps(stored[k][1], sort_keys=True) == json.dumps(
                 here[k], sort_keys=True, default=str
             )
+        # the same-project facts (LAC: most of an ingest's CPU) come from the worker too, equal to this process's
+        facts = kb.storage.get_analysis(sid, FACTS_KIND)
+        assert facts is not None and facts[0] == facts_version(meta.get("applicant", ""))
+        assert facts[1] == facts_for_analysis(text, meta.get("applicant", ""))
     assert worker.idle_workers(int(kb.config.selfcheck_memory_mb), 0, "analysis") >= 1  # kept for the next
     kb.similarity.flush()
 

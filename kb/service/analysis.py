@@ -249,7 +249,8 @@ class Analysis:
         todo = [
             k for k in ("check", "classify") if force or not self._stored_current(sub.id, k, versions, out)
         ]
-        done = self._analyze_in_worker(sub) if in_worker and todo else {}
+        facts_due = with_facts and self.kb.config.same_project and self._facts_due(sub, force)
+        done = self._analyze_in_worker(sub, facts_due) if in_worker and (todo or facts_due) else {}
         for kind in todo:
             if kind in done:
                 res = done[kind]
@@ -260,8 +261,8 @@ class Analysis:
                 res = self.classify_text(sub.text, sub.meta.kind, sub.meta.claimed, edition=edition)
             self.kb.storage.save_analysis(sub.id, kind, versions[kind], res, summarize(kind, res))
             out[kind] = res
-        if with_facts and self.kb.config.same_project:
-            self._store_facts(sub, force)
+        if facts_due:
+            self._store_facts(sub, done.get("facts"))
         return out
 
     def _stored_current(self, sid: int, kind: str, versions: dict[str, str], out: dict[str, Any]) -> bool:
@@ -272,10 +273,11 @@ class Analysis:
             return True
         return False
 
-    def _analyze_in_worker(self, sub: Any) -> dict[str, Any]:
-        """``{"check", "classify"}`` of a stored submission computed in a warm worker process of the ``analysis``
-        pool (:func:`kb.service.bounded.run_analysis`: the same functions as this process's, the classifier of
-        the guide edition of its year); ``{}`` when the worker cannot do it (this process then does)."""
+    def _analyze_in_worker(self, sub: Any, facts: bool = False) -> dict[str, Any]:
+        """``{"check", "classify"}`` (and with ``facts`` its same-project ``"facts"``) of a stored submission
+        computed in a warm worker process of the ``analysis`` pool (:func:`kb.service.bounded.run_analysis`: the
+        same functions as this process's, the classifier of the guide edition of its year); ``{}`` when the
+        worker cannot do it (this process then does)."""
         from kb.ingest.worker import keep_warm, run_bounded
         from kb.service.bounded import run_analysis
 
@@ -300,6 +302,7 @@ class Analysis:
                 kind=sub.meta.kind,
                 claimed=sub.meta.claimed,
                 spec=self.classifier_spec(edition),
+                applicant=(sub.meta.applicant or "") if facts else None,
                 **self._analysis_opts(),
             )
         except KBError as exc:  # a worker that could not start or ran past its limits: analysed here instead
@@ -317,6 +320,8 @@ class Analysis:
     def _analysis_preparation(self) -> tuple[str, dict[str, Any]]:
         spec = self.classifier_spec()
         opts = {"kind": "scenario", "claimed": None, "spec": spec, **self._analysis_opts()}
+        if self.kb.config.same_project:
+            opts["applicant"] = ""  # the worker loads LAC in its preparation, not in the first ingest
         return WARM_DRAFT, {**opts, "key": "analysis:" + spec["key"]}
 
     def warm_analysis(self, wait_s: float = 0.0) -> bool:
@@ -332,16 +337,23 @@ class Analysis:
             return _wait_for_workers(1, wait_s, mem, "analysis")
         return True
 
-    def _store_facts(self, sub: Any, force: bool = False) -> None:
+    def _facts_due(self, sub: Any, force: bool = False) -> bool:
+        """Whether the text's stored same-project facts are missing or of another version."""
+        from kb.service.same_project import FACTS_KIND, facts_version
+
+        stored = self.kb.storage.get_analysis(sub.id, FACTS_KIND)
+        return force or stored is None or stored[0] != facts_version(sub.meta.applicant or "")
+
+    def _store_facts(self, sub: Any, facts: dict[str, Any] | None = None) -> None:
         """The text's facts for same-project links (entities, figures, names), extracted once and stored so that a
-        duplicate sweep only reads them (:mod:`kb.service.same_project`)."""
+        duplicate sweep only reads them (:mod:`kb.service.same_project`); ``facts``: already extracted (in a
+        worker)."""
         from kb.service.same_project import FACTS_KIND, facts_for_analysis, facts_version
 
         app = sub.meta.applicant or ""
-        version = facts_version(app)
-        stored = self.kb.storage.get_analysis(sub.id, FACTS_KIND)
-        if stored is None or stored[0] != version or force:
-            self.kb.storage.save_analysis(sub.id, FACTS_KIND, version, facts_for_analysis(sub.text, app))
+        if facts is None:
+            facts = facts_for_analysis(sub.text, app)
+        self.kb.storage.save_analysis(sub.id, FACTS_KIND, facts_version(app), facts)
 
     def analyze_many(
         self, ids: Sequence[int], progress: Progress | None = None, in_worker: bool = False

@@ -199,21 +199,30 @@ def run_analysis(
     rules_path: str | None,
     check_options: dict[str, int],
     key: str = "",
+    applicant: str | None = None,
 ) -> dict[str, Any] | None:
     """The stored analysis of a new submission, in a worker: its checks and its classification against the
     classifier of ``spec`` (the guide edition of its year), as ``{"check", "classify"}`` — what
-    :meth:`kb.service.analysis.Analysis.analyze` computes in its own process, from the same functions.
+    :meth:`kb.service.analysis.Analysis.analyze` computes in its own process, from the same functions. With an
+    ``applicant`` (``""`` when none is known) also ``"facts"``: the same-project facts stored at ingest
+    (:func:`kb.service.same_project.facts_for_analysis`, LAC's entities: most of an ingest's CPU).
 
     With a ``key`` it is the worker's preparation (models loaded, checks run once on ``text``); nothing is
     returned.
     """
+    from kb.service.same_project import facts_for_analysis
+
     check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
     clf = _classifier(spec)
+    facts = facts_for_analysis(text, applicant) if applicant is not None else None
     if key:
         return None
     classify = clf.classify(text, kind=kind, claimed=claimed or None).to_dict()
     classify["edition"] = spec["edition"]
-    return {"check": check, "classify": classify}
+    out = {"check": check, "classify": classify}
+    if facts is not None:
+        out["facts"] = facts
+    return out
 
 
 _PUBLISHER: dict[str, Any] = {}  # in a worker process: the knowledge base it publishes for, by its settings
