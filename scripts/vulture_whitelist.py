@@ -13,6 +13,9 @@ _.run_checks
 # google-re2 reads the memory budget from its Options object (nlp/rx.py)
 _.max_mem
 
+# faiss reads the clustering parameters of an IVF index's training (nlp/similarity/knn.py)
+_.niter
+
 # fontTools reads these attributes of the subsetter options and table objects (kb/export.py)
 _.layout_features
 _.name_IDs
