@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.labels import local_time
+from app_pages.labels import encoder_label, local_time
 from app_pages.resources import get_kb, md, require, show_error, upload_help
 from kb.auth import ROLE_LABELS
 from kb.models import ROLES
@@ -97,7 +97,9 @@ with t_index:
                 )
             )
             bar.progress(1.0, text="完成")
-            st.success(f"索引已重建：共 {out.get('count', 0)} 份材料，编码器 {out.get('encoder', '')}。")
+            st.success(
+                f"索引已重建：共 {out.get('count', 0)} 份材料，编码器：{encoder_label(out.get('encoder', ''))}。"
+            )
         except Exception as exc:
             show_error(exc)
     if c2.button("校验索引", key="idx_verify"):

@@ -106,3 +106,16 @@ def checklist(findings: list[dict], off_topic: bool = False) -> list[dict]:
             ]
         rows.append({"item": item, "ok": not hits, "todo": todo, "findings": hits})
     return rows
+
+
+def encoder_label(name: str) -> str:
+    """The similarity encoder in words (the admin page), e.g. ``tfidf-c12-…`` → 字符 n-gram TF-IDF."""
+    if name.startswith("tfidf"):
+        return "字符 n-gram TF-IDF（LSA 降维，随包提供）"
+    if name.startswith("e5-small"):
+        return "多语言 E5-small 句向量（4 位量化）"
+    if name.startswith("use-"):
+        return "多语言 USE 句向量"
+    if name.startswith("st-"):
+        return f"本地句向量模型 {name[3:]}"
+    return name or "未知"

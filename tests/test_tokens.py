@@ -57,3 +57,13 @@ def test_time_labels_are_in_shanghai_and_codes_have_meanings():
     assert local_time("not a time") == "not a time" and local_time(None) == ""
     assert code_label("LEN001") == "LEN001 字数超过上限"
     assert codes_label(["QNT003", "XYZ9"]) == "QNT003 数据前后矛盾；XYZ9"
+
+
+def test_the_admin_page_names_the_encoder_in_words_not_its_id():
+    from app_pages.labels import encoder_label
+
+    from nlp.similarity.tfidf import TfidfEncoder
+
+    name = TfidfEncoder().name
+    assert name not in encoder_label(name) and "TF-IDF" in encoder_label(name)
+    assert encoder_label("st-bge-small-zh") == "本地句向量模型 bge-small-zh"
