@@ -61,7 +61,6 @@ def test_time_labels_are_in_shanghai_and_codes_have_meanings():
 
 def test_the_admin_page_names_the_encoder_in_words_not_its_id():
     from app_pages.labels import encoder_label
-
     from nlp.similarity.tfidf import TfidfEncoder
 
     name = TfidfEncoder().name
