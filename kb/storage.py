@@ -8,9 +8,7 @@ Schema changes go through :data:`MIGRATIONS`; the version is kept in the ``meta`
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kb import storage_keys
-from kb.dbfiles import create_private_db_file
+from kb.dbfiles import create_private_db_file, set_wal
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
 
@@ -223,19 +221,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=60000")
-    # Switching a new database to WAL needs its exclusive lock, and SQLite answers "database is locked" at once,
-    # without the busy handler, while another process's connection is switching it (two `init` at once): wait.
-    deadline = time.monotonic() + 60
-    pause = 0.02
-    while True:
-        try:
-            cur.execute("PRAGMA journal_mode=WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+    set_wal(cur)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()

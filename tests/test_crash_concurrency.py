@@ -280,3 +280,30 @@ def test_two_inits_at_once_on_a_new_database(tmp_path: Path):
         assert len(version) == 1
     finally:
         con.close()
+
+
+def test_switching_to_wal_waits_for_another_connection_holding_the_new_database(tmp_path: Path):
+    from kb.dbfiles import set_wal
+
+    db = tmp_path / "new.sqlite"
+    holder = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE t (x)")
+    released = threading.Event()
+
+    def release() -> None:
+        released.set()
+        holder.execute("COMMIT")
+
+    other = sqlite3.connect(str(db), isolation_level=None, timeout=0)  # no busy handler: locked at once
+    cur = other.cursor()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        cur.execute("PRAGMA journal_mode=WAL")
+    timer = threading.Timer(0.3, release)
+    timer.start()
+    set_wal(cur)
+    timer.join()
+    assert released.is_set()
+    assert cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other.close()
+    holder.close()
