@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kb import storage_keys
-from kb.dbfiles import create_private_db_file, set_wal
+from kb.dbfiles import create_private_db_file
 from kb.errors import NotFoundError, SchemaVersionError, StorageError
 from kb.models import Metadata, Submission
+from kb.storage_sqlite import set_wal
 
 SCHEMA_VERSION = 6
 

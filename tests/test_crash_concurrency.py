@@ -283,7 +283,7 @@ def test_two_inits_at_once_on_a_new_database(tmp_path: Path):
 
 
 def test_switching_to_wal_waits_for_another_connection_holding_the_new_database(tmp_path: Path):
-    from kb.dbfiles import set_wal
+    from kb.storage_sqlite import set_wal
 
     db = tmp_path / "new.sqlite"
     holder = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
