@@ -109,9 +109,9 @@ def checklist(findings: list[dict], off_topic: bool = False) -> list[dict]:
 
 
 def encoder_label(name: str) -> str:
-    """The similarity encoder in words (the admin page), e.g. ``tfidf-c12-…`` → 字符 n-gram TF-IDF."""
+    """The similarity encoder in words (the admin page), e.g. ``tfidf-c12-…`` → 字符 TF-IDF."""
     if name.startswith("tfidf"):
-        return "字符 n-gram TF-IDF（LSA 降维，随包提供）"
+        return "字符 TF-IDF（LSA 降维，随包提供）"
     if name.startswith("e5-small"):
         return "多语言 E5-small 句向量（4 位量化）"
     if name.startswith("use-"):
