@@ -184,10 +184,24 @@ def run_selfcheck(
     truncated = 0 < max_text_chars < len(text)
     if truncated:
         text = text[:max_text_chars]
+    return {"text": text, "truncated": truncated, **_check_and_classify(text, kind, claimed, spec, boilerplate,
+                                                                         rules_path, check_options)}  # fmt: skip
+
+
+def _check_and_classify(
+    text: str,
+    kind: str,
+    claimed: str | None,
+    spec: dict[str, Any],
+    boilerplate: list[str],
+    rules_path: str | None,
+    check_options: dict[str, int],
+) -> dict[str, Any]:
+    """``{"check", "classify"}`` of a text: what a self-check and a stored analysis both compute."""
     check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
     classify = _classifier(spec).classify(text, kind=kind, claimed=claimed or None).to_dict()
     classify["edition"] = spec["edition"]
-    return {"text": text, "truncated": truncated, "check": check, "classify": classify}
+    return {"check": check, "classify": classify}
 
 
 def run_analysis(
@@ -212,17 +226,10 @@ def run_analysis(
     """
     from kb.service.same_project import facts_for_analysis
 
-    check = run_checks(text, kind, boilerplate, rules_path, spec["terms"], **check_options)
-    clf = _classifier(spec)
-    facts = facts_for_analysis(text, applicant) if applicant is not None else None
-    if key:
-        return None
-    classify = clf.classify(text, kind=kind, claimed=claimed or None).to_dict()
-    classify["edition"] = spec["edition"]
-    out = {"check": check, "classify": classify}
-    if facts is not None:
-        out["facts"] = facts
-    return out
+    out = _check_and_classify(text, kind, claimed, spec, boilerplate, rules_path, check_options)
+    if applicant is not None:
+        out["facts"] = facts_for_analysis(text, applicant)
+    return None if key else out
 
 
 _PUBLISHER: dict[str, Any] = {}  # in a worker process: the knowledge base it publishes for, by its settings
