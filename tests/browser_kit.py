@@ -138,6 +138,17 @@ def wait_text(drv: Any, text: str, timeout: float = 60) -> None:
     idle(drv)
 
 
+def wait_element(drv: Any, css: str, timeout: float = 60) -> Any:
+    """The element matching ``css`` once the page shows it: right after ``drv.get`` the old page's text can still
+    be on screen, so a test that types into a widget waits for the widget itself, not for a caption."""
+    try:
+        return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()), None)
+        )
+    except TimeoutException as exc:
+        raise AssertionError(f"页面上没有出现 {css}（{drv.current_url}）") from exc
+
+
 # ---------------------------------------------------------------------------------------------- actions
 def click_button(drv: Any, label: str) -> None:
     """Click the visible button labelled ``label`` (its last text line: an icon may come first); a button
@@ -243,8 +254,8 @@ def login(drv: Any, url: str, username: str, password: str) -> None:
     """Log in on the login page (the page it leads to is left to the caller to wait for)."""
     drv.get(url + "/login")
     wait_text(drv, "用户名")
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys(username)
-    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    wait_element(drv, 'input[aria-label="用户名"]').send_keys(username)
+    pw = wait_element(drv, 'input[aria-label="密码"]')
     pw.send_keys(password)
     pw.send_keys(Keys.ENTER)
 

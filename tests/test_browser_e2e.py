@@ -26,6 +26,7 @@ from browser_kit import (
     open_tab,
     selected,
     set_viewport,
+    wait_element,
     workbench_server,
 )
 from browser_kit import downloaded as _downloaded
@@ -140,8 +141,8 @@ def test_reviewer_login_sort_open_detail(server, browser):
     drv = browser
     drv.get(server["url"] + "/login")
     wait_text(drv, "用户名")
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("reviewer")
-    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    wait_element(drv, 'input[aria-label="用户名"]').send_keys("reviewer")
+    pw = wait_element(drv, 'input[aria-label="密码"]')
     pw.send_keys(PW)
     pw.send_keys(Keys.ENTER)
     wait_text(drv, "批量操作")
@@ -272,8 +273,8 @@ def test_logout_then_link_goes_through_login_and_back(server, browser):
     wait_text(drv, "用户名")
     drv.get(f"{server['url']}/detail?id={ids['a.txt']}")  # the old cookie was revoked and dropped
     wait_text(drv, "登录后将打开")
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("reviewer")
-    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    wait_element(drv, 'input[aria-label="用户名"]').send_keys("reviewer")
+    pw = wait_element(drv, 'input[aria-label="密码"]')
     pw.send_keys(PW)
     pw.send_keys(Keys.ENTER)
     wait_text(drv, "评审结论要点")
@@ -288,8 +289,8 @@ def test_admin_rebuilds_the_index_and_switches_the_edition(server, browser):
     wait_text(drv, "退出登录")
     click_button(drv, "退出登录")
     wait_text(drv, "用户名")
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys("admin")
-    pw = drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]')
+    wait_element(drv, 'input[aria-label="用户名"]').send_keys("admin")
+    pw = wait_element(drv, 'input[aria-label="密码"]')
     pw.send_keys(PW)
     pw.send_keys(Keys.ENTER)
     wait_text(drv, "批量操作")

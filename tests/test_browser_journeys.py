@@ -37,6 +37,7 @@ from browser_kit import (
     nav_label,
     open_tab,
     selected,
+    wait_element,
     wait_text,
     workbench_server,
 )
@@ -422,8 +423,7 @@ def drill_rows(drv: Any, expected: int) -> int:
 def test_applicant_selfcheck_of_an_off_topic_text(page, demo):
     drv = page
     drv.get(demo.url)  # the self-check is the start page of a visitor who is not logged in
-    wait_text(drv, "开始自检")
-    drv.find_element(By.CSS_SELECTOR, 'textarea[aria-label="粘贴正文"]').send_keys(OFF_TOPIC)
+    wait_element(drv, 'textarea[aria-label="粘贴正文"]').send_keys(OFF_TOPIC)
     click_button(drv, "开始自检")
     wait_text(drv, "必须修改", timeout=120)
     body = body_text(drv)
@@ -577,8 +577,8 @@ def manage_users(drv: Any, url: str, tmp_path: Path) -> None:
     name, pw = f"expert{drv.size[0]}", "pw-journey-1"
     nav(drv, "管理")
     open_tab(drv, "用户")
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys(name)
-    drv.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]').send_keys(pw)
+    wait_element(drv, 'input[aria-label="用户名"]').send_keys(name)
+    wait_element(drv, 'input[aria-label="密码"]').send_keys(pw)
     time.sleep(0.5)
     check_page(drv, "管理（用户，输入中）")  # the form's "Press Enter to submit form" speaks Chinese too
     click_button(drv, "添加或重置用户")

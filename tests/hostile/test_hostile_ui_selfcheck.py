@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from browser_kit import By, body_text, chromium, click_button, idle, wait_text, workbench_server
+from browser_kit import By, body_text, chromium, click_button, idle, wait_element, wait_text, workbench_server
 from hostile_util import pdf_with_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,7 +60,7 @@ def two_visitors(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def paste_and_check(drv, text: str) -> None:
-    box = drv.find_element(By.CSS_SELECTOR, 'textarea[aria-label="粘贴正文"]')
+    box = wait_element(drv, 'textarea[aria-label="粘贴正文"]')
     box.clear()
     box.send_keys(text)
     click_button(drv, "开始自检")
