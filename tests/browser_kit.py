@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,40 @@ def workbench_server(db: Path, log_path: Path, timeout: float = 120) -> Iterator
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextmanager
+def served_kb(folder: Path, prepare: Callable[[Any], Any] | None = None) -> Iterator[tuple[str, Any]]:
+    """A knowledge base as ``init`` leaves it in ``folder`` (``kb.sqlite``), then ``prepare(kb)`` (ingest, users…;
+    its result is yielded), served by :func:`workbench_server`: yields ``(url, prepared)``."""
+    from kb.service import open_kb
+
+    db = folder / "kb.sqlite"
+    kb = open_kb(str(db))
+    kb.init()
+    try:
+        prepared = prepare(kb) if prepare else None
+    finally:
+        kb.storage.close()
+    with workbench_server(db, folder / "server.log") as url:
+        yield url, prepared
+
+
+def artifacts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a failing browser test keeps its screenshot and page source (conftest.py): ``SCENARIO_KB_ARTIFACTS``
+    (scripts/test.sh: ``test-artifacts/``), else beside pytest's numbered temporary folders
+    (``artifacts/pytest-N``), where pytest's own clean-up of old runs does not remove it."""
+    base = tmp_path_factory.getbasetemp()
+    return Path(os.environ.get("SCENARIO_KB_ARTIFACTS") or base.parent / "artifacts" / base.name)
+
+
+def visitor(folder: Path, artifacts: Path, size: tuple[int, int] = (1280, 800)) -> Any:
+    """A fresh headless browser (no cookie; downloads and profile in ``folder``) whose failures are kept in
+    ``artifacts``."""
+    drv = chromium(folder / "downloads", folder / "profile", size)
+    drv.artifacts = artifacts  # conftest.py saves a screenshot and the page source there on failure
+    drv.size = size
+    return drv
 
 
 def chromium(downloads: Path, profile: Path, size: tuple[int, int] = (1280, 800)) -> Any:

@@ -25,9 +25,9 @@ from browser_kit import (
     nav_label,
     open_tab,
     selected,
+    served_kb,
     set_viewport,
     wait_element,
-    workbench_server,
 )
 from browser_kit import downloaded as _downloaded
 from browser_kit import wait_text as _wait_text
@@ -50,8 +50,6 @@ x.txt,<script>标题</script>,某某设备有限公司,宁波市,通用设备制
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """A demo knowledge base and a workbench server on a free local port."""
-    from kb.service import open_kb
-
     d = tmp_path_factory.mktemp("e2e")
     src = d / "in"
     src.mkdir()
@@ -61,15 +59,14 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     )
     (src / "x.txt").write_text(XSS, encoding="utf-8")
     (src / "_metadata.csv").write_text(META, encoding="utf-8")
-    db = d / "kb.sqlite"
-    kb = open_kb(str(db))
-    kb.init()
-    kb.store.ingest([src])
-    kb.accounts.add_user("reviewer", PW, "reviewer")
-    kb.accounts.add_user("admin", PW, "admin")
-    ids = {s.source: s.id for s in kb.store.list_submissions()}
-    kb.storage.close()
-    with workbench_server(db, d / "server.log") as url:
+
+    def prepare(kb) -> dict[str, int]:
+        kb.store.ingest([src])
+        kb.accounts.add_user("reviewer", PW, "reviewer")
+        kb.accounts.add_user("admin", PW, "admin")
+        return {s.source: s.id for s in kb.store.list_submissions()}
+
+    with served_kb(d, prepare) as (url, ids):
         yield {"url": url, "ids": ids, "tmp": d}
 
 

@@ -15,7 +15,6 @@ screenshot and the page source of each tab under the artefacts folder (``SCENARI
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ import pytest
 from browser_kit import (
     By,
     WebDriverWait,
+    artifacts_dir,
     body_text,
     choose,
     chromium,
@@ -37,9 +37,10 @@ from browser_kit import (
     nav_label,
     open_tab,
     selected,
+    served_kb,
+    visitor,
     wait_element,
     wait_text,
-    workbench_server,
 )
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -59,42 +60,32 @@ OFF_TOPIC = (
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """The demo knowledge base (its duplicate sweep stored) served by ``python -m app_pages.server``."""
-    from kb.service import open_kb
+
+    def prepare(kb) -> SimpleNamespace:
+        kb.store.ingest([ROOT / "data" / "demo"])
+        kb.accounts.ensure_demo_users()
+        families = kb.similarity.duplicate_families()["families"]  # stored: the server reuses the sweep
+        threshold = float(kb.config.dup_threshold)
+        copied = [f for f in families if (f.get("max_similarity") or 0) >= threshold]
+        # the submission the reviewer opens: the lowest id in a family of copies (on the inbox's first page)
+        target = min(int(m["id"]) for f in copied for m in f["members"])
+        subs = kb.store.list_submissions()
+        ids = sorted(s.id for s in subs)
+        y2021 = min(
+            s.id for s in subs if s.meta.year == 2021
+        )  # classified against the 2021 guide by its year
+        return SimpleNamespace(target=target, row=ids.index(target), cov=kb.coverage.summary({}), y2021=y2021)
 
     d = tmp_path_factory.mktemp("journeys")
-    db = d / "demo.sqlite"
-    kb = open_kb(str(db))
-    kb.init()
-    kb.store.ingest([ROOT / "data" / "demo"])
-    kb.accounts.ensure_demo_users()
-    families = kb.similarity.duplicate_families()["families"]  # stored: the server reuses the sweep
-    threshold = float(kb.config.dup_threshold)
-    copied = [f for f in families if (f.get("max_similarity") or 0) >= threshold]
-    # the submission the reviewer opens: the lowest id in a family of copies (on the inbox's first page)
-    target = min(int(m["id"]) for f in copied for m in f["members"])
-    subs = kb.store.list_submissions()
-    ids = sorted(s.id for s in subs)
-    y2021 = min(s.id for s in subs if s.meta.year == 2021)  # classified against the 2021 guide by its year
-    cov = kb.coverage.summary({})
-    kb.storage.close()
-    with workbench_server(db, d / "server.log") as url:
-        yield SimpleNamespace(url=url, target=target, row=ids.index(target), cov=cov, tmp=d, y2021=y2021)
-
-
-@pytest.fixture(scope="session")
-def artifacts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``SCENARIO_KB_ARTIFACTS`` (scripts/test.sh: ``test-artifacts/``), else beside pytest's numbered temporary
-    folders (``artifacts/pytest-N``), where pytest's own clean-up of old runs does not remove it."""
-    base = tmp_path_factory.getbasetemp()
-    return Path(os.environ.get("SCENARIO_KB_ARTIFACTS") or base.parent / "artifacts" / base.name)
+    with served_kb(d, prepare) as (url, ns):
+        ns.url, ns.tmp = url, d
+        yield ns
 
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def page(request: pytest.FixtureRequest, demo, artifacts_dir: Path, tmp_path: Path):
+def page(request: pytest.FixtureRequest, demo, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):
     """A fresh browser (no cookie) whose viewport is the parameter's size."""
-    drv = chromium(tmp_path / "downloads", tmp_path / "profile", request.param)
-    drv.artifacts = artifacts_dir  # conftest.py saves a screenshot and the page source there on failure
-    drv.size = request.param
+    drv = visitor(tmp_path, artifacts_dir(tmp_path_factory), request.param)
     yield drv
     drv.quit()
 

@@ -10,7 +10,17 @@ import random
 from pathlib import Path
 
 import pytest
-from browser_kit import By, body_text, chromium, click_button, idle, wait_element, wait_text, workbench_server
+from browser_kit import (
+    By,
+    artifacts_dir,
+    body_text,
+    click_button,
+    idle,
+    served_kb,
+    visitor,
+    wait_element,
+    wait_text,
+)
 from hostile_util import pdf_with_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,24 +46,13 @@ def slow_pdf(path: Path, glyphs: int, seed: int) -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """A knowledge base as ``init`` leaves it, served by ``python -m app_pages.server`` with default settings."""
-    from kb.service import open_kb
-
-    d = tmp_path_factory.mktemp("ui-hostile")
-    db = d / "kb.sqlite"
-    k = open_kb(str(db))
-    k.init()
-    k.storage.close()
-    with workbench_server(db, d / "server.log") as url:
+    with served_kb(tmp_path_factory.mktemp("ui-hostile")) as (url, _):
         yield url
 
 
 @pytest.fixture()
 def two_visitors(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    drivers = [chromium(tmp_path / f"dl-{n}", tmp_path / f"profile-{n}") for n in "ab"]
-    base = tmp_path_factory.getbasetemp()
-    for drv in drivers:
-        drv.artifacts = base.parent / "artifacts" / base.name  # conftest.py keeps a screenshot on failure
-        drv.size = (1280, 800)
+    drivers = [visitor(tmp_path / n, artifacts_dir(tmp_path_factory)) for n in "ab"]
     yield drivers
     for drv in drivers:
         drv.quit()
