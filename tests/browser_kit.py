@@ -244,7 +244,14 @@ def nav(drv: Any, title: str) -> None:
         )
     )
     drv.execute_script("arguments[0].click();", link)
-    wait_text(drv, title)
+    # the sidebar shows the title already: wait for the main column to show it (the page has been run)
+    try:
+        WebDriverWait(drv, 60, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: title in d.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text
+        )
+    except TimeoutException as exc:
+        raise AssertionError(f"页面“{title}”没有打开（{drv.current_url}）") from exc
+    idle(drv)
 
 
 def _combo(drv: Any, label: str) -> Any:

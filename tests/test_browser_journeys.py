@@ -459,7 +459,8 @@ def test_admin_journey(page, demo, tmp_path):
     drv.close()
     drv.switch_to.window(inbox)
     nav(drv, "管理")
-    body = body_text(drv)  # the file uploader speaks Chinese (Streamlit's own "Upload", "20MB per file")
+    wait_text(drv, "选择文件")  # the file uploader speaks Chinese (Streamlit's own "Upload", "20MB per file")
+    body = body_text(drv)
     assert "选择文件" in body and "每个文件不超过 20 MB" in body, body
     check_page(drv, "管理（导入申报材料）")
 
