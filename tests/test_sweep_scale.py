@@ -100,6 +100,12 @@ def test_incremental_sweep_reuses_old_pairs_and_equals_a_fresh_sweep(texts):
     assert inc.stats["pairs_reused"] + inc.stats["pairs_computed"] == inc.stats["candidates"]
     # the old texts' neighbour lists are kept and merged with the new texts, not searched again
     assert inc.stats["neighbour_rows_reused"] > 0 and inc.stats["neighbour_fresh"] == len(new)
+    # only the LSH buckets the new texts entered were read; the lexical candidates are those of a full pass
+    assert first.stats["lexical_pass"] == "all buckets"
+    assert inc.stats["lexical_pass"] == f"buckets of {len(new)} new texts"
+    assert memo.lex is not None and np.array_equal(
+        memo.lex["pairs"], eng.neardup.candidate_pairs(eng.config.min_jaccard)
+    )
     assert view(inc) == view(fresh)
 
     # a lower threshold needs the spans of pairs that did not link before: they are aligned again, same result
@@ -140,10 +146,14 @@ def test_kb_resweep_after_ingest_reuses_pairs_and_equals_a_fresh_sweep(kb, tmp_p
     first = kb.similarity.dupes()
     assert first["stats"]["pairs_reused"] == 0 and first["stats"]["candidates"] > 0
 
+    stored = len(kb.store.list_submissions())
     kb.store.ingest([more_dir])
+    added = len(kb.store.list_submissions()) - stored  # verbatim copies of stored texts are not ingested again
     inc = kb.similarity.dupes()
     assert inc["stats"]["cached"] is False
     assert inc["stats"]["pairs_reused"] > 0 and inc["stats"]["pairs_computed"] > 0
+    # the stored memo kept the lexical candidates: only the new texts' LSH buckets were read
+    assert added > 0 and inc["stats"]["lexical_pass"] == f"buckets of {added} new texts"
 
     # from scratch: no stored sweep, no stored pairs
     sweeps = kb.similarity._sweeps_dir()
@@ -205,3 +215,46 @@ def test_a_new_text_updates_only_the_neighbour_lists_it_enters(texts):
         abs(again.sc - kept.sc) < 1e-5
     ).all()
     assert view(inc) == view(fresh)
+
+
+def test_lexical_candidates_after_additions_equal_a_full_pass(texts):
+    from nlp.similarity.neardup import NearDupIndex
+
+    nd = NearDupIndex()
+    for i, t in enumerate(texts[:60] + texts[90:94], 1):
+        nd.add(i, t)
+    before = nd.candidate_pairs(0.3)
+    later = list(enumerate(texts[60:90] + texts[94:], 61 + 4))
+    for i, t in later:
+        nd.add(i, t)
+    after = nd.candidate_pairs_after(before, [i for i, _ in later], 0.3)
+    full = nd.candidate_pairs(0.3)
+    assert len(full) > len(before) > 0  # the later copies brought pairs of their own
+    assert after is not None and np.array_equal(after, full)
+    assert np.array_equal(nd.candidate_pairs_after(full, [], 0.3), full)  # nothing new: nothing read
+
+
+def test_a_bucket_pushed_past_its_limit_reads_every_bucket(texts):
+    """Pairs of a bucket that grows past ``max_bucket`` are skipped by a full pass: the incremental pass says so."""
+    from nlp.similarity.neardup import NearDupIndex
+
+    nd = NearDupIndex(max_bucket=3)
+    src = texts[0]
+    for i in range(1, 4):  # three copies of one text: every band's bucket holds 3
+        nd.add(i, src)
+    before = nd.candidate_pairs(0.3)
+    assert len(before) == 3
+    nd.add(4, src)  # a fourth: the buckets hold 4 > 3, so a full pass drops their pairs
+    assert nd.candidate_pairs_after(before, [4], 0.3) is None
+    assert len(nd.candidate_pairs(0.3)) == 0
+
+
+def test_a_removed_text_makes_the_sweep_read_every_bucket(texts):
+    eng = engine(texts[:50] + texts[90:96])
+    memo = PairMemo()
+    eng.dupes(0.3, memo=memo)
+    eng.remove(3)
+    eng.build()
+    rep = eng.dupes(0.3, memo=memo)
+    eng._neighbours = None
+    assert rep.stats["lexical_pass"] == "all buckets" and view(rep) == view(eng.dupes(0.3))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import logging
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -350,20 +351,72 @@ class NearDupIndex:
         codes: list[np.ndarray] = []
         skipped = 0
         for j in range(self.bands):
-            keys, slots = self._skeys[j], self._sslots[j]
+            keys = self._skeys[j]
             if len(keys) < 2:
                 continue
             starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
             sizes = np.diff(np.r_[starts, len(keys)])
             skipped += int((sizes > self.max_bucket).sum())
-            for size in np.unique(sizes[(sizes >= 2) & (sizes <= self.max_bucket)]).tolist():
-                st = starts[sizes == size]
-                members = slots[st[:, None] + np.arange(size)[None, :]]  # (groups, size)
-                x, y = np.triu_indices(size, 1)
-                a, b = members[:, x].ravel(), members[:, y].ravel()
-                codes.append(np.minimum(a, b) * (1 << 32) + np.maximum(a, b))
+            codes.extend(self._bucket_codes(j, starts, sizes))
         if skipped:
             log.info("neardup: skipped %d oversized LSH buckets (> %d)", skipped, self.max_bucket)
+        return self._pairs_of_codes(codes, min_jaccard)
+
+    def candidate_pairs_after(
+        self, before: np.ndarray, new_ids: Iterable[int], min_jaccard: float = 0.0
+    ) -> np.ndarray | None:
+        """:meth:`candidate_pairs` of this index, from ``before`` — its result (same ``min_jaccard``) when the index
+        held every text but ``new_ids`` (added since, nothing removed) — reading only the buckets a new text entered.
+
+        Returns None when a new text pushed a bucket that gave pairs past ``max_bucket`` (those pairs are then
+        skipped: the caller runs :meth:`candidate_pairs`). Otherwise the same array as :meth:`candidate_pairs`.
+        """
+        self._sort_bands()
+        slots = np.array(
+            sorted({self._slot_of[int(i)] for i in new_ids if int(i) in self._slot_of}), np.int64
+        )
+        slots = slots[self._banded[slots]]
+        before = np.asarray(before, dtype=np.int64).reshape(-1, 2)
+        if not len(slots):
+            return before
+        is_new = np.zeros(self._n, dtype=bool)
+        is_new[slots] = True
+        codes: list[np.ndarray] = []
+        for j in range(self.bands):
+            keys, members = self._skeys[j], self._sslots[j]
+            entered = np.unique(self._bh[slots, j])
+            lo, hi = np.searchsorted(keys, entered, "left"), np.searchsorted(keys, entered, "right")
+            sizes = hi - lo
+            new_in = np.r_[0, np.cumsum(is_new[members])]
+            old = sizes - (new_in[hi] - new_in[lo])
+            if np.any((sizes > self.max_bucket) & (old >= 2) & (old <= self.max_bucket)):
+                return None
+            codes.extend(self._bucket_codes(j, lo, sizes, is_new))
+        added = self._pairs_of_codes(codes, min_jaccard)
+        pairs = np.unique(np.concatenate([before, added]), axis=0)
+        return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+    def _bucket_codes(
+        self, band: int, starts: np.ndarray, sizes: np.ndarray, is_new: np.ndarray | None = None
+    ) -> list[np.ndarray]:
+        """Slot-pair codes (``lo << 32 | hi``) of the buckets of ``band`` that begin at ``starts`` in its sorted
+        arrays and hold ``sizes`` members (those of 2 to ``max_bucket``); with ``is_new``, only pairs with a new
+        member."""
+        out = []
+        slots = self._sslots[band]
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= self.max_bucket)]).tolist():
+            st = starts[sizes == size]
+            members = slots[st[:, None] + np.arange(size)[None, :]]  # (groups, size)
+            x, y = np.triu_indices(size, 1)
+            a, b = members[:, x].ravel(), members[:, y].ravel()
+            if is_new is not None:
+                keep = is_new[a] | is_new[b]
+                a, b = a[keep], b[keep]
+            out.append(np.minimum(a, b) * (1 << 32) + np.maximum(a, b))
+        return out
+
+    def _pairs_of_codes(self, codes: list[np.ndarray], min_jaccard: float) -> np.ndarray:
+        """Sorted id pairs of slot-pair codes, those below ``min_jaccard`` (MinHash estimate) left out."""
         if not codes:
             return np.zeros((0, 2), dtype=np.int64)
         uc = np.unique(np.concatenate(codes))

@@ -113,7 +113,7 @@ def candidate_pairs(
     """
     eng._ensure_vectors()
     assert eng.index is not None
-    lex_arr = eng.neardup.candidate_pairs(eng.config.min_jaccard)
+    lex_arr = lexical_pairs(eng, memo, content)
     lex = set(zip(lex_arr[:, 0].tolist(), lex_arr[:, 1].tolist(), strict=True))
     if len(eng.texts) < 2:
         return lex, set()
@@ -134,6 +134,40 @@ def candidate_pairs(
     return lex, sem
 
 
+def lexical_pairs(
+    eng: SimilarityEngine, memo: PairMemo | None = None, content: dict[int, bytes] | None = None
+) -> np.ndarray:
+    """The sweep's lexical candidates: pairs sharing an LSH bucket with MinHash Jaccard ≥ ``min_jaccard``.
+
+    With a ``memo`` holding the pairs of the previous sweep (and ``content``, every text's content digest), a sweep
+    after texts were only added reads the buckets the new texts entered (:meth:`NearDupIndex.candidate_pairs_after`)
+    instead of every bucket; a removed or changed text, other LSH settings or a bucket pushed past its size limit
+    read them all. The pairs are the same either way; ``memo.lex_stats`` says which pass ran.
+    """
+    nd, mj = eng.neardup, float(eng.config.min_jaccard)
+    params = (nd.k, nd.num_perm, nd.threshold, nd.seed, nd.max_bucket, nd.bands, nd.rows, mj)
+    if memo is None or content is None:
+        return nd.candidate_pairs(mj)
+    ids = np.array(sorted(content), dtype=np.int64)
+    keys = np.array([content[int(i)] for i in ids], dtype="S16")
+    prev, pairs, how = memo.lex, None, "all buckets"
+    if prev is not None and prev.get("params") == params and len(prev["ids"]):
+        at = np.minimum(np.searchsorted(ids, prev["ids"]), len(ids) - 1)
+        if np.all(ids[at] == prev["ids"]) and np.all(keys[at] == prev["keys"]):  # none removed or changed
+            new = ids[~np.isin(ids, prev["ids"])]
+            pairs = nd.candidate_pairs_after(prev["pairs"], new.tolist(), mj)
+            how = (
+                f"buckets of {len(new)} new texts"
+                if pairs is not None
+                else "all buckets (a bucket overflowed)"
+            )
+    if pairs is None:
+        pairs = nd.candidate_pairs(mj)
+    memo.lex = {"params": params, "ids": ids, "keys": keys, "pairs": pairs}
+    memo.lex_stats = {"lexical_pass": how}
+    return pairs
+
+
 @dataclass
 class PairMemo:
     """Results of earlier sweeps per candidate pair, for incremental sweeps.
@@ -150,6 +184,9 @@ class PairMemo:
     results: dict[tuple[bytes, bytes], tuple] = field(default_factory=dict)
     # neighbour lists of the last sweep (see :func:`neighbours`): encoder, k, ids, content keys, nb, sc
     knn: dict[str, Any] | None = None
+    # lexical candidates of the last sweep (see :func:`lexical_pairs`): LSH settings, ids, content keys, pairs
+    lex: dict[str, Any] | None = None
+    lex_stats: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the memo (pickle, written aside and renamed)."""
@@ -162,6 +199,7 @@ class PairMemo:
                 "context": self.context,
                 "results": self.results,
                 "knn": self.knn,
+                "lex": self.lex,
             }
             pickle.dump(d, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
@@ -172,7 +210,7 @@ class PairMemo:
         try:
             with open(path, "rb") as f:
                 d = pickle.load(f)
-            return cls(str(d["context"]), dict(d["results"]), d.get("knn"))
+            return cls(str(d["context"]), dict(d["results"]), d.get("knn"), d.get("lex"))
         except FileNotFoundError:
             return cls()
         except Exception:  # noqa: BLE001 - a damaged memo only costs a full sweep
@@ -362,7 +400,7 @@ def dupes(
         content = content_keys(eng, eng.ids())
         ctx = memo_context(eng, memo_extra)
         if memo.context != ctx:
-            memo.context, memo.results, memo.knn = ctx, {}, None
+            memo.context, memo.results, memo.knn, memo.lex = ctx, {}, None, None
     lex, sem = candidate_pairs(eng, memo, content)
     nstats = neighbours(eng, memo=memo, content=content).stats if len(eng.texts) >= 2 else {}
     t1 = time.perf_counter()
@@ -412,6 +450,7 @@ def dupes(
         "candidates": len(cands),
         "pairs_computed": len(todo),
         **{f"neighbour_{k}": v for k, v in nstats.items()},
+        **(memo.lex_stats if memo is not None else {}),
         "pairs_reused": len(cands) - len(todo),
         "workers": nw if len(todo) >= max(min_parallel, 2) else 1,
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
