@@ -148,7 +148,9 @@ def test_kb_resweep_after_ingest_reuses_pairs_and_equals_a_fresh_sweep(kb, tmp_p
 
     stored = len(kb.store.list_submissions())
     kb.store.ingest([more_dir])
-    added = len(kb.store.list_submissions()) - stored  # verbatim copies of stored texts are not ingested again
+    added = (
+        len(kb.store.list_submissions()) - stored
+    )  # verbatim copies of stored texts are not ingested again
     inc = kb.similarity.dupes()
     assert inc["stats"]["cached"] is False
     assert inc["stats"]["pairs_reused"] > 0 and inc["stats"]["pairs_computed"] > 0
@@ -234,19 +236,28 @@ def test_lexical_candidates_after_additions_equal_a_full_pass(texts):
     assert np.array_equal(nd.candidate_pairs_after(full, [], 0.3), full)  # nothing new: nothing read
 
 
-def test_a_bucket_pushed_past_its_limit_reads_every_bucket(texts):
-    """Pairs of a bucket that grows past ``max_bucket`` are skipped by a full pass: the incremental pass says so."""
+def test_buckets_pushed_past_their_limit_lose_their_pairs_as_in_a_full_pass(texts):
+    """A full pass skips buckets over ``max_bucket``: the incremental pass drops the old pairs of a bucket that a new
+    text pushed over, except pairs that still share a bucket within the limit in another band."""
     from nlp.similarity.neardup import NearDupIndex
 
+    src, other = texts[0], texts[1]
+    sents = [x + "。" for x in src.split("。") if x]
+    edited = "".join(sents[:-2]) + "".join(sents[-1:])  # shares some bands with src, not all
     nd = NearDupIndex(max_bucket=3)
-    src = texts[0]
-    for i in range(1, 4):  # three copies of one text: every band's bucket holds 3
-        nd.add(i, src)
-    before = nd.candidate_pairs(0.3)
-    assert len(before) == 3
-    nd.add(4, src)  # a fourth: the buckets hold 4 > 3, so a full pass drops their pairs
-    assert nd.candidate_pairs_after(before, [4], 0.3) is None
-    assert len(nd.candidate_pairs(0.3)) == 0
+    for i, t in {1: src, 3: edited, 9: edited, 4: other, 5: other}.items():
+        nd.add(i, t)
+    before = {tuple(p) for p in nd.candidate_pairs(0.3).tolist()}
+    assert {(1, 3), (1, 9), (3, 9), (4, 5)} <= before  # buckets of src and its edits hold 3
+    for i, t in {6: src, 8: other}.items():  # now 4: over the limit; other's buckets hold 3
+        nd.add(i, t)
+    after = nd.candidate_pairs_after(np.array(sorted(before)), [6, 8], 0.3)
+    full = nd.candidate_pairs(0.3)
+    assert after is not None and np.array_equal(after, full)
+    now = {tuple(p) for p in full.tolist()}
+    assert (1, 3) not in now and (1, 9) not in now  # they shared only the buckets now over the limit
+    # the two edited copies also share buckets of their own (bands where they differ from src), as do src's copies
+    assert {(3, 9), (1, 6), (4, 5), (4, 8)} <= now
 
 
 def test_a_removed_text_makes_the_sweep_read_every_bucket(texts):

@@ -368,8 +368,9 @@ class NearDupIndex:
         """:meth:`candidate_pairs` of this index, from ``before`` — its result (same ``min_jaccard``) when the index
         held every text but ``new_ids`` (added since, nothing removed) — reading only the buckets a new text entered.
 
-        Returns None when a new text pushed a bucket that gave pairs past ``max_bucket`` (those pairs are then
-        skipped: the caller runs :meth:`candidate_pairs`). Otherwise the same array as :meth:`candidate_pairs`.
+        A bucket that a new text pushed past ``max_bucket`` no longer gives pairs: its old pairs leave ``before``
+        unless they still share a bucket within the limit in another band. Returns the same array as
+        :meth:`candidate_pairs`, or None when ids do not fit the pair codes (the caller then runs it).
         """
         self._sort_bands()
         slots = np.array(
@@ -379,9 +380,12 @@ class NearDupIndex:
         before = np.asarray(before, dtype=np.int64).reshape(-1, 2)
         if not len(slots):
             return before
+        if self._n and int(self._ids[: self._n].max()) >= 1 << 31:
+            return None
         is_new = np.zeros(self._n, dtype=bool)
         is_new[slots] = True
         codes: list[np.ndarray] = []
+        lost: list[np.ndarray] = []  # slot-pair codes of old members of buckets pushed past the limit
         for j in range(self.bands):
             keys, members = self._skeys[j], self._sslots[j]
             entered = np.unique(self._bh[slots, j])
@@ -389,12 +393,40 @@ class NearDupIndex:
             sizes = hi - lo
             new_in = np.r_[0, np.cumsum(is_new[members])]
             old = sizes - (new_in[hi] - new_in[lo])
-            if np.any((sizes > self.max_bucket) & (old >= 2) & (old <= self.max_bucket)):
-                return None
+            for st, size in zip(*[x[(sizes > self.max_bucket) & (old >= 2) & (old <= self.max_bucket)]
+                                  for x in (lo, sizes)], strict=True):  # fmt: skip
+                m = members[st : st + size]
+                m = m[~is_new[m]]
+                x, y = np.triu_indices(len(m), 1)
+                lost.append(np.minimum(m[x], m[y]) * (1 << 32) + np.maximum(m[x], m[y]))
             codes.extend(self._bucket_codes(j, lo, sizes, is_new))
+        if lost:
+            before = self._without(before, self._still_apart(np.unique(np.concatenate(lost))))
         added = self._pairs_of_codes(codes, min_jaccard)
         pairs = np.unique(np.concatenate([before, added]), axis=0)
         return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+    def _still_apart(self, codes: np.ndarray) -> np.ndarray:
+        """The id pairs of slot-pair ``codes`` that share no bucket of at most ``max_bucket`` members in any band."""
+        sa, sb = codes >> 32, codes & 0xFFFFFFFF
+        shared = np.zeros(len(codes), dtype=bool)
+        for j in range(self.bands):
+            eq = np.flatnonzero(self._bh[sa, j] == self._bh[sb, j])
+            if len(eq):
+                k = self._bh[sa[eq], j]
+                keys = self._skeys[j]
+                size = np.searchsorted(keys, k, "right") - np.searchsorted(keys, k, "left")
+                shared[eq[size <= self.max_bucket]] = True
+        ia, ib = self._ids[sa[~shared]], self._ids[sb[~shared]]
+        return np.stack([np.minimum(ia, ib), np.maximum(ia, ib)], axis=1)
+
+    @staticmethod
+    def _without(pairs: np.ndarray, drop: np.ndarray) -> np.ndarray:
+        """``pairs`` less the rows of ``drop`` (id pairs below 2³¹)."""
+        if not len(pairs) or not len(drop):
+            return pairs
+        code = pairs[:, 0] * (1 << 31) + pairs[:, 1]
+        return pairs[~np.isin(code, drop[:, 0] * (1 << 31) + drop[:, 1])]
 
     def _bucket_codes(
         self, band: int, starts: np.ndarray, sizes: np.ndarray, is_new: np.ndarray | None = None

@@ -156,11 +156,7 @@ def lexical_pairs(
         if np.all(ids[at] == prev["ids"]) and np.all(keys[at] == prev["keys"]):  # none removed or changed
             new = ids[~np.isin(ids, prev["ids"])]
             pairs = nd.candidate_pairs_after(prev["pairs"], new.tolist(), mj)
-            how = (
-                f"buckets of {len(new)} new texts"
-                if pairs is not None
-                else "all buckets (a bucket overflowed)"
-            )
+            how = f"buckets of {len(new)} new texts" if pairs is not None else "all buckets"
     if pairs is None:
         pairs = nd.candidate_pairs(mj)
     memo.lex = {"params": params, "ids": ids, "keys": keys, "pairs": pairs}
