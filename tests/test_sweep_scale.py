@@ -226,7 +226,7 @@ def test_lexical_candidates_after_additions_equal_a_full_pass(texts):
     for i, t in enumerate(texts[:60] + texts[90:94], 1):
         nd.add(i, t)
     before = nd.candidate_pairs(0.3)
-    later = list(enumerate(texts[60:90] + texts[94:], 61 + 4))
+    later = list(enumerate(texts[60:90] + texts[94:], 65))  # ids after the first 64
     for i, t in later:
         nd.add(i, t)
     after = nd.candidate_pairs_after(before, [i for i, _ in later], 0.3)

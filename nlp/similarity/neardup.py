@@ -403,8 +403,9 @@ class NearDupIndex:
         if lost:
             before = self._without(before, self._still_apart(np.unique(np.concatenate(lost))))
         added = self._pairs_of_codes(codes, min_jaccard)
-        pairs = np.unique(np.concatenate([before, added]), axis=0)
-        return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+        return np.unique(
+            np.concatenate([before, added]), axis=0
+        )  # rows sorted, as candidate_pairs gives them
 
     def _still_apart(self, codes: np.ndarray) -> np.ndarray:
         """The id pairs of slot-pair ``codes`` that share no bucket of at most ``max_bucket`` members in any band."""

@@ -142,7 +142,7 @@ def lexical_pairs(
     With a ``memo`` holding the pairs of the previous sweep (and ``content``, every text's content digest), a sweep
     after texts were only added reads the buckets the new texts entered (:meth:`NearDupIndex.candidate_pairs_after`)
     instead of every bucket; a removed or changed text, other LSH settings or a bucket pushed past its size limit
-    read them all. The pairs are the same either way; ``memo.lex_stats`` says which pass ran.
+    read them all. The pairs are the same either way; ``memo.lex["pass"]`` says which pass ran.
     """
     nd, mj = eng.neardup, float(eng.config.min_jaccard)
     params = (nd.k, nd.num_perm, nd.threshold, nd.seed, nd.max_bucket, nd.bands, nd.rows, mj)
@@ -159,8 +159,7 @@ def lexical_pairs(
             how = f"buckets of {len(new)} new texts" if pairs is not None else "all buckets"
     if pairs is None:
         pairs = nd.candidate_pairs(mj)
-    memo.lex = {"params": params, "ids": ids, "keys": keys, "pairs": pairs}
-    memo.lex_stats = {"lexical_pass": how}
+    memo.lex = {"params": params, "ids": ids, "keys": keys, "pairs": pairs, "pass": how}
     return pairs
 
 
@@ -180,9 +179,8 @@ class PairMemo:
     results: dict[tuple[bytes, bytes], tuple] = field(default_factory=dict)
     # neighbour lists of the last sweep (see :func:`neighbours`): encoder, k, ids, content keys, nb, sc
     knn: dict[str, Any] | None = None
-    # lexical candidates of the last sweep (see :func:`lexical_pairs`): LSH settings, ids, content keys, pairs
+    # lexical candidates of the last sweep (see :func:`lexical_pairs`): LSH settings, ids, content keys, pairs, pass
     lex: dict[str, Any] | None = None
-    lex_stats: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the memo (pickle, written aside and renamed)."""
@@ -446,7 +444,7 @@ def dupes(
         "candidates": len(cands),
         "pairs_computed": len(todo),
         **{f"neighbour_{k}": v for k, v in nstats.items()},
-        **(memo.lex_stats if memo is not None else {}),
+        **({"lexical_pass": memo.lex["pass"]} if memo is not None and memo.lex else {}),
         "pairs_reused": len(cands) - len(todo),
         "workers": nw if len(todo) >= max(min_parallel, 2) else 1,
         "paraphrase_pairs": sum(p.level == "paraphrase" for p in pairs),
