@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import errno
+import logging
 import os
 import resource
 import signal
@@ -37,6 +38,8 @@ from typing import Any
 
 from kb import errors
 from kb.errors import IngestError, LimitExceededError
+
+log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 120.0
 """How long the worker may take to start and import the parsers (not counted in the parse time limit)."""
@@ -135,10 +138,13 @@ def _near_memory_cap() -> bool:
 
 def _serve(inbox: Connection, conn: Connection, memory_mb: int, nice: int = 0) -> None:
     """Worker loop: import the parsers, cap memory, say ready, then answer requests until EOF."""
+    import faulthandler
+
     import kb.ingest.docx  # noqa: F401  (imports happen before "ready" so they do not count as parse time)
     import kb.ingest.pdf  # noqa: F401
     import kb.ingest.table  # noqa: F401
 
+    faulthandler.enable()  # a crash in native code prints the Python stack to the worker's stderr
     _limit_memory(memory_mb)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker ended by a limit writes no core file
     if nice > 0:  # a low-priority worker: the server process and the other workers get the CPU first
@@ -565,7 +571,12 @@ def run_bounded(
                 ) from exc
             if w.proc.returncode == -signal.SIGABRT:  # a native allocation failed under the memory cap
                 raise _memory_error(label, verb, what, mem, memory_setting) from exc
+            log.warning("worker %s ended with status %s on %s", w.proc.pid, w.proc.returncode, label)
             fix = "请删减或拆分后重试" if text_task else "请用 Word/WPS 打开后另存再试"
+            if (
+                memory_setting
+            ):  # native code under the memory cap can crash (SIGSEGV) instead of failing cleanly
+                fix += f"；确属正常{what}可请管理员调大 {memory_setting}"
             raise IngestError(label, f"{verb}进程意外退出（{what}可能损坏或占用内存过大）", fix) from exc
         finally:
             if ok:

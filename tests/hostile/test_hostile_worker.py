@@ -73,3 +73,18 @@ def test_cpu_time_limit_ends_the_worker_with_a_clear_error(tmp_path: Path):
     slow = _slow_pdf(tmp_path / "slow.pdf", 400_000)
     with pytest.raises(LimitExceededError, match="超过"):
         run_bounded("pdf", slow, 2)
+
+
+def test_a_worker_crash_in_native_code_names_the_memory_setting():
+    """Native code that runs out of room under the worker's memory cap can crash (SIGSEGV, seen in CI on the slow
+    PDF of test_hostile_ui_selfcheck.py) instead of raising MemoryError: the error still names the setting to
+    raise, and the next request gets a fresh worker."""
+    import ctypes
+
+    from kb.errors import IngestError
+
+    with pytest.raises(IngestError) as err:
+        run_bounded(ctypes.string_at, 0, 30, label="crash.pdf", memory_setting="selfcheck_memory_mb")
+    msg = str(err.value)
+    assert "crash.pdf" in msg and "意外退出" in msg and "selfcheck_memory_mb" in msg
+    assert run_bounded(run_checks, "一、企业概况\n测试。", 60)["findings"] is not None
